@@ -1,0 +1,1 @@
+import { x } from "@pitboss/core"; export const y = x + 1;

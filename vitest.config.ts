@@ -1,0 +1,19 @@
+import { defineConfig } from 'vitest/config';
+
+// Node-side suites: `*.test.ts` (Node only) and `*.spec.ts` (environment-neutral,
+// also run in Chromium by web-test-runner). `*.browser.test.ts` is Chromium only.
+export default defineConfig({
+  resolve: {
+    conditions: ['source', 'module', 'node', 'import', 'default'],
+  },
+  ssr: { resolve: { conditions: ['source', 'module', 'node', 'import', 'default'] } },
+  test: {
+    globals: true,
+    include: ['**/*.test.ts', '**/*.spec.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**', '**/*.browser.test.ts', '**/.pitboss/**'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    maxWorkers: 2,
+  },
+});
