@@ -1,1 +1,1 @@
-import { x } from "@pitboss/core"; export const y = x + 1;
+export const y = 1;
