@@ -1,0 +1,34 @@
+/**
+ * `pitboss <verb> [flags]`: one command for every operational task.
+ * Each verb lives in its own module and is loaded only when called, so
+ * `pitboss synth` does not pay for the API's dependencies.
+ */
+export interface Verb {
+  summary: string;
+  run(args: string[]): Promise<number>;
+}
+
+const verbs: Record<string, () => Promise<Verb>> = {
+  synth: async () => (await import('./synth.js')).synthVerb,
+};
+
+function usage(): string {
+  const lines = Object.keys(verbs).map((v) => `  pitboss ${v}`);
+  return `usage: pitboss <verb> [flags]\n\nverbs:\n${lines.join('\n')}\n\nRun \`pitboss <verb> --help\` for a verb's flags.`;
+}
+
+/** Runs the CLI; resolves to the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const load = verbs[name];
+  if (!load) {
+    console.error(`pitboss: unknown verb ${JSON.stringify(name)}\n\n${usage()}`);
+    return 2;
+  }
+  const verb = await load();
+  return verb.run(rest);
+}
