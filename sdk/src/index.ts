@@ -1,2 +1,4 @@
-// The public surface of this package arrives with its issue; see README.md.
-export {};
+export type { DataSource, DataQuery, DataSourceChange, RowBase, SortSpec } from './datasource.js';
+export { throwIfAborted } from './datasource.js';
+export { MemoryDataSource } from './memory-datasource.js';
+export type { RowPredicate } from './memory-datasource.js';
