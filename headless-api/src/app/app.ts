@@ -1,0 +1,90 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { requestId } from 'hono/request-id';
+import { authenticate } from './auth.js';
+import { ApiError, errorHandler, notFoundHandler } from './errors.js';
+import { createMetrics } from './metrics.js';
+import type { Metrics } from './metrics.js';
+import { observe } from './observe.js';
+import { DOCS_HTML } from './routes/docs-page.js';
+import { registerEventRoutes } from './routes/events.js';
+import { registerOpsRoutes } from './routes/ops.js';
+import type { Lifecycle } from './routes/ops.js';
+import { BASE_SORT_KEYS, registerPlayerRoutes } from './routes/players.js';
+import type { AppEnv, AppOptions } from './types.js';
+
+export interface CreateAppOptions extends AppOptions {
+  /** Feature keys players can be sorted on (from core's feature definitions). */
+  featureKeys?: readonly string[];
+  lifecycle?: Lifecycle;
+}
+
+/** The Hono app plus what its host needs to reach. */
+export interface PitbossApp {
+  app: OpenAPIHono<AppEnv>;
+  metrics: Metrics;
+}
+
+const REQUEST_ID = /^[\w.:=-]{1,128}$/;
+
+/**
+ * Builds the runtime-agnostic Pitboss HTTP app: `/v1` routes scoped to the
+ * caller's tenant, `/openapi.json`, `/docs`, `/healthz`, `/readyz`,
+ * `/metrics`. Serve `app.fetch` with any runtime (Node, Bun, Deno, workers).
+ *
+ * @example
+ * const { app } = createApp({ storage, config: { limits }, logger: createJsonLogger() });
+ * serve({ fetch: app.fetch, port: 8787 });
+ */
+export function createApp(options: CreateAppOptions): PitbossApp {
+  const { storage, logger, config } = options;
+  const metrics = options.metrics ?? createMetrics();
+  const lifecycle = options.lifecycle ?? { draining: () => false };
+  if (storage.poolStats) {
+    const stats = storage.poolStats.bind(storage);
+    metrics.addGauge({
+      name: 'pitboss_pool_connections',
+      help: 'Database pool connections by database and state (total, idle, waiting clients).',
+      collect: () => stats().flatMap((p) => (['total', 'idle', 'waiting'] as const).map((state) => ({ labels: { database: String(p.database), state }, value: p[state] }))),
+    });
+  }
+
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        throw new ApiError('validation-failed', {
+          detail: `invalid ${result.target}`,
+          extensions: { errors: result.error.issues.map((i) => ({ in: result.target, pointer: pointer(i.path), message: i.message })) },
+        });
+      }
+    },
+  });
+
+  app.use(requestId({ generator: (c) => incomingId(c.req.header('x-request-id')) }), observe({ logger, metrics }));
+  app.onError(errorHandler());
+  app.notFound(notFoundHandler());
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'API key: `Authorization: Bearer <key>`' });
+  app.use('/v1/*', authenticate(storage));
+  registerEventRoutes(app, { storage, metrics, ...(options.now ? { now: options.now } : {}), maxDeadLetterChars: config.limits.maxDeadLetterChars }, config.limits);
+  registerPlayerRoutes(app, storage, [...BASE_SORT_KEYS, ...(options.featureKeys ?? [])], config.limits.maxBodyBytes);
+  registerOpsRoutes(app, storage, metrics, lifecycle);
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Pitboss API',
+      version: config.version ?? '0.1.0',
+      description: 'Headless analytics and CRM API for betting and iGaming operators. Errors are application/problem+json (RFC 9457).',
+    },
+  });
+  app.get('/docs', (c) => c.html(DOCS_HTML));
+  return { app, metrics };
+}
+
+function incomingId(header: string | undefined): string {
+  return header && REQUEST_ID.test(header) ? header : crypto.randomUUID();
+}
+
+function pointer(path: readonly PropertyKey[]): string {
+  return path.map((p) => '/' + String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+}

@@ -1,0 +1,31 @@
+/** Roles an API key or user can hold (DESIGN.md, API conventions). */
+export const ROLES = ['admin', 'analyst', 'agent'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * What a route needs. Each route declares exactly one; the matrix below says
+ * which roles hold it. Kept apart from the routes so the matrix can grow
+ * (issue 4: personal-data masking, notes, audit) without touching handlers.
+ */
+export const PERMISSIONS = ['events:write', 'players:read', 'players:write'] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** Which role holds which permission. */
+export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
+  admin: ['events:write', 'players:read', 'players:write'],
+  analyst: ['players:read'],
+  agent: ['players:read'],
+};
+
+/**
+ * Whether `role` holds `permission`.
+ *
+ * @example
+ * can('analyst', 'events:write'); // false
+ */
+export function can(role: Role, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].includes(permission);
+}
+
+/** OpenAPI extension carrying a route's permission, so tests can walk the document. */
+export const PERMISSION_EXTENSION = 'x-pitboss-permission';

@@ -1,0 +1,73 @@
+import type { PlayerProfile } from '@pitboss/core';
+import type {
+  IngestLine, IngestOutcome, PlayerDetail, PlayerListQuery, PlayerSummary, RejectedLine, ShardHealth,
+} from '../storage/types.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+import type { Role } from './permissions.js';
+
+/** Who is calling: resolved from the bearer key by the auth middleware. */
+export interface Principal {
+  tenant: string;
+  role: Role;
+  /** A non-secret id of the key (for logs and audit). */
+  keyId: string;
+}
+
+/** Pool figures per physical database, exported as Prometheus gauges. */
+export interface PoolStat {
+  database: number | string;
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+export interface PlayerPage {
+  items: PlayerSummary[];
+  next_cursor: string | null;
+}
+
+/**
+ * What the HTTP layer needs from storage. The sharded storage in
+ * `../storage` implements it; the app depends on this shape only, so a
+ * runtime without node-postgres (an edge worker over Neon) can plug in.
+ */
+export interface ApiStorage {
+  ingest(tenant: string, lines: IngestLine[]): Promise<IngestOutcome>;
+  deadLetter(tenant: string, rejects: RejectedLine[]): Promise<void>;
+  upsertPlayer(tenant: string, playerId: string, profile: PlayerProfile): Promise<unknown>;
+  getPlayer(tenant: string, playerId: string): Promise<PlayerDetail | null>;
+  listPlayers(tenant: string, query: PlayerListQuery): Promise<PlayerPage>;
+  health(): Promise<ShardHealth[]>;
+  verifyApiKey(key: string): Promise<Principal | null>;
+  poolStats?(): PoolStat[];
+}
+
+/** Request limits; every one has a default in `config.ts`. */
+export interface AppLimits {
+  /** Largest accepted request body, in bytes. */
+  maxBodyBytes: number;
+  /** Most events in one `POST /v1/events`. */
+  maxLines: number;
+  /** Longest raw line kept in the dead-letter table. */
+  maxDeadLetterChars: number;
+}
+
+export interface AppOptions {
+  storage: ApiStorage;
+  config: { limits: AppLimits; version?: string };
+  logger: Logger;
+  /** Shared registry, so a process can expose one `/metrics` across apps. */
+  metrics?: Metrics;
+  /** Clock for the future-timestamp check; default `Date.now`. */
+  now?: () => number;
+}
+
+/** Hono environment of every route. */
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    logger: Logger;
+    principal: Principal;
+  };
+}

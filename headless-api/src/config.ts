@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import type { LogLevel } from './app/logger.js';
+
+/** Environment variables read by `loadConfig`, with their flag equivalents. */
+export const CONFIG_VARIABLES = {
+  PITBOSS_DRIVER: '--driver',
+  PITBOSS_DATABASE_URLS: '--database-urls',
+  PITBOSS_CONTROL_URL: '--control-url',
+  PITBOSS_DATA_DIR: '--data-dir',
+  PORT: '--port',
+  HOST: '--host',
+  PITBOSS_MAX_BODY_BYTES: '--max-body-bytes',
+  PITBOSS_MAX_LINES: '--max-lines',
+  PITBOSS_LOG_LEVEL: '--log-level',
+} as const;
+
+type Variable = keyof typeof CONFIG_VARIABLES;
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((u) => {
+    try {
+      const url = new URL(u);
+      return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.pathname.length > 1;
+    } catch (err) {
+      if (err instanceof TypeError) return false;
+      throw err;
+    }
+  }, 'expected postgres://user:password@host:port/database');
+
+const int = (min: number, max: number) => z.coerce.number({ message: 'expected a number' }).int('expected an integer').min(min).max(max);
+
+const Raw = z
+  .object({
+    PITBOSS_DRIVER: z.enum(['pglite', 'pg', 'neon'], { message: 'expected pglite, pg or neon' }).default('pglite'),
+    PITBOSS_DATABASE_URLS: z
+      .string()
+      .optional()
+      .transform((s) => (s ? s.split(',').map((u) => u.trim()).filter(Boolean) : []))
+      .pipe(z.array(postgresUrl)),
+    PITBOSS_CONTROL_URL: postgresUrl.optional(),
+    PITBOSS_DATA_DIR: z.string().min(1).default('./.pitboss'),
+    PORT: int(0, 65535).default(8787),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PITBOSS_MAX_BODY_BYTES: int(1024, 1 << 30).default(16 * 1024 * 1024),
+    PITBOSS_MAX_LINES: int(1, 1_000_000).default(10_000),
+    PITBOSS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  })
+  .superRefine((v, ctx) => {
+    if (v.PITBOSS_DRIVER !== 'pglite' && v.PITBOSS_DATABASE_URLS.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['PITBOSS_DATABASE_URLS'], message: `required with PITBOSS_DRIVER=${v.PITBOSS_DRIVER}: one postgres:// URL per physical shard, comma-separated` });
+    }
+    if (v.PITBOSS_DRIVER === 'pglite' && v.PITBOSS_DATABASE_URLS.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['PITBOSS_DATABASE_URLS'], message: 'not used with PITBOSS_DRIVER=pglite (the embedded database lives in PITBOSS_DATA_DIR); set PITBOSS_DRIVER=pg to use these URLs' });
+    }
+    if (new Set(v.PITBOSS_DATABASE_URLS).size !== v.PITBOSS_DATABASE_URLS.length) {
+      ctx.addIssue({ code: 'custom', path: ['PITBOSS_DATABASE_URLS'], message: 'the same URL appears twice; each physical shard needs its own database' });
+    }
+  });
+
+/** Validated configuration of a Pitboss process. */
+export interface Config {
+  driver: 'pglite' | 'pg' | 'neon';
+  /** One URL per physical shard database (pg and neon drivers). */
+  databaseUrls: string[];
+  /** Database for tenant-wide tables; default: the first shard URL. */
+  controlUrl: string | undefined;
+  dataDir: string;
+  port: number;
+  host: string;
+  limits: { maxBodyBytes: number; maxLines: number; maxDeadLetterChars: number };
+  logLevel: LogLevel;
+}
+
+/** Thrown with every problem found, one per line, naming the variable and flag. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => '  - ' + p).join('\n')}`);
+  }
+}
+
+const FLAG_TO_VAR = new Map<string, Variable>(Object.entries(CONFIG_VARIABLES).map(([v, f]) => [f, v as Variable]));
+
+/**
+ * Splits argv into config flags (`--port 9000` or `--port=9000`) and the rest.
+ *
+ * @example
+ * parseFlags(['--port=9000', '--yes']); // { values: { PORT: '9000' }, rest: ['--yes'] }
+ */
+export function parseFlags(argv: readonly string[]): { values: Partial<Record<Variable, string>>; rest: string[] } {
+  const values: Partial<Record<Variable, string>> = {};
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.indexOf('=');
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const variable = FLAG_TO_VAR.get(flag);
+    if (!variable) {
+      rest.push(arg);
+      continue;
+    }
+    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined) throw new ConfigError([`${flag} needs a value`]);
+    values[variable] = value;
+  }
+  return { values, rest };
+}
+
+/**
+ * Reads configuration from the environment, overridden by flags, and
+ * validates it. Throws `ConfigError` listing every problem.
+ *
+ * @example
+ * const config = loadConfig({ env: process.env, argv: ['--port', '9000'] });
+ */
+export function loadConfig(options: { env?: Record<string, string | undefined>; argv?: readonly string[] } = {}): Config {
+  const env = options.env ?? process.env;
+  const { values } = parseFlags(options.argv ?? []);
+  const input: Record<string, string | undefined> = {};
+  for (const v of Object.keys(CONFIG_VARIABLES) as Variable[]) {
+    const raw = values[v] ?? env[v];
+    input[v] = raw === '' ? undefined : raw;
+  }
+  const parsed = Raw.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const variable = String(i.path[0] ?? '') as Variable;
+        const flag = CONFIG_VARIABLES[variable];
+        return flag ? `${variable} (${flag}): ${i.message}${input[variable] !== undefined && !variable.includes('URL') ? ` (got ${JSON.stringify(input[variable])})` : ''}` : i.message;
+      }),
+    );
+  }
+  const v = parsed.data;
+  return {
+    driver: v.PITBOSS_DRIVER,
+    databaseUrls: v.PITBOSS_DATABASE_URLS,
+    controlUrl: v.PITBOSS_CONTROL_URL ?? v.PITBOSS_DATABASE_URLS[0],
+    dataDir: v.PITBOSS_DATA_DIR,
+    port: v.PORT,
+    host: v.HOST,
+    limits: { maxBodyBytes: v.PITBOSS_MAX_BODY_BYTES, maxLines: v.PITBOSS_MAX_LINES, maxDeadLetterChars: 8192 },
+    logLevel: v.PITBOSS_LOG_LEVEL,
+  };
+}
