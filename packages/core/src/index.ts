@@ -10,3 +10,12 @@ export {
 export type { EventInput, EventType, EventOf, EventIssue, ParseResult, ParseOptions } from './events.js';
 export { EVENT_COLUMNS, toEventRow } from './rows.js';
 export type { EventRow } from './rows.js';
+export { FEATURES, FEATURE_KEYS, UKGC_CATEGORIES, featureByKey } from './features.js';
+export type {
+  FeatureDefinition, FeatureExpr, FeatureKey, FeatureType, FeatureUnit, UkgcCategory, EventFilter, Measure, Term, Window,
+  FilterColumn, ValueColumn,
+} from './features.js';
+export { SQL_DIALECTS, dialectGenerator } from './sql-dialect.js';
+export type { SqlDialect, DialectGenerator, DialectTypes } from './sql-dialect.js';
+export { compileFeatureQuery, featureColumns, featureColumnsDdl } from './feature-sql.js';
+export type { CompiledQuery, FeatureParam, FeatureQueryOptions, FeatureColumn } from './feature-sql.js';
