@@ -46,18 +46,24 @@ const Raw = z
     PITBOSS_MAX_BODY_BYTES: int(1024, 1 << 30).default(16 * 1024 * 1024),
     PITBOSS_MAX_LINES: int(1, 1_000_000).default(10_000),
     PITBOSS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
-  })
-  .superRefine((v, ctx) => {
-    if (v.PITBOSS_DRIVER !== 'pglite' && v.PITBOSS_DATABASE_URLS.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['PITBOSS_DATABASE_URLS'], message: `required with PITBOSS_DRIVER=${v.PITBOSS_DRIVER}: one postgres:// URL per physical shard, comma-separated` });
-    }
-    if (v.PITBOSS_DRIVER === 'pglite' && v.PITBOSS_DATABASE_URLS.length > 0) {
-      ctx.addIssue({ code: 'custom', path: ['PITBOSS_DATABASE_URLS'], message: 'not used with PITBOSS_DRIVER=pglite (the embedded database lives in PITBOSS_DATA_DIR); set PITBOSS_DRIVER=pg to use these URLs' });
-    }
-    if (new Set(v.PITBOSS_DATABASE_URLS).size !== v.PITBOSS_DATABASE_URLS.length) {
-      ctx.addIssue({ code: 'custom', path: ['PITBOSS_DATABASE_URLS'], message: 'the same URL appears twice; each physical shard needs its own database' });
-    }
   });
+
+/** Checks across variables; run even when single variables fail, so every problem is listed at once. */
+function crossCheck(input: Record<string, string | undefined>): { variable: Variable; message: string }[] {
+  const driver = input.PITBOSS_DRIVER ?? 'pglite';
+  const urls = (input.PITBOSS_DATABASE_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  const out: { variable: Variable; message: string }[] = [];
+  if ((driver === 'pg' || driver === 'neon') && urls.length === 0) {
+    out.push({ variable: 'PITBOSS_DATABASE_URLS', message: `required with PITBOSS_DRIVER=${driver}: one postgres:// URL per physical shard, comma-separated` });
+  }
+  if (driver === 'pglite' && urls.length > 0) {
+    out.push({ variable: 'PITBOSS_DATABASE_URLS', message: 'not used with PITBOSS_DRIVER=pglite (the embedded database lives in PITBOSS_DATA_DIR); set PITBOSS_DRIVER=pg to use these URLs' });
+  }
+  if (new Set(urls).size !== urls.length) {
+    out.push({ variable: 'PITBOSS_DATABASE_URLS', message: 'the same URL appears twice; each physical shard needs its own database' });
+  }
+  return out;
+}
 
 /** Validated configuration of a Pitboss process. */
 export interface Config {
@@ -124,12 +130,16 @@ export function loadConfig(options: { env?: Record<string, string | undefined>; 
     input[v] = raw === '' ? undefined : raw;
   }
   const parsed = Raw.safeParse(input);
-  if (!parsed.success) {
+  const issues = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? '') as Variable, message: i.message }))),
+    ...crossCheck(input),
+  ];
+  if (issues.length > 0 || !parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((i) => {
-        const variable = String(i.path[0] ?? '') as Variable;
+      issues.map(({ variable, message }) => {
         const flag = CONFIG_VARIABLES[variable];
-        return flag ? `${variable} (${flag}): ${i.message}${input[variable] !== undefined && !variable.includes('URL') ? ` (got ${JSON.stringify(input[variable])})` : ''}` : i.message;
+        const got = input[variable] !== undefined && !variable.includes('URL') ? ` (got ${JSON.stringify(input[variable])})` : '';
+        return flag ? `${variable} (${flag}): ${message}${got}` : message;
       }),
     );
   }
