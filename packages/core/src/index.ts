@@ -19,3 +19,5 @@ export { SQL_DIALECTS, dialectGenerator } from './sql-dialect.js';
 export type { SqlDialect, DialectGenerator, DialectTypes } from './sql-dialect.js';
 export { compileFeatureQuery, featureColumns, featureColumnsDdl } from './feature-sql.js';
 export type { CompiledQuery, FeatureParam, FeatureQueryOptions, FeatureColumn } from './feature-sql.js';
+export { LOCALES, FIELDS, fieldByKey, fieldLabel } from './field-registry.js';
+export type { Locale, Labels, FieldValueType, FieldUnit, FieldSource, FieldDefinition } from './field-registry.js';
