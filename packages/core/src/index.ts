@@ -21,3 +21,4 @@ export { compileFeatureQuery, featureColumns, featureColumnsDdl } from './featur
 export type { CompiledQuery, FeatureParam, FeatureQueryOptions, FeatureColumn } from './feature-sql.js';
 export { LOCALES, FIELDS, fieldByKey, fieldLabel } from './field-registry.js';
 export type { Locale, Labels, FieldValueType, FieldUnit, FieldSource, FieldDefinition } from './field-registry.js';
+export { SHARD_COUNT, shardOf, fnv1a32, fmix32 } from './shard.js';
