@@ -9,12 +9,13 @@ import { DOCS_HTML } from './routes/docs-page.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerOpsRoutes } from './routes/ops.js';
 import type { Lifecycle } from './routes/ops.js';
-import { BASE_SORT_KEYS, registerPlayerRoutes } from './routes/players.js';
+import { SORT_KEYS } from '../storage/keyset.js';
+import { registerPlayerRoutes } from './routes/players.js';
 import type { AppEnv, AppOptions } from './types.js';
 
 export interface CreateAppOptions extends AppOptions {
-  /** Feature keys players can be sorted on (from core's feature definitions). */
-  featureKeys?: readonly string[];
+  /** Keys players can be sorted on; default: storage's whitelist (columns and every core feature). */
+  sortKeys?: readonly string[];
   lifecycle?: Lifecycle;
 }
 
@@ -66,7 +67,7 @@ export function createApp(options: CreateAppOptions): PitbossApp {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'API key: `Authorization: Bearer <key>`' });
   app.use('/v1/*', authenticate(storage));
   registerEventRoutes(app, { storage, metrics, ...(options.now ? { now: options.now } : {}), maxDeadLetterChars: config.limits.maxDeadLetterChars }, config.limits);
-  registerPlayerRoutes(app, storage, [...BASE_SORT_KEYS, ...(options.featureKeys ?? [])], config.limits.maxBodyBytes);
+  registerPlayerRoutes(app, storage, options.sortKeys ?? SORT_KEYS, config.limits.maxBodyBytes);
   registerOpsRoutes(app, storage, metrics, lifecycle);
 
   app.doc31('/openapi.json', {

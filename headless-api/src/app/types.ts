@@ -1,6 +1,6 @@
 import type { PlayerProfile } from '@pitboss/core';
 import type {
-  IngestLine, IngestOutcome, PlayerDetail, PlayerListQuery, PlayerSummary, RejectedLine, ShardHealth,
+  IngestLine, IngestOutcome, PlayerDetail, PlayerListQuery, PlayerPage, RejectedLine, ShardHealth,
 } from '../storage/types.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
@@ -20,11 +20,6 @@ export interface PoolStat {
   total: number;
   idle: number;
   waiting: number;
-}
-
-export interface PlayerPage {
-  items: PlayerSummary[];
-  next_cursor: string | null;
 }
 
 /**

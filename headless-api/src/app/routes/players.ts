@@ -8,9 +8,6 @@ import { PERMISSION_EXTENSION } from '../permissions.js';
 import { PlayerDetailSchema, PlayerIdParam, PlayerPageSchema, problemContent } from '../schemas.js';
 import type { ApiStorage, AppEnv } from '../types.js';
 
-/** Columns every player list can be sorted on; feature keys are added by the app. */
-export const BASE_SORT_KEYS = ['player_id', 'registered_at', 'last_event_at'] as const;
-
 const errors = {
   400: { description: 'Invalid parameters.', content: problemContent },
   401: { description: 'Missing or invalid API key.', content: problemContent },

@@ -1,0 +1,46 @@
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import { createJsonLogger } from '../app/logger.js';
+import type { Logger } from '../app/logger.js';
+import { ConfigError, loadConfig, parseFlags } from '../config.js';
+import type { Config } from '../config.js';
+import { createStorage } from '../storage/index.js';
+
+export type Storage = Awaited<ReturnType<typeof createStorage>>;
+
+/** Config flags (shared by every verb) plus the verb's own options. */
+export function readArgs<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
+  const { rest } = parseFlags(args);
+  const config = loadConfig({ argv: args });
+  const parsed = parseArgs({ args: rest, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: true });
+  return { config, values: parsed.values, positionals: parsed.positionals };
+}
+
+/** Opens storage for a config (the embedded PGlite under dataDir, or the shard URLs). */
+export async function openStorage(config: Config, logger: Logger): Promise<Storage> {
+  return createStorage({
+    driver: config.driver,
+    dataDir: config.dataDir,
+    urls: config.databaseUrls,
+    ...(config.controlUrl ? { controlUrl: config.controlUrl } : {}),
+    onIdleError: (error, database) => logger.warn('idle database connection failed', { database, error }),
+  });
+}
+
+/** A logger for CLI verbs: JSON lines on stderr, so stdout stays for results. */
+export function cliLogger(config: Config): Logger {
+  return createJsonLogger({ level: config.logLevel, write: (line) => void process.stderr.write(line + '\n') });
+}
+
+/** Runs a verb body, turning config and usage errors into a message and exit code 2. */
+export async function runVerb(body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (err) {
+    if (err instanceof ConfigError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
+      console.error(`pitboss: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+}
