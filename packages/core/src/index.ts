@@ -22,3 +22,4 @@ export type { CompiledQuery, FeatureParam, FeatureQueryOptions, FeatureColumn } 
 export { LOCALES, FIELDS, fieldByKey, fieldLabel } from './field-registry.js';
 export type { Locale, Labels, FieldValueType, FieldUnit, FieldSource, FieldDefinition } from './field-registry.js';
 export { SHARD_COUNT, shardOf, fnv1a32, fmix32 } from './shard.js';
+export { EVENT_EXAMPLES } from './event-examples.js';
