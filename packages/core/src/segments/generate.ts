@@ -1,0 +1,209 @@
+import type { SqlDialect } from '../sql-dialect.js';
+import { isPlainColumn } from './fields.js';
+import type { SqlCast, SqlExpr, SqlQuery, SqlValue } from './sql-ast.js';
+
+/** SQL text and the values of its `$1..$n` placeholders, in order. */
+export interface SegmentSql {
+  sql: string;
+  /** Scalars, and for Postgres `in` lists one array per list (bound as a Postgres array). */
+  params: (SqlValue | SqlValue[])[];
+}
+
+const REASON = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * Prints the SQL tree of `sql-ast.ts`. The traversal and everything the two
+ * engines read alike live here; each dialect overrides what differs: casts,
+ * list parameters, prefix match, list membership and intervals.
+ */
+abstract class SegmentSqlGenerator {
+  abstract readonly dialect: SqlDialect;
+  private params: (SqlValue | SqlValue[])[] = [];
+  private asOfMark: string | undefined;
+
+  constructor(private readonly asOf: string) {}
+
+  protected bind(value: SqlValue | SqlValue[]): string {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  }
+
+  protected abstract cast(sql: string, type: SqlCast): string;
+  protected abstract inList(arg: string, values: readonly SqlValue[], negated: boolean, cast: SqlCast | undefined): string;
+  protected abstract startsWith(arg: string, prefix: string): string;
+  protected abstract listContains(list: string, value: string): string;
+  protected abstract minusHours24(ts: string, days: string): string;
+
+  protected param(value: SqlValue, cast?: SqlCast): string {
+    const mark = this.bind(value);
+    return cast ? this.cast(mark, cast) : mark;
+  }
+
+  protected asOfExpr(): string {
+    this.asOfMark ??= this.bind(this.asOf);
+    return this.cast(this.asOfMark, 'timestamptz');
+  }
+
+  protected column(alias: string, name: string): string {
+    if (!isPlainColumn(name)) throw new Error(`refusing to print column ${JSON.stringify(name)}`);
+    return `${alias}.${name}`;
+  }
+
+  expr(e: SqlExpr): string {
+    switch (e.kind) {
+      case 'column': return this.column(e.alias, e.name);
+      case 'param': return this.param(e.value, e.cast);
+      case 'as_of': return this.asOfExpr();
+      case 'days_before_as_of': return this.minusHours24(this.asOfExpr(), this.expr(e.days));
+      case 'compare': return `${this.expr(e.left)} ${e.op} ${this.expr(e.right)}`;
+      case 'between': return `${this.expr(e.arg)} BETWEEN ${this.expr(e.low)} AND ${this.expr(e.high)}`;
+      case 'and':
+      case 'or': {
+        const parts = e.args.map((a) => this.expr(a));
+        return parts.length === 1 ? parts[0]! : `(${parts.join(e.kind === 'and' ? ' AND ' : ' OR ')})`;
+      }
+      case 'not': return `(${this.expr(e.arg)}) IS NOT TRUE`;
+      case 'is_true': return `(${this.expr(e.arg)} IS TRUE)`;
+      case 'is_null': return `(${this.expr(e.arg)} IS ${e.negated ? 'NOT ' : ''}NULL)`;
+      case 'in_list': return this.inList(this.expr(e.arg), e.values, e.negated, e.cast);
+      case 'starts_with': return this.startsWith(this.expr(e.arg), e.prefix);
+      case 'list_contains': return this.listContains(this.expr(e.list), e.value);
+      case 'events': return this.events(e);
+    }
+  }
+
+  private events(e: Extract<SqlExpr, { kind: 'events' }>): string {
+    const conds = [
+      'e.tenant_id = p.tenant_id', 'e.player_id = p.player_id',
+      ...e.where.map((w) => this.expr(w)),
+      `e.occurred_at > ${this.minusHours24(this.asOfExpr(), this.expr(e.days))}`,
+      `e.occurred_at <= ${this.asOfExpr()}`,
+    ];
+    const from = `FROM events e WHERE ${conds.join(' AND ')}`;
+    switch (e.agg) {
+      case 'exists': return `EXISTS (SELECT 1 ${from})`;
+      case 'count': return `(SELECT count(*) ${from})`;
+      case 'sum': return `(SELECT coalesce(sum(${this.column('e', e.column ?? '')}), 0) ${from})`;
+    }
+  }
+
+  private count(filter?: string): string {
+    return this.cast(filter === undefined ? 'count(*)' : `count(*) FILTER (WHERE ${filter})`, 'integer');
+  }
+
+  query(q: SqlQuery): SegmentSql {
+    const from = q.source.joinFeatures
+      ? 'FROM players p LEFT JOIN player_features f ON f.tenant_id = p.tenant_id AND f.player_id = p.player_id'
+      : 'FROM players p';
+    const scope: string[] = [];
+    if (q.source.tenantId !== undefined) scope.push(`p.tenant_id = ${this.param(q.source.tenantId)}`);
+    let head: string;
+    const tail: string[] = [];
+    switch (q.select.kind) {
+      case 'members':
+        head = 'SELECT p.player_id';
+        if (q.select.after !== undefined) scope.push(`p.player_id > ${this.param(q.select.after)}`);
+        break;
+      case 'count':
+        head = `SELECT ${this.count()} AS count`;
+        break;
+      case 'removals': {
+        const reasons = q.select.reasons;
+        if (reasons.length === 0) throw new Error('a removals query needs at least one reason');
+        const cols = [`${this.count()} AS matched`];
+        for (const r of reasons) {
+          if (!REASON.test(r.name) || ['matched', 'removed', 'kept'].includes(r.name)) throw new Error(`invalid reason name ${JSON.stringify(r.name)}`);
+          cols.push(`${this.count(this.expr(r.when))} AS ${r.name}`);
+        }
+        const any = (): string => this.expr({ kind: 'or', args: reasons.map((r) => r.when) });
+        cols.push(`${this.count(any())} AS removed`, `${this.count(`(${any()}) IS NOT TRUE`)} AS kept`);
+        head = `SELECT ${cols.join(', ')}`;
+        break;
+      }
+    }
+    scope.push(this.expr(q.where));
+    if (q.select.kind === 'members') {
+      tail.push('ORDER BY p.player_id');
+      if (q.select.limit !== undefined) tail.push(`LIMIT ${this.param(q.select.limit, 'integer')}`);
+    }
+    const sql = [head, from, `WHERE ${scope.join(' AND ')}`, ...tail].join(' ');
+    return { sql, params: this.params };
+  }
+}
+
+class PostgresSegmentSql extends SegmentSqlGenerator {
+  readonly dialect = 'postgres' as const;
+  private static readonly TYPES: { readonly [T in SqlCast]: string } = {
+    timestamptz: 'timestamptz', integer: 'integer', bigint: 'bigint', double: 'double precision',
+  };
+
+  protected cast(sql: string, type: SqlCast): string {
+    const t = PostgresSegmentSql.TYPES[type];
+    return /^[$\w]+(\(\*\))?$/.test(sql) ? `${sql}::${t}` : `(${sql})::${t}`;
+  }
+
+  // One array parameter per list: the statement text does not change with the
+  // list's length, so a prepared plan is reused.
+  protected inList(arg: string, values: readonly SqlValue[], negated: boolean, cast: SqlCast | undefined): string {
+    const mark = this.bind([...values]);
+    const list = cast ? `${mark}::${PostgresSegmentSql.TYPES[cast]}[]` : mark;
+    return negated ? `${arg} <> ALL(${list})` : `${arg} = ANY(${list})`;
+  }
+
+  // LIKE on lower() can use a `lower(col) text_pattern_ops` index; the prefix
+  // is escaped so `%` and `_` in a value match themselves.
+  protected startsWith(arg: string, prefix: string): string {
+    const pattern = prefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
+    return `lower(${arg}) LIKE lower(${this.bind(pattern)}) ESCAPE '\\'`;
+  }
+
+  protected listContains(list: string, value: string): string {
+    return `${list} @> ARRAY[${this.bind(value)}::text]`;
+  }
+
+  protected minusHours24(ts: string, days: string): string {
+    return `${ts} - ${days} * interval '24 hours'`;
+  }
+}
+
+class DuckDBSegmentSql extends SegmentSqlGenerator {
+  readonly dialect = 'duckdb' as const;
+  private static readonly TYPES: { readonly [T in SqlCast]: string } = {
+    timestamptz: 'TIMESTAMPTZ', integer: 'INTEGER', bigint: 'BIGINT', double: 'DOUBLE',
+  };
+
+  protected cast(sql: string, type: SqlCast): string {
+    return `CAST(${sql} AS ${DuckDBSegmentSql.TYPES[type]})`;
+  }
+
+  // DuckDB-WASM's prepared statements bind scalars only, so a list becomes one
+  // placeholder per item.
+  protected inList(arg: string, values: readonly SqlValue[], negated: boolean, cast: SqlCast | undefined): string {
+    const marks = values.map((v) => this.param(v, cast));
+    return `${arg} ${negated ? 'NOT IN' : 'IN'} (${marks.join(', ')})`;
+  }
+
+  protected startsWith(arg: string, prefix: string): string {
+    return `starts_with(lower(${arg}), lower(${this.bind(prefix)}))`;
+  }
+
+  protected listContains(list: string, value: string): string {
+    return `list_contains(${list}, ${this.bind(value)})`;
+  }
+
+  protected minusHours24(ts: string, days: string): string {
+    return `${ts} - ${days} * INTERVAL 24 HOUR`;
+  }
+}
+
+/**
+ * Prints a segment query for one dialect. `asOf` (ISO 8601) is bound once and
+ * anchors every relative date and behavioural window.
+ *
+ * @example
+ * const { sql, params } = generateSegmentSql('duckdb', query, '2026-06-01T00:00:00Z');
+ */
+export function generateSegmentSql(dialect: SqlDialect, query: SqlQuery, asOf: string): SegmentSql {
+  const g = dialect === 'postgres' ? new PostgresSegmentSql(asOf) : new DuckDBSegmentSql(asOf);
+  return g.query(query);
+}

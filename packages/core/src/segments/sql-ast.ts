@@ -1,0 +1,70 @@
+import type { SegmentTable } from './fields.js';
+
+/**
+ * The SQL a segment compiles to, as a tree. `plan.ts` builds it from a
+ * validated segment without knowing the dialect; `generate.ts` prints it once
+ * per dialect. Values live in `param` and `list` nodes only: a generator turns
+ * them into `$n` placeholders and never prints them.
+ */
+
+/** A value bound to a placeholder. */
+export type SqlValue = string | number | boolean;
+
+/** Types a placeholder may be cast to, so both engines read the value alike. */
+export type SqlCast = 'timestamptz' | 'integer' | 'bigint' | 'double';
+
+/** Table aliases: `p` players, `f` player_features, `e` events (inside a behavioural subquery). */
+export type SqlAlias = 'p' | 'f' | 'e';
+
+export const TABLE_ALIAS: { readonly [T in SegmentTable]: SqlAlias } = { players: 'p', player_features: 'f' };
+
+export type CompareOp = '=' | '<>' | '<' | '<=' | '>' | '>=';
+
+export type SqlExpr =
+  | { kind: 'column'; alias: SqlAlias; name: string }
+  | { kind: 'param'; value: SqlValue; cast?: SqlCast }
+  /** The `asOf` instant, bound once per query. */
+  | { kind: 'as_of' }
+  /** `asOf − days × 24 h` (hours, not calendar days, so no DST drift). */
+  | { kind: 'days_before_as_of'; days: SqlExpr }
+  | { kind: 'compare'; op: CompareOp; left: SqlExpr; right: SqlExpr }
+  | { kind: 'between'; arg: SqlExpr; low: SqlExpr; high: SqlExpr }
+  | { kind: 'and' | 'or'; args: readonly SqlExpr[] }
+  /** `(arg IS TRUE)`: a two-valued boolean (NULL counts as false). */
+  | { kind: 'is_true'; arg: SqlExpr }
+  /** `(arg) IS NOT TRUE`: the two-valued complement (NULL counts as false). */
+  | { kind: 'not'; arg: SqlExpr }
+  | { kind: 'is_null'; arg: SqlExpr; negated: boolean }
+  | { kind: 'in_list'; arg: SqlExpr; values: readonly SqlValue[]; negated: boolean; cast?: SqlCast }
+  /** Case-insensitive prefix match of text. */
+  | { kind: 'starts_with'; arg: SqlExpr; prefix: string }
+  /** The list (tags) column holds `value`. */
+  | { kind: 'list_contains'; list: SqlExpr; value: string }
+  /**
+   * A subquery on the player's rows of `events` in `(asOf − days, asOf]`,
+   * correlated on `(tenant_id, player_id)`: `exists`, `count(*)`, or
+   * `coalesce(sum(column), 0)`.
+   */
+  | { kind: 'events'; agg: 'exists' | 'count' | 'sum'; column?: string; days: SqlExpr; where: readonly SqlExpr[] };
+
+/** The relation a segment query reads: `players p`, left-joined with `player_features f` when a feature is used. */
+export interface SqlSource {
+  joinFeatures: boolean;
+  /** Restrict to `p.tenant_id = $n`. */
+  tenantId?: string;
+}
+
+/** What a segment query returns. */
+export type SqlSelect =
+  /** `player_id` of the members, ordered by `player_id`, after an optional keyset cursor. */
+  | { kind: 'members'; after?: string; limit?: number }
+  /** One row: `count`. */
+  | { kind: 'count' }
+  /** One row: `matched`, one column per reason (members the reason removes), `removed` and `kept`. */
+  | { kind: 'removals'; reasons: readonly { name: string; when: SqlExpr }[] };
+
+export interface SqlQuery {
+  select: SqlSelect;
+  source: SqlSource;
+  where: SqlExpr;
+}
