@@ -1,5 +1,3 @@
-/** Placeholder until the synth CLI lands; replaced by the synth implementation. */
-export async function runSynthCli(args: string[]): Promise<number> {
-  console.log('synth args', args);
-  return 0;
-}
+export { runSynthCli } from './cli.js';
+export { writeNdjson } from './ndjson.js';
+export type { NdjsonSinks, WriteOptions, WriteStats } from './ndjson.js';
