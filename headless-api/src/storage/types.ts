@@ -1,9 +1,19 @@
 import type { Event, EventIssue, PlayerProfile, PersonalData } from '@pitboss/core';
+import type { NeonSettings } from './drivers/neon.js';
 
 /**
  * The storage contract the HTTP layer depends on. One implementation,
- * `ShardedStorage`, over the `pg` Pool shape (PGlite, node-postgres, Neon).
- * Every method is scoped by tenant: no method reads or writes across tenants.
+ * `ShardedStorage` (`createStorage` in `storage.ts`), over the `pg` Pool shape
+ * (PGlite, node-postgres, Neon). Every method is scoped by tenant: no method
+ * reads or writes across tenants.
+ *
+ * Stability: the HTTP layer (`src/app`) builds on these types. Fields may be
+ * added (optional first); renaming or removing one needs a word with the
+ * owners of `src/app` first.
+ *
+ * Errors (`errors.ts`): `ShardUnavailableError` (retryable, → 503),
+ * `InvalidQueryError` (bad sort/cursor, → 400), `StorageConfigError` (start-up),
+ * any other `StorageError` (→ 500; keeps `cause` and `sql`).
  */
 
 /** A validated event and its 1-based line number in the request body. */
@@ -28,16 +38,23 @@ export interface IngestOutcome {
   duplicate: number[];
   /** Lines on a shard that could not be written; the client should retry them. */
   retryable: { line: number; event_id: string; message: string }[];
+  /**
+   * Players whose events are committed but whose features could not be
+   * brought up to date (their database failed after the commit). They catch
+   * up on their next event. Absent when every refresh succeeded.
+   */
+  stale_features?: string[];
 }
 
 export type SortOrder = 'asc' | 'desc';
 
 export interface PlayerListQuery {
-  /** A whitelisted sort key: `player_id`, `registered_at`, `last_event_at`, or a feature key. */
+  /** A whitelisted sort key: `player_id`, `registered_at`, `last_event_at`, or a feature key (see `SORT_KEYS`). */
   sort: string;
   order: SortOrder;
+  /** Page size, 1..1000. */
   limit: number;
-  /** Opaque keyset cursor from a previous page. */
+  /** Opaque keyset cursor from a previous page (same sort and order). */
   cursor?: string;
   filters?: PlayerFilters;
 }
@@ -61,6 +78,12 @@ export interface PlayerSummary {
   features: Record<string, number | null>;
 }
 
+/** One page of `listPlayers`; `next_cursor` is null on the last page. */
+export interface PlayerPage {
+  items: PlayerSummary[];
+  next_cursor: string | null;
+}
+
 export interface PlayerDetail extends PlayerSummary {
   profile: PlayerProfile;
   personal: PersonalData | null;
@@ -75,4 +98,59 @@ export interface ShardHealth {
   ok: boolean;
   latency_ms: number;
   error?: string;
+}
+
+export type ApiKeyRole = 'admin' | 'analyst' | 'agent';
+
+/** A new API key. `key` is shown once and never stored; `id` is its visible, non-secret part. */
+export interface CreatedApiKey {
+  id: string;
+  key: string;
+}
+
+/** Who a valid key belongs to (the HTTP layer's `Principal`). */
+export interface ApiKeyPrincipal {
+  tenant: string;
+  role: ApiKeyRole;
+  keyId: string;
+}
+
+/** A stored key, without its secret. */
+export interface ApiKeyInfo {
+  id: string;
+  tenant: string;
+  role: ApiKeyRole;
+  name: string | null;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+/** Configuration of `createStorage`. */
+export interface StorageConfig {
+  driver: 'pglite' | 'pg' | 'neon';
+  /** PGlite only: the data directory (created if absent). */
+  dataDir?: string;
+  /** `pg`/`neon`: one `postgres://` URL per physical shard database, in shard-map order. */
+  urls?: string[];
+  /** Control database (tenants, keys, shard map, dead letters); default `urls[0]`. */
+  controlUrl?: string;
+  /** Connections per physical database; default 10. */
+  poolSize?: number;
+  timeouts?: StorageTimeouts;
+  /** `neon` only: how to reach Postgres over WebSocket (see `drivers/neon.ts`). */
+  neon?: NeonSettings;
+  /** Called when an idle pooled connection dies; the pool replaces it. */
+  onIdleError?: (error: Error, database: number) => void;
+}
+
+export interface StorageTimeouts {
+  /** Opening a connection; default 5000 ms. */
+  connectMs?: number;
+  /** Server-side statement_timeout; default 30000 ms. */
+  statementMs?: number;
+  /** One shard's part of a fan-out read (list, health); default 5000 ms. */
+  shardReadMs?: number;
+  /** One shard's ingest transaction; default 30000 ms. */
+  shardWriteMs?: number;
 }

@@ -1,0 +1,486 @@
+import { featureColumns, shardOf } from '@pitboss/core';
+import type { PlayerProfile, PersonalData } from '@pitboss/core';
+import * as apiKeys from './api-keys.js';
+import type { CreateApiKeyOptions } from './api-keys.js';
+import { openPGlitePool } from './drivers/pglite.js';
+import { createPgPool } from './drivers/pg.js';
+import { createNeonPool } from './drivers/neon.js';
+import { InvalidQueryError, ShardUnavailableError, StorageConfigError, StorageError, wrapDriverError } from './errors.js';
+import { afterSql, comparePositions, decodeCursor, encodeCursor, mergeSorted, orderSql, sortSpec, sortValueSql } from './keyset.js';
+import type { KeysetPosition } from './keyset.js';
+import { migrateDatabase } from './migrate.js';
+import type { MigrationReport } from './migrate.js';
+import { Database } from './pool.js';
+import type { PoolStats, SqlPool } from './pool.js';
+import type {
+  ApiKeyInfo, ApiKeyPrincipal, ApiKeyRole, CreatedApiKey, IngestLine, IngestOutcome, PlayerDetail, PlayerListQuery,
+  PlayerPage, PlayerSummary, RejectedLine, ShardHealth, StorageConfig,
+} from './types.js';
+import { featureColumnsSql, refreshFeatures, writeProfile, writeShardEvents } from './writes.js';
+import type { ShardEvent } from './writes.js';
+
+const LOGICAL_SHARDS = 256;
+const RECENT_EVENTS = 20;
+const MAX_PAGE = 1000;
+/** Index reported for a control database that is not also a shard. */
+export const CONTROL_DATABASE = -1;
+
+interface Deadlines {
+  read: number;
+  write: number;
+}
+
+function iso(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  return (value instanceof Date ? value : new Date(String(value))).toISOString();
+}
+
+function num(value: unknown): number | null {
+  return value === null || value === undefined ? null : Number(value);
+}
+
+const FEATURE_KEYS = featureColumns.map((c) => c.key);
+const SUMMARY_COLUMNS = `p.player_id, p.registered_at, p.country, p.currency, p.brand, p.blocked, p.self_excluded_until, p.last_event_at, ${FEATURE_KEYS.map((k) => `f.${k}`).join(', ')}`;
+
+function summaryOf(row: Record<string, unknown>): PlayerSummary {
+  const features: Record<string, number | null> = {};
+  for (const k of FEATURE_KEYS) features[k] = num(row[k]);
+  return {
+    player_id: String(row.player_id),
+    registered_at: iso(row.registered_at),
+    country: (row.country as string | null) ?? null,
+    currency: (row.currency as string | null) ?? null,
+    brand: (row.brand as string | null) ?? null,
+    blocked: row.blocked === true,
+    self_excluded_until: iso(row.self_excluded_until),
+    last_event_at: iso(row.last_event_at),
+    features,
+  };
+}
+
+const GET_PLAYER = `SELECT ${SUMMARY_COLUMNS}, p.profile, f.computed_at AS features_computed_at,
+  CASE WHEN pp.player_id IS NULL THEN NULL
+       ELSE jsonb_strip_nulls(jsonb_build_object('first_name', pp.first_name, 'last_name', pp.last_name, 'email', pp.email, 'phone', pp.phone)) END AS personal,
+  (SELECT COALESCE(jsonb_agg(jsonb_build_object('event_id', e.event_id, 'type', e.type, 'occurred_at', e.occurred_at, 'payload', e.payload) ORDER BY e.occurred_at DESC, e.event_id DESC), '[]'::jsonb)
+     FROM (SELECT event_id, type, occurred_at, payload FROM events
+           WHERE tenant_id = $1 AND player_id = $2 ORDER BY occurred_at DESC, event_id DESC LIMIT ${RECENT_EVENTS}) e) AS recent_events
+FROM players p
+LEFT JOIN player_features f ON f.tenant_id = p.tenant_id AND f.player_id = p.player_id
+LEFT JOIN player_personal pp ON pp.tenant_id = p.tenant_id AND pp.player_id = p.player_id
+WHERE p.tenant_id = $1 AND p.player_id = $2`;
+
+/**
+ * The sharded storage: every player's rows on the physical database that the
+ * shard map assigns to `shardOf(tenant, player)`, tenant-wide tables on the
+ * control database. Build it with `createStorage`.
+ */
+export class ShardedStorage {
+  #map: Promise<Int16Array> | null = null;
+  #closed = false;
+
+  constructor(
+    /** Physical shard databases, in configuration order. */
+    readonly databases: readonly Database[],
+    /** The control database; the same object as `databases[0]` when it is not separate. */
+    readonly control: Database,
+    private readonly deadlines: Deadlines,
+  ) {}
+
+  /**
+   * Applies the numbered migrations to the control database and every shard,
+   * brings `player_features` to core's feature list, and fills the shard map
+   * for logical shards that have no entry yet (contiguous ranges). Idempotent.
+   *
+   * @example
+   * const reports = await storage.migrate(); // [{ database: 0, applied: ['control/0001_control', …] }, …]
+   */
+  async migrate(): Promise<MigrationReport[]> {
+    const separateControl = !this.databases.includes(this.control);
+    const reports: MigrationReport[] = [];
+    if (separateControl) reports.push(await migrateDatabase(this.control, ['control'], { shardIndex: null, isControl: true }));
+    reports.push(
+      ...(await Promise.all(
+        this.databases.map(async (db) => {
+          const isControl = db === this.control;
+          const report = await migrateDatabase(db, isControl ? ['control', 'shard'] : ['shard'], { shardIndex: db.index, isControl });
+          await db.transaction(async (tx) => {
+            for (const sql of featureColumnsSql()) await tx.query(sql);
+          });
+          return report;
+        }),
+      )),
+    );
+    await this.control.query(
+      `INSERT INTO shard_map (logical_shard, database)
+       SELECT s, (s * $1::int) / ${LOGICAL_SHARDS} FROM generate_series(0, ${LOGICAL_SHARDS - 1}) AS s
+       ON CONFLICT (logical_shard) DO NOTHING`,
+      [this.databases.length],
+    );
+    this.#map = null;
+    await this.#shardMap();
+    return reports;
+  }
+
+  /**
+   * The physical database index of a player.
+   *
+   * @example
+   * const db = await storage.databaseOf('acme', 'p-17'); // 0..urls.length-1
+   */
+  async databaseOf(tenantId: string, playerId: string): Promise<number> {
+    const map = await this.#shardMap();
+    return map[shardOf(tenantId, playerId)]!;
+  }
+
+  /**
+   * Stores validated events: one transaction per physical database,
+   * idempotent on (tenant, event_id), then recomputes the features of the
+   * players whose events were new. Lines of a database that fails come back
+   * in `retryable`; the other databases commit. A failure that is not an
+   * outage (a bug, a constraint) is thrown after every database has settled.
+   *
+   * @example
+   * const outcome = await storage.ingest('acme', lines.map((event, i) => ({ line: i + 1, event })));
+   */
+  async ingest(tenantId: string, lines: readonly IngestLine[]): Promise<IngestOutcome> {
+    const outcome: IngestOutcome = { accepted: [], duplicate: [], retryable: [] };
+    if (lines.length === 0) return outcome;
+    const map = await this.#shardMap();
+    const first = new Set<string>();
+    const perDatabase = new Map<number, ShardEvent[]>();
+    for (const { line, event } of lines) {
+      if (first.has(event.event_id)) {
+        outcome.duplicate.push(line);
+        continue;
+      }
+      first.add(event.event_id);
+      const shard = shardOf(tenantId, event.player_id);
+      const db = map[shard]!;
+      let list = perDatabase.get(db);
+      if (!list) perDatabase.set(db, (list = []));
+      list.push({ line, shard, event });
+    }
+    const asOf = new Date();
+    const failures: StorageError[] = [];
+    const stale: string[] = [];
+    await Promise.all(
+      [...perDatabase].map(async ([index, events]) => {
+        const db = this.databases[index]!;
+        let stored: Set<string>;
+        try {
+          stored = await db.transaction((tx) => writeShardEvents(tx, tenantId, events), { timeoutMs: this.deadlines.write });
+        } catch (error) {
+          const wrapped = wrapDriverError(error, undefined, index);
+          if (!(wrapped instanceof ShardUnavailableError)) {
+            failures.push(wrapped);
+            return;
+          }
+          for (const e of events) outcome.retryable.push({ line: e.line, event_id: e.event.event_id, message: wrapped.message });
+          return;
+        }
+        const touched = new Set<string>();
+        for (const e of events) {
+          if (stored.has(e.event.event_id)) {
+            outcome.accepted.push(e.line);
+            touched.add(e.event.player_id);
+          } else {
+            outcome.duplicate.push(e.line);
+          }
+        }
+        try {
+          await refreshFeatures((sql, params) => db.query(sql, params, { timeoutMs: this.deadlines.write }), tenantId, [...touched], asOf);
+        } catch (error) {
+          // The events are committed; features catch up on the players' next event.
+          if (!(error instanceof ShardUnavailableError)) failures.push(wrapDriverError(error, undefined, index));
+          stale.push(...touched);
+        }
+      }),
+    );
+    if (failures.length > 0) throw failures.length === 1 ? failures[0]! : new StorageError(`ingest failed on ${failures.length} databases`, { cause: new AggregateError(failures) });
+    outcome.accepted.sort((a, b) => a - b);
+    outcome.duplicate.sort((a, b) => a - b);
+    outcome.retryable.sort((a, b) => a.line - b.line);
+    if (stale.length > 0) outcome.stale_features = stale.sort();
+    return outcome;
+  }
+
+  /**
+   * Keeps rejected lines in the control database's `dead_letters`.
+   *
+   * @example
+   * await storage.deadLetter('acme', [{ line: 3, raw: '{"type":', event_id: null, issues: [{ pointer: '', message: 'malformed JSON' }] }]);
+   */
+  async deadLetter(tenantId: string, rejects: readonly RejectedLine[]): Promise<void> {
+    if (rejects.length === 0) return;
+    const rows = rejects.map((r) => ({ line: r.line, event_id: r.event_id, player_id: playerIdOf(r.raw), raw: r.raw, issues: r.issues }));
+    await this.control.query(
+      `INSERT INTO dead_letters (tenant_id, line, event_id, player_id, raw, issues)
+       SELECT $1, r.line, r.event_id, r.player_id, r.raw, r.issues
+       FROM json_to_recordset($2::json) AS r(line integer, event_id text, player_id text, raw text, issues jsonb)`,
+      [tenantId, JSON.stringify(rows)],
+    );
+  }
+
+  /**
+   * The newest dead letters of a tenant.
+   *
+   * @example
+   * const [last] = await storage.deadLetters('acme', 10);
+   */
+  async deadLetters(tenantId: string, limit = 100): Promise<(RejectedLine & { player_id: string | null; received_at: string })[]> {
+    const rows = await this.control.query<{ line: number; raw: string; event_id: string | null; player_id: string | null; issues: RejectedLine['issues']; received_at: unknown }>(
+      'SELECT line, raw, event_id, player_id, issues, received_at FROM dead_letters WHERE tenant_id = $1 ORDER BY received_at DESC, id DESC LIMIT $2',
+      [tenantId, limit],
+    );
+    return rows.map((r) => ({ line: r.line, raw: r.raw, event_id: r.event_id, player_id: r.player_id, issues: r.issues, received_at: iso(r.received_at)! }));
+  }
+
+  /**
+   * Creates or merges a player's profile: fields present replace the stored
+   * ones, absent fields stay; personal data goes to `player_personal`.
+   *
+   * @example
+   * const { created } = await storage.upsertPlayer('acme', 'p-17', { country: 'BR', personal: { email: 'a@b.co' } });
+   */
+  async upsertPlayer(tenantId: string, playerId: string, profile: PlayerProfile): Promise<{ created: boolean }> {
+    const shard = shardOf(tenantId, playerId);
+    const db = this.databases[(await this.#shardMap())[shard]!]!;
+    const created = await db.transaction((tx) => writeProfile(tx, tenantId, playerId, shard, profile), { timeoutMs: this.deadlines.write });
+    return { created };
+  }
+
+  /**
+   * A player's profile, personal data, features and latest events; null if unknown.
+   *
+   * @example
+   * const player = await storage.getPlayer('acme', 'p-17');
+   */
+  async getPlayer(tenantId: string, playerId: string): Promise<PlayerDetail | null> {
+    const db = this.databases[await this.databaseOf(tenantId, playerId)]!;
+    const [row] = await db.query(GET_PLAYER, [tenantId, playerId], { name: 'pb_get_player', timeoutMs: this.deadlines.read });
+    if (!row) return null;
+    const recent = (row.recent_events as { event_id: string; type: string; occurred_at: string; payload: Record<string, unknown> }[]).map((e) => ({
+      ...e,
+      occurred_at: iso(e.occurred_at)!,
+    }));
+    return {
+      ...summaryOf(row),
+      profile: row.profile as PlayerProfile,
+      personal: (row.personal as PersonalData | null) ?? null,
+      features_computed_at: iso(row.features_computed_at),
+      score: null,
+      recent_events: recent,
+    };
+  }
+
+  /**
+   * One page of a tenant's players, sorted by a whitelisted key with
+   * `player_id` as tiebreak. Every physical database is asked in parallel for
+   * its next `limit + 1` rows after the cursor (each within the read
+   * deadline); the pages are k-way merged.
+   *
+   * @example
+   * let page = await storage.listPlayers('acme', { sort: 'net_loss_30d', order: 'desc', limit: 50 });
+   * page = await storage.listPlayers('acme', { sort: 'net_loss_30d', order: 'desc', limit: 50, cursor: page.next_cursor! });
+   */
+  async listPlayers(tenantId: string, query: PlayerListQuery): Promise<PlayerPage> {
+    const spec = sortSpec(query.sort);
+    if (query.order !== 'asc' && query.order !== 'desc') throw new InvalidQueryError(`order must be asc or desc`, 'order');
+    if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > MAX_PAGE) throw new InvalidQueryError(`limit must be 1..${MAX_PAGE}`, 'limit');
+    const params: unknown[] = [tenantId];
+    const where = ['p.tenant_id = $1'];
+    const f = query.filters ?? {};
+    if (f.country !== undefined) where.push(`p.country = $${params.push(f.country)}`);
+    if (f.brand !== undefined) where.push(`p.brand = $${params.push(f.brand)}`);
+    if (f.test_account !== undefined) where.push(`p.test_account = $${params.push(f.test_account)}`);
+    if (f.status === 'blocked') where.push('p.blocked');
+    else if (f.status === 'self_excluded') where.push('NOT p.blocked AND p.self_excluded_until > now()');
+    else if (f.status === 'active') where.push('NOT p.blocked AND (p.self_excluded_until IS NULL OR p.self_excluded_until <= now())');
+    if (query.cursor !== undefined) where.push(afterSql(spec, query.order, decodeCursor(query.cursor, query.sort, query.order), params));
+    const sql = `SELECT ${SUMMARY_COLUMNS}, ${sortValueSql(spec)} AS sort_value
+FROM players p
+LEFT JOIN player_features f ON f.tenant_id = p.tenant_id AND f.player_id = p.player_id
+WHERE ${where.join(' AND ')}
+ORDER BY ${orderSql(spec, query.order)}
+LIMIT ${query.limit + 1}`;
+    const pages = await Promise.all(
+      this.databases.map(async (db) => {
+        const rows = await db.query(sql, params, { timeoutMs: this.deadlines.read });
+        return rows.map((row) => ({ row, at: { value: row.sort_value === null ? null : String(row.sort_value), playerId: String(row.player_id) } }));
+      }),
+    );
+    const sign = query.order === 'asc' ? 1 : -1;
+    const merged = mergeSorted(pages, (a, b) => sign * comparePositions(spec.kind, a.at, b.at), query.limit + 1);
+    const items = merged.slice(0, query.limit);
+    const last: KeysetPosition | undefined = items.at(-1)?.at;
+    return {
+      items: items.map((x) => summaryOf(x.row)),
+      next_cursor: merged.length > query.limit && last ? encodeCursor(query.sort, query.order, last) : null,
+    };
+  }
+
+  /**
+   * Reachability and latency of every physical database (and of a separate
+   * control database, reported as database `CONTROL_DATABASE`).
+   *
+   * @example
+   * const ready = (await storage.health()).every((h) => h.ok);
+   */
+  async health(): Promise<ShardHealth[]> {
+    const all = this.databases.includes(this.control) ? [...this.databases] : [...this.databases, this.control];
+    return Promise.all(
+      all.map(async (db) => {
+        const started = performance.now();
+        try {
+          await db.query('SELECT 1', [], { timeoutMs: this.deadlines.read || 5000 });
+          return { database: db.index, ok: true, latency_ms: performance.now() - started };
+        } catch (error) {
+          return { database: db.index, ok: false, latency_ms: performance.now() - started, error: error instanceof Error ? error.message : String(error) };
+        }
+      }),
+    );
+  }
+
+  /**
+   * Pool gauges per database, for `/metrics`.
+   *
+   * @example
+   * for (const s of storage.poolStats()) gauge.set({ database: s.database }, s.waiting);
+   */
+  poolStats(): PoolStats[] {
+    const all = this.databases.includes(this.control) ? [...this.databases] : [...this.databases, this.control];
+    return all.map((db) => db.stats());
+  }
+
+  /**
+   * Creates an API key (and its tenant if new). The key is returned once.
+   *
+   * @example
+   * const { id, key } = await storage.createApiKey('acme', 'analyst', { expiresAt: new Date(Date.now() + 86400e3) });
+   */
+  createApiKey(tenantId: string, role: ApiKeyRole, options: CreateApiKeyOptions = {}): Promise<CreatedApiKey> {
+    return apiKeys.createApiKey(this.control, tenantId, role, options);
+  }
+
+  /**
+   * The principal of a valid, unexpired, unrevoked key; null otherwise.
+   *
+   * @example
+   * const principal = await storage.verifyApiKey(bearer);
+   */
+  verifyApiKey(key: string): Promise<ApiKeyPrincipal | null> {
+    return apiKeys.verifyApiKey(this.control, key);
+  }
+
+  /**
+   * Revokes a key; false if the tenant has no such live key.
+   *
+   * @example
+   * await storage.revokeApiKey('acme', id);
+   */
+  revokeApiKey(tenantId: string, keyId: string): Promise<boolean> {
+    return apiKeys.revokeApiKey(this.control, tenantId, keyId);
+  }
+
+  /**
+   * A tenant's keys without secrets.
+   *
+   * @example
+   * const keys = await storage.listApiKeys('acme');
+   */
+  listApiKeys(tenantId: string): Promise<ApiKeyInfo[]> {
+    return apiKeys.listApiKeys(this.control, tenantId);
+  }
+
+  /**
+   * Closes every pool. Pending calls finish or fail; later calls fail.
+   *
+   * @example
+   * process.on('SIGTERM', () => void storage.close());
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const pools = new Set<SqlPool>([this.control.pool, ...this.databases.map((d) => d.pool)]);
+    await Promise.all([...pools].map((p) => p.end()));
+  }
+
+  #shardMap(): Promise<Int16Array> {
+    if (!this.#map) {
+      this.#map = this.#loadShardMap();
+      // A control database that is down now may answer later: do not cache the failure.
+      this.#map.catch(() => {
+        this.#map = null;
+      });
+    }
+    return this.#map;
+  }
+
+  async #loadShardMap(): Promise<Int16Array> {
+    let rows: { logical_shard: number; database: number }[];
+    try {
+      rows = await this.control.query('SELECT logical_shard, database FROM shard_map', [], { timeoutMs: this.deadlines.read });
+    } catch (error) {
+      if (error instanceof StorageError && error.code === '42P01') throw new StorageConfigError('the control database has no shard map: run `pitboss migrate` first');
+      throw error;
+    }
+    const map = new Int16Array(LOGICAL_SHARDS).fill(-1);
+    for (const r of rows) map[r.logical_shard] = r.database;
+    const missing = map.indexOf(-1);
+    if (missing >= 0) throw new StorageConfigError(`the shard map has no entry for logical shard ${missing}: run \`pitboss migrate\``);
+    const beyond = map.find((d) => d >= this.databases.length);
+    if (beyond !== undefined) {
+      throw new StorageConfigError(`the shard map assigns shards to database ${beyond}, but only ${this.databases.length} shard URL(s) are configured`);
+    }
+    return map;
+  }
+}
+
+function playerIdOf(raw: string): string | null {
+  try {
+    const value: unknown = JSON.parse(raw);
+    const id = (value as { player_id?: unknown } | null)?.player_id;
+    return typeof id === 'string' && id.length <= 128 ? id : null;
+  } catch (error) {
+    if (error instanceof SyntaxError) return null;
+    throw error;
+  }
+}
+
+/**
+ * Opens the storage described by `config`: PGlite under `dataDir`, or one
+ * node-postgres/Neon pool per shard URL (plus the control URL if separate).
+ * Opening connects nothing yet; call `migrate()` before first use of new
+ * databases.
+ *
+ * @example
+ * const storage = await createStorage({ driver: 'pg', urls: ['postgres://127.0.0.1/pb0', 'postgres://127.0.0.1/pb1'] });
+ * await storage.migrate();
+ */
+export async function createStorage(config: StorageConfig): Promise<ShardedStorage> {
+  const t = config.timeouts ?? {};
+  if (config.driver === 'pglite') {
+    const pool = await openPGlitePool(config.dataDir ?? './.pitboss');
+    // In-process and serialised: a slow call is queued work, not an outage, so no deadlines.
+    const db = new Database(0, pool, 0, false);
+    return new ShardedStorage([db], db, { read: 0, write: 0 });
+  }
+  const urls = config.urls ?? [];
+  if (urls.length === 0) throw new StorageConfigError(`driver ${config.driver} needs at least one shard URL`);
+  if (urls.length > LOGICAL_SHARDS) throw new StorageConfigError(`at most ${LOGICAL_SHARDS} shard databases, got ${urls.length}`);
+  const options = {
+    poolSize: config.poolSize ?? 10,
+    connectTimeoutMs: t.connectMs ?? 5000,
+    statementTimeoutMs: t.statementMs ?? 30_000,
+    idleTimeoutMs: 30_000,
+  };
+  const open = (url: string, index: number): Database => {
+    const onIdleError = config.onIdleError ? (e: Error) => config.onIdleError!(e, index) : undefined;
+    const o = { ...options, ...(onIdleError ? { onIdleError } : {}) };
+    const pool = config.driver === 'neon' ? createNeonPool(url, o, config.neon) : createPgPool(url, o);
+    return new Database(index, pool, 0, true);
+  };
+  const databases = urls.map(open);
+  const control = config.controlUrl === undefined || config.controlUrl === urls[0] ? databases[0]! : open(config.controlUrl, CONTROL_DATABASE);
+  return new ShardedStorage(databases, control, { read: t.shardReadMs ?? 5000, write: t.shardWriteMs ?? 30_000 });
+}

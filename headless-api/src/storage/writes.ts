@@ -1,0 +1,210 @@
+import { EVENT_COLUMNS, compileFeatureQuery, featureColumns, toEventRow } from '@pitboss/core';
+import type { Event, EventRow, PersonalData, PlayerProfile } from '@pitboss/core';
+import type { Tx } from './pool.js';
+
+/**
+ * The SQL of every write, and the per-database write steps. Rows travel as
+ * one JSON document per statement (`json_to_recordset`): one round trip and
+ * one parameter whatever the batch size, and no per-row statements.
+ */
+
+const EVENT_TYPES: Record<keyof EventRow, string> = {
+  event_id: 'text', player_id: 'text', type: 'text', occurred_at: 'timestamptz', product: 'text',
+  amount_minor: 'bigint', bonus_minor: 'bigint', win_minor: 'bigint', currency: 'text', status: 'text',
+  direction: 'text', method: 'text', live: 'boolean', ref_id: 'text', ip: 'text', payload: 'jsonb',
+};
+
+const eventCols = EVENT_COLUMNS.join(', ');
+const INSERT_EVENTS = `INSERT INTO events (tenant_id, shard, ${eventCols})
+SELECT $1, r.shard, ${EVENT_COLUMNS.map((c) => `r.${c}`).join(', ')}
+FROM json_to_recordset($2::json) AS r(shard smallint, ${EVENT_COLUMNS.map((c) => `${c} ${EVENT_TYPES[c]}`).join(', ')})
+ON CONFLICT (tenant_id, event_id) DO NOTHING
+RETURNING event_id`;
+
+/** Profile fields with a typed column on `players`; the rest live only in `players.profile`. */
+const PROFILE_COLUMNS: { key: keyof PlayerProfile; insert: (patch: string) => string }[] = [
+  { key: 'registered_at', insert: (j) => `(${j}->>'registered_at')::timestamptz` },
+  { key: 'country', insert: (j) => `${j}->>'country'` },
+  { key: 'currency', insert: (j) => `${j}->>'currency'` },
+  { key: 'birth_year', insert: (j) => `(${j}->>'birth_year')::integer` },
+  { key: 'brand', insert: (j) => `${j}->>'brand'` },
+  { key: 'market', insert: (j) => `${j}->>'market'` },
+  { key: 'language', insert: (j) => `${j}->>'language'` },
+  { key: 'affiliate_id', insert: (j) => `${j}->>'affiliate_id'` },
+  { key: 'kyc_verified_at', insert: (j) => `(${j}->>'kyc_verified_at')::timestamptz` },
+  { key: 'blocked', insert: (j) => `COALESCE((${j}->>'blocked')::boolean, false)` },
+  { key: 'self_excluded_until', insert: (j) => `(${j}->>'self_excluded_until')::timestamptz` },
+  { key: 'test_account', insert: (j) => `COALESCE((${j}->>'test_account')::boolean, false)` },
+  { key: 'tags', insert: (j) => `ARRAY(SELECT jsonb_array_elements_text(${j}->'tags'))` },
+  { key: 'marketing_consents', insert: (j) => `COALESCE(${j}->'marketing_consents', '{}'::jsonb)` },
+];
+
+// A field present in the patch replaces the stored one (null included); an
+// absent field keeps it. Consents merge one level deeper, per channel.
+const UPSERT_PLAYERS = `INSERT INTO players AS p (tenant_id, player_id, shard, last_event_at, profile, ${PROFILE_COLUMNS.map((c) => c.key).join(', ')})
+SELECT $1, r.player_id, r.shard, r.last_event_at, r.patch, ${PROFILE_COLUMNS.map((c) => c.insert('r.patch')).join(', ')}
+FROM json_to_recordset($2::json) AS r(player_id text, shard smallint, last_event_at timestamptz, patch jsonb)
+ON CONFLICT (tenant_id, player_id) DO UPDATE SET
+  last_event_at = GREATEST(p.last_event_at, EXCLUDED.last_event_at),
+  profile = p.profile || EXCLUDED.profile || CASE WHEN EXCLUDED.profile ? 'marketing_consents'
+    THEN jsonb_build_object('marketing_consents', COALESCE(p.profile->'marketing_consents', '{}'::jsonb) || (EXCLUDED.profile->'marketing_consents'))
+    ELSE '{}'::jsonb END,
+  ${PROFILE_COLUMNS.filter((c) => c.key !== 'marketing_consents')
+    .map((c) => `${c.key} = CASE WHEN EXCLUDED.profile ? '${c.key}' THEN EXCLUDED.${c.key} ELSE p.${c.key} END`)
+    .join(',\n  ')},
+  marketing_consents = p.marketing_consents || EXCLUDED.marketing_consents,
+  updated_at = now()
+RETURNING (xmax = 0) AS created`;
+
+const PERSONAL_KEYS = ['first_name', 'last_name', 'email', 'phone'] as const satisfies readonly (keyof PersonalData)[];
+
+const UPSERT_PERSONAL = `INSERT INTO player_personal AS pp (tenant_id, player_id, ${PERSONAL_KEYS.join(', ')})
+SELECT $1, r.player_id, ${PERSONAL_KEYS.map((k) => `r.${k}`).join(', ')}
+FROM json_to_recordset($2::json) AS r(player_id text, ${PERSONAL_KEYS.map((k) => `${k} text`).join(', ')})
+ON CONFLICT (tenant_id, player_id) DO UPDATE SET
+  ${PERSONAL_KEYS.map((k) => `${k} = COALESCE(EXCLUDED.${k}, pp.${k})`).join(',\n  ')},
+  updated_at = now()`;
+
+const FEATURE_QUERY = compileFeatureQuery('postgres', { tenantColumn: true, playerFilter: true });
+const featureKeys = featureColumns.map((c) => c.key);
+const tenantParam = `$${FEATURE_QUERY.params.indexOf('tenant_id') + 1}`;
+const REFRESH_FEATURES = `INSERT INTO player_features AS pf (tenant_id, player_id, computed_at, ${featureKeys.join(', ')})
+SELECT ${tenantParam}, q.player_id, now(), ${featureKeys.map((k) => `q.${k}`).join(', ')}
+FROM (${FEATURE_QUERY.sql}) AS q
+ON CONFLICT (tenant_id, player_id) DO UPDATE SET
+  computed_at = EXCLUDED.computed_at,
+  ${featureKeys.map((k) => `${k} = EXCLUDED.${k}`).join(',\n  ')}`;
+
+/** Statements that make `player_features` match core's feature list (new features add columns and their sort index). */
+export function featureColumnsSql(): string[] {
+  return featureColumns.flatMap((c) => [
+    `ALTER TABLE player_features ADD COLUMN IF NOT EXISTS ${c.key} ${c.sqlType.postgres}`,
+    `CREATE INDEX IF NOT EXISTS player_features_${c.key} ON player_features (tenant_id, ${c.key}, player_id)`,
+  ]);
+}
+
+/** One event bound for a shard, with where it came from. */
+export interface ShardEvent {
+  line: number;
+  shard: number;
+  event: Event;
+}
+
+/** A player's changes from one batch (or one profile upsert), merged in time order. */
+interface PlayerChange {
+  player_id: string;
+  shard: number;
+  last_event_at: string | null;
+  lastEventMs: number;
+  patch: Record<string, unknown>;
+  personal: PersonalData | null;
+}
+
+function mergeProfile(into: Record<string, unknown>, patch: Omit<PlayerProfile, 'personal'>): void {
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === undefined) continue;
+    if (k === 'marketing_consents' && into[k] && typeof into[k] === 'object') into[k] = { ...(into[k] as object), ...(v as object) };
+    else into[k] = v;
+  }
+}
+
+function mergePersonal(into: PersonalData | null, p: PersonalData | undefined): PersonalData | null {
+  if (!p) return into;
+  const out: PersonalData = { ...(into ?? {}) };
+  for (const k of PERSONAL_KEYS) if (p[k] !== undefined) out[k] = p[k];
+  return out;
+}
+
+function changeFor(changes: Map<string, PlayerChange>, playerId: string, shard: number): PlayerChange {
+  let c = changes.get(playerId);
+  if (!c) {
+    c = { player_id: playerId, shard, last_event_at: null, lastEventMs: -Infinity, patch: {}, personal: null };
+    changes.set(playerId, c);
+  }
+  return c;
+}
+
+async function writePlayers(tx: Tx, tenantId: string, changes: Iterable<PlayerChange>): Promise<boolean[]> {
+  const list = [...changes];
+  if (list.length === 0) return [];
+  const rows = await tx.query<{ created: boolean }>(UPSERT_PLAYERS, [
+    tenantId,
+    JSON.stringify(list.map((c) => ({ player_id: c.player_id, shard: c.shard, last_event_at: c.last_event_at, patch: c.patch }))),
+  ]);
+  const personal = list.filter((c) => c.personal !== null);
+  if (personal.length > 0) {
+    await tx.query(UPSERT_PERSONAL, [tenantId, JSON.stringify(personal.map((c) => ({ player_id: c.player_id, ...c.personal })))]);
+  }
+  return rows.map((r) => r.created);
+}
+
+/**
+ * Writes one shard database's events inside `tx`: inserts them (duplicates
+ * skipped by the primary key), then, for the events that were new only,
+ * bumps `last_event_at` and merges `player.updated` profiles and personal
+ * data. Returns the event ids stored now. `events` must hold no two events
+ * with one id (the caller keeps the first).
+ *
+ * @example
+ * const stored = await db.transaction((tx) => writeShardEvents(tx, 'acme', events));
+ */
+export async function writeShardEvents(tx: Tx, tenantId: string, events: readonly ShardEvent[]): Promise<Set<string>> {
+  const rows = events.map(({ shard, event }) => ({ shard, ...toEventRow(event).row }));
+  const inserted = await tx.query<{ event_id: string }>(INSERT_EVENTS, [tenantId, JSON.stringify(rows)]);
+  const stored = new Set(inserted.map((r) => r.event_id));
+  const fresh = events.filter((e) => stored.has(e.event.event_id));
+  // Profile updates apply in event time, so a batch's older update never hides a newer one.
+  fresh.sort((a, b) => Date.parse(a.event.occurred_at) - Date.parse(b.event.occurred_at) || a.line - b.line);
+  const changes = new Map<string, PlayerChange>();
+  for (const { event, shard } of fresh) {
+    const c = changeFor(changes, event.player_id, shard);
+    const ms = Date.parse(event.occurred_at);
+    if (ms > c.lastEventMs) {
+      c.lastEventMs = ms;
+      c.last_event_at = event.occurred_at;
+    }
+    if (event.type === 'player.updated') {
+      const { personal, ...profile } = event.profile;
+      mergeProfile(c.patch, profile);
+      c.personal = mergePersonal(c.personal, personal);
+    }
+  }
+  await writePlayers(tx, tenantId, changes.values());
+  return stored;
+}
+
+/**
+ * Creates or merges one player's profile (and personal data) inside `tx`.
+ * Returns whether the player is new.
+ *
+ * @example
+ * const created = await db.transaction((tx) => writeProfile(tx, 'acme', 'p1', 17, { country: 'BR' }));
+ */
+export async function writeProfile(tx: Tx, tenantId: string, playerId: string, shard: number, profile: PlayerProfile): Promise<boolean> {
+  const { personal, ...rest } = profile;
+  const change: PlayerChange = { player_id: playerId, shard, last_event_at: null, lastEventMs: -Infinity, patch: {}, personal: mergePersonal(null, personal) };
+  mergeProfile(change.patch, rest);
+  const [created] = await writePlayers(tx, tenantId, [change]);
+  return created === true;
+}
+
+/**
+ * Recomputes the features of `playerIds` from their events with core's
+ * compiled feature SQL (player filter) and upserts them into `player_features`.
+ *
+ * @example
+ * await refreshFeatures(db.query.bind(db), 'acme', ['p1', 'p2'], new Date());
+ */
+export async function refreshFeatures(
+  run: (sql: string, params: unknown[]) => Promise<unknown>,
+  tenantId: string,
+  playerIds: readonly string[],
+  asOf: Date,
+): Promise<void> {
+  if (playerIds.length === 0) return;
+  const values: Record<(typeof FEATURE_QUERY.params)[number], unknown> = { tenant_id: tenantId, player_ids: playerIds, as_of: asOf.toISOString(), time_zone: 'UTC' };
+  await run(REFRESH_FEATURES, FEATURE_QUERY.params.map((p) => values[p]));
+}
+
+/** The statements, for tests and the bench that run them against a real engine. */
+export const WRITE_SQL = { INSERT_EVENTS, UPSERT_PLAYERS, UPSERT_PERSONAL, REFRESH_FEATURES } as const;

@@ -1,0 +1,4 @@
+import { pgliteBackend } from './backends.js';
+import { storageSuite } from './suite.js';
+
+storageSuite(pgliteBackend());
