@@ -1,0 +1,128 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { modelCard } from './card.js';
+import { loadSynthDataset } from './dataset-node.js';
+import type { ModelKind, Target } from './model.js';
+import { exportOnnx } from './onnx.js';
+import { trainModel } from './pipeline.js';
+
+const HELP = `usage: pitboss train --target risk|churn --from FILE [--out model.onnx] [flags]
+
+Trains a responsible-gambling risk or 30-day churn model on synth output,
+writes it as ONNX (opset 17) and a model card beside it (<out>.card.md).
+
+  --target risk|churn   what to predict (synth labels: at_risk, churned)
+  --from FILE           synth events NDJSON; its labels file sits beside it
+                        (<stem>.labels.ndjson or labels.ndjson).
+                        --from db (features from the API's Postgres) comes
+                        with the API integration and is not available yet.
+  --labels FILE         labels file, when not beside the events
+  --out FILE            model file (default model.onnx)
+  --model logistic|mlp  logistic regression (exact explanations; default) or
+                        MLP F→16→1 (explained by integrated gradients)
+  --seed N              split, shuffling and initial weights (default 42)
+  --epochs N            maximum epochs (default 200; early stopping decides)
+  --name NAME           model name (default pitboss-<target>-<model>)
+  --version V           model version (default 1)
+  --trained-at ISO      training date written into the model (default now;
+                        fix it for byte-identical files)
+  -q, --quiet           no progress on stderr
+  -h, --help            this text
+
+Progress goes to stderr; the last line on stdout is a JSON summary.`;
+
+/**
+ * `pitboss train`: the CLI verb, wired by the dispatcher in headless-api.
+ * Resolves to the exit code (0 ok, 1 failure, 2 usage error).
+ *
+ * @example
+ * process.exitCode = await runTrainCli(['--target', 'risk', '--from', 'events.ndjson', '--out', 'risk.onnx']);
+ */
+export async function runTrainCli(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      options: {
+        target: { type: 'string' },
+        from: { type: 'string' },
+        labels: { type: 'string' },
+        out: { type: 'string', default: 'model.onnx' },
+        model: { type: 'string', default: 'logistic' },
+        seed: { type: 'string', default: '42' },
+        epochs: { type: 'string' },
+        name: { type: 'string' },
+        version: { type: 'string', default: '1' },
+        'trained-at': { type: 'string' },
+        quiet: { type: 'boolean', short: 'q', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (cause) {
+    console.error(`pitboss train: ${(cause as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const usage = (msg: string): number => {
+    console.error(`pitboss train: ${msg}\n\n${HELP}`);
+    return 2;
+  };
+  const target = values.target as Target | undefined;
+  if (target !== 'risk' && target !== 'churn') return usage('--target must be risk or churn');
+  if (!values.from) return usage('--from is required');
+  if (values.from === 'db') return usage('--from db comes with the API integration; train from a synth NDJSON file for now');
+  const kind = values.model as ModelKind;
+  if (kind !== 'logistic' && kind !== 'mlp') return usage('--model must be logistic or mlp');
+  const seed = Number(values.seed);
+  if (!Number.isInteger(seed)) return usage('--seed must be an integer');
+  const epochs = values.epochs === undefined ? undefined : Number(values.epochs);
+  if (epochs !== undefined && !(Number.isInteger(epochs) && epochs > 0)) return usage('--epochs must be a positive integer');
+  const trainedAt = values['trained-at'] ?? new Date().toISOString();
+  if (Number.isNaN(Date.parse(trainedAt))) return usage('--trained-at must be an ISO 8601 date');
+
+  const progress = values.quiet ? () => {} : (m: string) => process.stderr.write(`train: ${m}\n`);
+  const out = resolve(values.out);
+  const cardPath = out.replace(/\.onnx$/, '') + '.card.md';
+  try {
+    const t0 = performance.now();
+    const labelsOpt = values.labels === undefined ? {} : { labelsFile: values.labels };
+    const ds = await loadSynthDataset({ eventsFile: values.from, ...labelsOpt, target, progress });
+    let positives = 0;
+    for (const y of ds.matrix.labels) positives += y;
+    progress(`${ds.matrix.rows} players, ${positives} positive; training ${kind} (seed ${seed})`);
+    const trained = trainModel(ds.matrix, {
+      kind,
+      target,
+      seed,
+      trainedAt,
+      version: values.version,
+      ...(values.name === undefined ? {} : { name: values.name }),
+      ...(epochs === undefined ? {} : { epochs }),
+      onEpoch: (p) => {
+        if (p.epoch === 1 || p.epoch % 10 === 0) {
+          progress(`epoch ${p.epoch}: train loss ${p.trainLoss.toFixed(4)}, validation loss ${p.validationLoss.toFixed(4)}${p.best ? ' (best so far)' : ''}`);
+        }
+      },
+    });
+    const t = trained.test;
+    progress(`kept epoch ${trained.training.bestEpoch} of ${trained.training.epochsRun} (early stopping on validation loss)`);
+    progress(`test: ROC-AUC ${t.rocAuc.toFixed(3)}, PR-AUC ${t.prAuc.toFixed(3)}, ECE ${t.ece.toFixed(4)}`);
+    const bytes = exportOnnx(trained.artifact, { metrics: { test: trained.test, validation: trained.validation, data: trained.data } });
+    await mkdir(dirname(out), { recursive: true });
+    await writeFile(out, bytes);
+    const source = `Synthetic events from \`${ds.eventsFile}\` with planted labels from \`${ds.labelsFile}\`; features computed as of ${ds.asOf}`;
+    await writeFile(cardPath, modelCard(trained, { description: source, synthetic: true }));
+    progress(`wrote ${out} (${bytes.length} bytes) and ${cardPath} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(JSON.stringify({ model: out, card: cardPath, rows: trained.data.rows, rocAuc: t.rocAuc, prAuc: t.prAuc, ece: t.ece }));
+    return 0;
+  } catch (cause) {
+    console.error(`pitboss train: ${(cause as Error).message}`);
+    if ((cause as Error).cause) console.error('caused by:', (cause as Error).cause);
+    return 1;
+  }
+}
