@@ -23,3 +23,22 @@ export { LOCALES, FIELDS, fieldByKey, fieldLabel } from './field-registry.js';
 export type { Locale, Labels, FieldValueType, FieldUnit, FieldSource, FieldDefinition } from './field-registry.js';
 export { SHARD_COUNT, shardOf, fnv1a32, fmix32 } from './shard.js';
 export { EVENT_EXAMPLES } from './event-examples.js';
+export {
+  FIELD_OPS, NUMBER_OPS, COUNT_OPS, SUM_COLUMNS, EVENT_PRODUCTS, OPS_BY_TYPE, SEGMENT_LIMITS,
+  SegmentSchema, SegmentNodeSchema, EventMatchSchema, FieldConditionSchema, EventCountConditionSchema, EventSumConditionSchema,
+} from './segments/ast.js';
+export type {
+  Segment, SegmentNode, Group, AllGroup, AnyGroup, NotGroup, Condition, FieldCondition, EventCountCondition, EventSumCondition,
+  EventMatch, FieldOp, NumberOp, CountOp, SumColumn, EventProduct, SegmentScalar,
+} from './segments/ast.js';
+export { segmentFields, registrySegmentFields } from './segments/fields.js';
+export type { SegmentField, SegmentFields, SegmentTable } from './segments/fields.js';
+export { segmentMessage } from './segments/messages.js';
+export type { SegmentLocale, SegmentIssueCode, SegmentIssueParams } from './segments/messages.js';
+export { validateSegment, parseSegment, formatSegmentIssue, SegmentValidationError } from './segments/validate.js';
+export type { SegmentIssue, SegmentValidation, SegmentValidateOptions } from './segments/validate.js';
+export { compileSegment } from './segments/compile.js';
+export type { CompileSegmentOptions, CompiledSegment, MemberPage } from './segments/compile.js';
+export type { SegmentSql } from './segments/generate.js';
+export { GUARDRAIL_REASONS, DEFAULT_GUARDRAIL_FIELDS, withGuardrail, readGuardrailCounts } from './segments/guardrail.js';
+export type { GuardrailReason, GuardrailFieldKeys, GuardrailOptions, GuardedSegment, GuardrailCounts } from './segments/guardrail.js';

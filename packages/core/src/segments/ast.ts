@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from '../events.js';
 import type { EventType } from '../events.js';
+import type { FieldValueType } from '../field-registry.js';
 
 /**
  * The segment AST: a JSON tree of `all` / `any` / `not` groups over
@@ -34,12 +35,8 @@ export type SumColumn = (typeof SUM_COLUMNS)[number];
 export const EVENT_PRODUCTS = ['sportsbook', 'casino', 'live_casino'] as const;
 export type EventProduct = (typeof EVENT_PRODUCTS)[number];
 
-/** Value types of segment fields. `money` is integer minor units; `tags` is a list of strings. */
-export const FIELD_TYPES = ['string', 'enum', 'integer', 'money', 'number', 'boolean', 'timestamp', 'tags'] as const;
-export type FieldType = (typeof FIELD_TYPES)[number];
-
-/** Operators each field type accepts. */
-export const OPS_BY_TYPE: { readonly [T in FieldType]: readonly FieldOp[] } = {
+/** Operators each field value type of the registry accepts. */
+export const OPS_BY_TYPE: { readonly [T in FieldValueType]: readonly FieldOp[] } = {
   string: ['eq', 'neq', 'in', 'not_in', 'starts_with', 'is_null', 'is_not_null'],
   enum: ['eq', 'neq', 'in', 'not_in', 'is_null', 'is_not_null'],
   integer: ['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'between', 'in', 'not_in', 'is_null', 'is_not_null'],
@@ -61,7 +58,7 @@ export const SEGMENT_LIMITS = {
 } as const;
 
 /** A scalar a field condition compares with. Timestamps are ISO 8601 strings. */
-export type Scalar = string | number | boolean;
+export type SegmentScalar = string | number | boolean;
 
 /** `field op value` over a player attribute or feature from the field registry. */
 export interface FieldCondition {
@@ -72,7 +69,7 @@ export interface FieldCondition {
    * for between; a non-empty list for in / not_in; whole days for the
    * relative-date operators; absent for is_null / is_not_null.
    */
-  value?: Scalar | readonly Scalar[];
+  value?: SegmentScalar | readonly SegmentScalar[];
 }
 
 /** Which event rows a behavioural condition looks at. Every filter given must hold. */

@@ -1,5 +1,4 @@
-import type { FieldDefinition } from '../field-registry.js';
-import type { FieldType } from './ast.js';
+import type { FieldDefinition, FieldValueType } from '../field-registry.js';
 
 /**
  * What the segment compiler needs to know about a field: its value type and
@@ -8,7 +7,7 @@ import type { FieldType } from './ast.js';
  */
 export interface SegmentField {
   key: string;
-  type: FieldType;
+  type: FieldValueType;
   /** Allowed values of an `enum` field. */
   values?: readonly string[];
   /** `players` for profile attributes, `player_features` for computed features. */

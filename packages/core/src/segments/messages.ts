@@ -3,8 +3,10 @@
  * issue carries a stable `code` and its `params`; the text is rendered from
  * this catalogue, so a missing translation is a type error.
  */
-export const SEGMENT_LOCALES = ['en', 'pt-BR', 'es'] as const;
-export type SegmentLocale = (typeof SEGMENT_LOCALES)[number];
+import type { Locale } from '../field-registry.js';
+
+/** The UI locales of the field registry. */
+export type SegmentLocale = Locale;
 
 /** Parameters of each issue code. */
 export interface SegmentIssueParams {

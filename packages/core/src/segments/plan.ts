@@ -1,4 +1,4 @@
-import type { EventMatch, FieldCondition, NumberOp, Scalar, Segment, SegmentNode } from './ast.js';
+import type { EventMatch, FieldCondition, NumberOp, SegmentScalar, Segment, SegmentNode } from './ast.js';
 import type { SegmentField, SegmentFields } from './fields.js';
 import { TABLE_ALIAS } from './sql-ast.js';
 import type { CompareOp, SqlCast, SqlExpr, SqlValue } from './sql-ast.js';
@@ -64,14 +64,14 @@ function fieldExpr(c: FieldCondition, field: SegmentField): SqlExpr {
   const v = c.value;
   switch (c.op) {
     case 'eq': case 'neq': case 'lt': case 'lte': case 'gt': case 'gte':
-      return { kind: 'compare', op: COMPARE[c.op], left: arg, right: param(v as Scalar, cast) };
+      return { kind: 'compare', op: COMPARE[c.op], left: arg, right: param(v as SegmentScalar, cast) };
     case 'between': {
-      const [low, high] = v as readonly [Scalar, Scalar];
+      const [low, high] = v as readonly [SegmentScalar, SegmentScalar];
       return { kind: 'between', arg, low: param(low, cast), high: param(high, cast) };
     }
     case 'in':
     case 'not_in': {
-      const values = v as readonly Scalar[];
+      const values = v as readonly SegmentScalar[];
       const node: SqlExpr = { kind: 'in_list', arg, values, negated: c.op === 'not_in' };
       return cast ? { ...node, cast } : node;
     }

@@ -4,7 +4,7 @@ import {
   COUNT_OPS, EVENT_PRODUCTS, FIELD_OPS, NUMBER_OPS, OPS_BY_TYPE, SEGMENT_LIMITS, SUM_COLUMNS,
 } from './ast.js';
 import type {
-  Condition, CountOp, EventMatch, EventProduct, FieldCondition, FieldOp, NumberOp, Scalar, Segment, SegmentNode, SumColumn,
+  Condition, CountOp, EventMatch, EventProduct, FieldCondition, FieldOp, NumberOp, SegmentScalar, Segment, SegmentNode, SumColumn,
 } from './ast.js';
 import type { SegmentField, SegmentFields } from './fields.js';
 import { segmentMessage } from './messages.js';
@@ -21,7 +21,7 @@ export interface SegmentIssue {
 
 export type SegmentValidation = { ok: true; segment: Segment } | { ok: false; issues: SegmentIssue[] };
 
-export interface ValidateOptions {
+export interface SegmentValidateOptions {
   /** Language of `message`; default `en`. */
   locale?: SegmentLocale;
 }
@@ -156,7 +156,7 @@ class Checker {
     return out;
   }
 
-  fieldValue(field: SegmentField, op: FieldOp, v: Record<string, unknown>, path: string): Scalar | readonly Scalar[] | typeof NO_VALUE | undefined {
+  fieldValue(field: SegmentField, op: FieldOp, v: Record<string, unknown>, path: string): SegmentScalar | readonly SegmentScalar[] | typeof NO_VALUE | undefined {
     const raw = v.value;
     switch (op) {
       case 'is_null':
@@ -180,7 +180,7 @@ class Checker {
     }
   }
 
-  scalar(field: SegmentField, raw: unknown, path: string): Scalar | undefined {
+  scalar(field: SegmentField, raw: unknown, path: string): SegmentScalar | undefined {
     if (raw === undefined) return this.issue(path, 'missing', {});
     switch (field.type) {
       case 'integer':
@@ -225,7 +225,7 @@ class Checker {
     return raw;
   }
 
-  pair<T extends Scalar>(raw: unknown, path: string, item: (x: unknown, p: string) => T | undefined): readonly [T, T] | undefined {
+  pair<T extends SegmentScalar>(raw: unknown, path: string, item: (x: unknown, p: string) => T | undefined): readonly [T, T] | undefined {
     if (!Array.isArray(raw) || raw.length !== 2) return this.issue(path, 'expected_pair', {});
     const lo = item(raw[0], `${path}[0]`);
     const hi = item(raw[1], `${path}[1]`);
@@ -336,7 +336,7 @@ function join(path: string, key: string): string {
  * const r = validateSegment({ all: [{ field: 'deposit_sum_30d', op: 'gt', value: 'lots' }] }, fields, { locale: 'pt-BR' });
  * if (!r.ok) console.log(r.issues.map(formatSegmentIssue)); // ['all[0].value: esperava um número']
  */
-export function validateSegment(input: unknown, fields: SegmentFields, options: ValidateOptions = {}): SegmentValidation {
+export function validateSegment(input: unknown, fields: SegmentFields, options: SegmentValidateOptions = {}): SegmentValidation {
   const c = new Checker(fields, options.locale ?? 'en');
   if (!isRecord(input)) {
     c.issue('', 'expected_group', {});
@@ -360,7 +360,7 @@ export function validateSegment(input: unknown, fields: SegmentFields, options: 
  * @example
  * const segment = parseSegment(JSON.parse(body), fields);
  */
-export function parseSegment(input: unknown, fields: SegmentFields, options: ValidateOptions = {}): Segment {
+export function parseSegment(input: unknown, fields: SegmentFields, options: SegmentValidateOptions = {}): Segment {
   const r = validateSegment(input, fields, options);
   if (!r.ok) throw new SegmentValidationError(r.issues);
   return r.segment;

@@ -1,7 +1,5 @@
-import { FEATURES } from '../../src/features.js';
-import { FIELDS } from '../../src/field-registry.js';
-import { registrySegmentFields } from '../../src/segments/fields.js';
-import type { SegmentFields } from '../../src/segments/fields.js';
+import { FEATURES, FIELDS, registrySegmentFields } from '@pitboss/core';
+import type { SegmentFields } from '@pitboss/core';
 
 /**
  * A deterministic synthetic operator for the segment tests: players with every

@@ -1,10 +1,8 @@
 import { DuckDBInstance, LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import pg from 'pg';
-import { EVENT_COLUMNS } from '../../src/rows.js';
-import { FEATURES } from '../../src/features.js';
-import type { SqlDialect } from '../../src/sql-dialect.js';
-import type { SegmentSql } from '../../src/segments/generate.js';
+import { EVENT_COLUMNS, FEATURES } from '@pitboss/core';
+import type { SegmentSql, SqlDialect } from '@pitboss/core';
 import { EVENT_TEST_COLUMNS, PLAYER_COLUMNS } from './data.js';
 import type { DataSet } from './data.js';
 

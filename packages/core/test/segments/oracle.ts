@@ -1,5 +1,4 @@
-import type { EventMatch, NumberOp, Scalar, SegmentNode } from '../../src/segments/ast.js';
-import type { SegmentFields } from '../../src/segments/fields.js';
+import type { EventMatch, NumberOp, SegmentFields, SegmentNode, SegmentScalar as Scalar } from '@pitboss/core';
 import type { DataSet, EventRowT, FeatureRow, PlayerRow } from './data.js';
 import { DAY } from './data.js';
 
