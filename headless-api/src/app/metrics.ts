@@ -105,6 +105,7 @@ export function createMetrics(): Metrics {
     [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   );
   const ingestLines = new Counter('pitboss_ingest_lines_total', 'Ingested event lines by outcome (accepted, duplicate, rejected, retryable).');
+  for (const outcome of ['accepted', 'duplicate', 'rejected', 'retryable']) ingestLines.inc({ outcome }, 0);
   const gauges: GaugeSource[] = [];
   return {
     requests,

@@ -10,6 +10,11 @@ export interface Verb {
 
 const verbs: Record<string, () => Promise<Verb>> = {
   synth: async () => (await import('./synth.js')).synthVerb,
+  start: async () => (await import('./start.js')).startVerb,
+  serve: async () => (await import('./serve.js')).serveVerb,
+  migrate: async () => (await import('./migrate.js')).migrateVerb,
+  seed: async () => (await import('./seed.js')).seedVerb,
+  keys: async () => (await import('./keys.js')).keysVerb,
 };
 
 function usage(): string {

@@ -1,3 +1,4 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../src/app/types.js';
 import { BACKENDS } from './backends.js';

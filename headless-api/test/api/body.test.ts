@@ -1,3 +1,4 @@
+import { describe, it, expect } from 'vitest';
 import { readNdjson } from '../../src/app/body.js';
 import type { BodyLine } from '../../src/app/body.js';
 import { ApiError } from '../../src/app/errors.js';

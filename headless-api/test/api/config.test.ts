@@ -1,3 +1,4 @@
+import { describe, it, expect } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 
 describe('loadConfig', () => {

@@ -1,3 +1,4 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { PERMISSIONS, PERMISSION_EXTENSION } from '../../src/app/permissions.js';
@@ -27,7 +28,7 @@ describe('OpenAPI document, docs page and error handling', () => {
     expect(res.status).toBe(200);
     const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, Operation>> };
     expect(doc.openapi).toBe('3.1.0');
-    const result = await new Validator().validate(doc as unknown as object);
+    const result = await new Validator().validate(doc as unknown as Parameters<Validator['validate']>[0]);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
 

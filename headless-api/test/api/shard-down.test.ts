@@ -1,3 +1,4 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createStorage } from '../../src/storage/index.js';
 import type { ShardedStorage } from '../../src/storage/index.js';
 import { createDatabases } from './backends.js';

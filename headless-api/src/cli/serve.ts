@@ -1,0 +1,47 @@
+import { createApp } from '../app/app.js';
+import type { Logger } from '../app/logger.js';
+import type { Config } from '../config.js';
+import { listen, onShutdownSignal } from '../server.js';
+import type { RunningServer } from '../server.js';
+import { cliLogger, openStorage, readArgs, runVerb } from './common.js';
+import type { Storage } from './common.js';
+import type { Verb } from './main.js';
+
+/**
+ * Serves the API over `storage` until SIGTERM/SIGINT: then `/readyz` turns
+ * 503, the listener stops accepting, in-flight requests finish, and storage
+ * closes.
+ *
+ * @example
+ * const running = await serveStorage(config, storage, logger);
+ */
+export async function serveStorage(config: Config, storage: Storage, logger: Logger): Promise<RunningServer> {
+  let draining = false;
+  const { app } = createApp({ storage, logger, config: { limits: config.limits }, lifecycle: { draining: () => draining } });
+  const running = await listen({ fetch: app.fetch, host: config.host, port: config.port, logger });
+  logger.info('listening', { url: running.url, driver: config.driver, databases: storage.databases.length });
+  onShutdownSignal(async () => {
+    draining = true;
+    await running.close();
+    await storage.close();
+    // Anything still holding the loop (a stuck socket, a timer in a driver) must not keep a stopped server alive.
+    setTimeout(() => process.exit(), 2000).unref();
+  }, logger);
+  return running;
+}
+
+export const serveVerb: Verb = {
+  summary: 'serve the HTTP API (databases must be migrated: see `pitboss migrate`)',
+  run: (args) =>
+    runVerb(async () => {
+      const { config, values } = readArgs(args, {});
+      if (values.help) {
+        console.log('usage: pitboss serve [--port N] [--host H] [--driver pglite|pg|neon] [--database-urls URLS] [--data-dir DIR]\n\nEnvironment: PORT, HOST, PITBOSS_DRIVER, PITBOSS_DATABASE_URLS, PITBOSS_CONTROL_URL, PITBOSS_DATA_DIR, PITBOSS_MAX_BODY_BYTES, PITBOSS_MAX_LINES, PITBOSS_LOG_LEVEL');
+        return 0;
+      }
+      const logger = cliLogger(config);
+      const storage = await openStorage(config, logger);
+      await serveStorage(config, storage, logger);
+      return 0;
+    }),
+};

@@ -1,0 +1,85 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { seedTenant } from '../app/seed.js';
+import { cliLogger, openStorage, readArgs, runVerb } from './common.js';
+import type { Storage } from './common.js';
+import type { Verb } from './main.js';
+import { progressLine } from './seed.js';
+import { serveStorage } from './serve.js';
+
+export const DEMO_TENANT = 'demo';
+
+/**
+ * The demo key lives in the data directory (mode 600) so that a second start
+ * prints a key that still works; a revoked or missing one is replaced.
+ */
+async function demoKey(storage: Storage, dataDir: string): Promise<string> {
+  const file = join(dataDir, 'demo-key');
+  const saved = await readFile(file, 'utf8').then(
+    (s) => s.trim(),
+    (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return '';
+      throw err;
+    },
+  );
+  if (saved && (await storage.verifyApiKey(saved))?.tenant === DEMO_TENANT) return saved;
+  const { key } = await storage.createApiKey(DEMO_TENANT, 'admin', { name: 'demo (pitboss start)' });
+  await writeFile(file, key + '\n', { mode: 0o600 });
+  return key;
+}
+
+export const startVerb: Verb = {
+  summary: 'what `npm start` runs: embedded database, migrated, seeded the first time, serving',
+  run: (args) =>
+    runVerb(async () => {
+      const { config, values } = readArgs(args, {
+        players: { type: 'string', default: process.env.PITBOSS_SEED_PLAYERS ?? '400' },
+        days: { type: 'string', default: '90' },
+      });
+      if (values.help) {
+        console.log('usage: pitboss start [--players 400] [--days 90] [--port 8787] [--data-dir ./.pitboss]\n\nFirst start: creates the database under PITBOSS_DATA_DIR, migrates it and seeds a synthetic tenant "demo". Later starts reuse it.');
+        return 0;
+      }
+      const players = Number(values.players);
+      const days = Number(values.days);
+      if (!Number.isSafeInteger(players) || players < 1 || !Number.isSafeInteger(days) || days < 1 || days > 3650) {
+        throw new RangeError('--players must be a positive integer and --days an integer from 1 to 3650');
+      }
+      const logger = cliLogger(config);
+      const began = performance.now();
+      await mkdir(config.dataDir, { recursive: true });
+      console.log(`pitboss: opening the ${config.driver === 'pglite' ? `embedded database in ${config.dataDir}` : `${config.databaseUrls.length} shard database(s)`}…`);
+      const storage = await openStorage(config, logger);
+      await storage.migrate();
+
+      const marker = join(config.dataDir, `seeded-${DEMO_TENANT}.json`);
+      const seeded = await readFile(marker, 'utf8').then(
+        () => true,
+        (err: NodeJS.ErrnoException) => {
+          if (err.code === 'ENOENT') return false;
+          throw err;
+        },
+      );
+      if (!seeded) {
+        console.log(`pitboss: first start; seeding tenant "${DEMO_TENANT}" with ${players} synthetic players over ${days} days…`);
+        // Seeding is idempotent, so an interrupted first start simply resumes on the next.
+        const done = await seedTenant({ storage, maxDeadLetterChars: config.limits.maxDeadLetterChars }, { tenant: DEMO_TENANT, players, days, seed: 42, onProgress: progressLine(process.stdout) });
+        await writeFile(marker, JSON.stringify({ tenant: DEMO_TENANT, players, days, events: done.events, at: new Date().toISOString() }) + '\n');
+      }
+      const key = await demoKey(storage, config.dataDir);
+      const running = await serveStorage(config, storage, logger);
+      const secs = ((performance.now() - began) / 1000).toFixed(1);
+      console.log(
+        [
+          '',
+          `Pitboss is ready in ${secs} s at ${running.url}`,
+          `  API docs:  ${running.url}/docs`,
+          `  Demo key:  ${key}   (tenant "${DEMO_TENANT}", role admin)`,
+          `  Try:       curl -H "Authorization: Bearer ${key}" "${running.url}/v1/players?limit=5"`,
+          'Stop with Ctrl-C; the next start reuses the data.',
+          '',
+        ].join('\n'),
+      );
+      return 0;
+    }),
+};
