@@ -1,0 +1,151 @@
+// The page side of duckdb.protocol.ts.
+import { tableFromIPC, tableToIPC, type Table, type TypeMap } from 'apache-arrow';
+import { transfer, wrap, type Remote } from 'comlink';
+import { absolute, defaultDuckDBAssets, type DuckDBAssets } from './assets.js';
+import { unwrap } from './errors.js';
+import type { CsvLoadOptions, DuckDBDiagnostics, DuckDBWorkerApi, LoadOptions } from './duckdb.protocol.js';
+import { startWorker } from './worker-start.js';
+
+/** Options of {@link openDuckDB}. */
+export interface OpenDuckDBOptions {
+  /** Override any asset URL; the rest come from the package ({@link defaultDuckDBAssets}). */
+  assets?: Partial<DuckDBAssets>;
+  /** Keep the database in OPFS under this path so it survives reloads, e.g. `'pitboss/analyst.db'`. */
+  opfsPath?: string;
+}
+
+/**
+ * A DuckDB-WASM database in a worker. Every method is one round trip; byte
+ * buffers passed in are transferred (the caller's copy becomes empty).
+ *
+ * @example
+ * const db = await openDuckDB({ opfsPath: 'pitboss/analyst.db' });
+ * await db.loadArrow('events', tableToIPC(events, 'stream'));
+ * const top = await db.queryTable('SELECT player_id, sum(stake) s FROM events GROUP BY 1 ORDER BY 2 DESC LIMIT 10');
+ * await db.close();
+ */
+export class DuckDBClient {
+  readonly #worker: Worker;
+  readonly #remote: Remote<DuckDBWorkerApi>;
+  #closed = false;
+
+  /** Use {@link openDuckDB}; the constructor only wires an already started worker. */
+  constructor(worker: Worker) {
+    this.#worker = worker;
+    this.#remote = wrap<DuckDBWorkerApi>(worker);
+  }
+
+  /** The comlink proxy of the worker, for callers that speak the protocol directly. */
+  get remote(): Remote<DuckDBWorkerApi> {
+    return this.#remote;
+  }
+
+  /**
+   * Loads an Arrow IPC stream (bytes, transferred) or an Arrow table into `table`; resolves to its row count.
+   *
+   * @example
+   * await db.loadArrow('events', tableFromArrays({ id: Int32Array.from([1, 2]) }), { replace: true });
+   */
+  async loadArrow(table: string, data: Uint8Array | Table, options: LoadOptions = {}): Promise<number> {
+    const bytes = data instanceof Uint8Array ? data : tableToIPC(data, 'stream');
+    return unwrap(await this.#remote.loadArrow(table, transfer(bytes, [bytes.buffer as ArrayBuffer]), options));
+  }
+
+  /**
+   * Loads CSV text or bytes into `table` (types detected); resolves to its row count.
+   *
+   * @example
+   * await db.loadCsv('players', 'id,name\n1,Ana\n');
+   */
+  async loadCsv(table: string, csv: string | Uint8Array, options: CsvLoadOptions = {}): Promise<number> {
+    const bytes = typeof csv === 'string' ? new TextEncoder().encode(csv) : csv;
+    return unwrap(await this.#remote.loadCsv(table, transfer(bytes, [bytes.buffer as ArrayBuffer]), options));
+  }
+
+  /**
+   * Runs SQL; resolves to the result as Arrow IPC stream bytes. Rejects with
+   * `DuckDBQueryError` (DuckDB's message, the SQL) or `QueryCancelledError`.
+   *
+   * @example
+   * const ipc = await db.query('SELECT 42 AS answer');
+   */
+  async query(sql: string): Promise<Uint8Array> {
+    return unwrap(await this.#remote.query(sql));
+  }
+
+  /**
+   * Runs SQL and rebuilds the result as an apache-arrow `Table` on this thread.
+   *
+   * @example
+   * const t = await db.queryTable<{ n: Int32 }>('SELECT 1::INTEGER AS n');
+   */
+  async queryTable<T extends TypeMap = TypeMap>(sql: string): Promise<Table<T>> {
+    return tableFromIPC(await this.query(sql)) as unknown as Table<T>;
+  }
+
+  /**
+   * Cancels the running query; it rejects with `QueryCancelledError`. Resolves to whether one was running.
+   *
+   * @example
+   * const pending = db.query(slow); await db.cancel();
+   */
+  async cancel(): Promise<boolean> {
+    return unwrap(await this.#remote.cancel());
+  }
+
+  /**
+   * Engine, bundle, threads (and why they are off) and persistence.
+   *
+   * @example
+   * const d = await db.diagnostics(); console.log(d.bundle, d.threads, d.threadsOffReason);
+   */
+  async diagnostics(): Promise<DuckDBDiagnostics> {
+    return unwrap(await this.#remote.diagnostics());
+  }
+
+  /**
+   * Checkpoints OPFS data, releases its files and ends the worker. Idempotent.
+   *
+   * @example
+   * await db.close();
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      unwrap(await this.#remote.close());
+    } finally {
+      this.#worker.terminate();
+    }
+  }
+}
+
+/**
+ * Starts the DuckDB worker (bundle `eh`, assets from this package unless
+ * overridden) and opens a database, in memory or in OPFS.
+ *
+ * @example
+ * const db = await openDuckDB();
+ * const answer = await db.queryTable('SELECT 42 AS answer');
+ */
+export async function openDuckDB(options: OpenDuckDBOptions = {}): Promise<DuckDBClient> {
+  const assets = { ...defaultDuckDBAssets(), ...options.assets };
+  const { worker, failed } = startWorker(assets.worker, 'pitboss-duckdb');
+  const client = new DuckDBClient(worker);
+  try {
+    unwrap(
+      await Promise.race([
+        client.remote.open({
+          duckdbWorker: absolute(assets.duckdbWorker),
+          duckdbWasm: absolute(assets.duckdbWasm),
+          ...(options.opfsPath !== undefined ? { opfsPath: options.opfsPath } : {}),
+        }),
+        failed,
+      ]),
+    );
+  } catch (error) {
+    worker.terminate();
+    throw error;
+  }
+  return client;
+}
