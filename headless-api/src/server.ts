@@ -52,12 +52,15 @@ export function listen(options: ServeOptions): Promise<RunningServer> {
               server.closeAllConnections();
             }, graceMs);
             force.unref();
+            // Connections that were busy become idle once their response is out; close them as they do.
+            const sweep = setInterval(() => server.closeIdleConnections(), 50);
+            sweep.unref();
             server.close((err) => {
               clearTimeout(force);
+              clearInterval(sweep);
               if (err) fail(err);
               else done();
             });
-            // Idle keep-alive sockets would otherwise hold close() open until they time out.
             server.closeIdleConnections();
           })),
       });
