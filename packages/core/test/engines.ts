@@ -1,5 +1,6 @@
 import { DuckDBInstance, LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { EVENT_COLUMNS } from '@pitboss/core';
 import type { TenantRow } from './fixtures/feature-events.js';
@@ -15,7 +16,7 @@ export type SqlValue = string | number | boolean | null | readonly string[];
  * for int8).
  */
 export interface Engine {
-  name: 'postgres' | 'duckdb';
+  name: 'postgres' | 'pglite' | 'duckdb';
   insert(rows: readonly TenantRow[]): Promise<void>;
   query(sql: string, values: readonly SqlValue[]): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
@@ -41,6 +42,15 @@ function values(row: TenantRow): unknown[] {
   return COLUMNS.map((c) => (c === 'payload' ? JSON.stringify(row.payload) : row[c]));
 }
 
+/** Multi-row INSERTs of at most 500 rows (Postgres allows 65 535 parameters per statement). */
+function* insertBatches(rows: readonly TenantRow[]): Generator<[string, unknown[]]> {
+  for (let start = 0; start < rows.length; start += 500) {
+    const chunk = rows.slice(start, start + 500);
+    const tuples = chunk.map((_, r) => `(${COLUMNS.map((__, c) => `$${r * COLUMNS.length + c + 1}`).join(', ')})`);
+    yield [`INSERT INTO events (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`, chunk.flatMap(values)];
+  }
+}
+
 function plain(v: unknown): unknown {
   if (typeof v === 'bigint') return Number(v);
   return v;
@@ -62,8 +72,7 @@ export async function postgresEngine(label: string): Promise<Engine> {
   return {
     name: 'postgres',
     async insert(rows) {
-      const marks = COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
-      for (const r of rows) await client.query(`INSERT INTO events (${COLUMNS.join(', ')}) VALUES (${marks})`, values(r));
+      for (const [sql, vals] of insertBatches(rows)) await client.query(sql, vals);
     },
     async query(sql, vals) {
       return (await client.query(sql, [...vals])).rows as Record<string, unknown>[];
@@ -74,6 +83,24 @@ export async function postgresEngine(label: string): Promise<Engine> {
       await a.connect();
       await a.query(`DROP DATABASE IF EXISTS ${dbName}`);
       await a.end();
+    },
+  };
+}
+
+/** An in-memory PGlite (PostgreSQL 18 in WASM, the embedded default of the API), same table as Postgres. */
+export async function pgliteEngine(): Promise<Engine> {
+  const db = await PGlite.create({ parsers: { 20: (text: string) => Number(text) } });
+  await db.exec(pgDdl);
+  return {
+    name: 'pglite',
+    async insert(rows) {
+      for (const [sql, vals] of insertBatches(rows)) await db.query(sql, vals);
+    },
+    async query(sql, vals) {
+      return (await db.query<Record<string, unknown>>(sql, [...vals])).rows;
+    },
+    async close() {
+      await db.close();
     },
   };
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FEATURES, FEATURE_KEYS, compileFeatureQuery, featureColumns, featureColumnsDdl } from '@pitboss/core';
 import type { FeatureParam, SqlDialect } from '@pitboss/core';
-import { duckdbEngine, postgresEngine } from './engines.js';
+import { duckdbEngine, pgliteEngine, postgresEngine } from './engines.js';
 import type { Engine, SqlValue } from './engines.js';
 import { AS_OF, EXPECTED, fixtureRows } from './fixtures/feature-events.js';
 
@@ -109,15 +109,16 @@ describe('feature columns', () => {
   });
 });
 
-const DIALECTS: { dialect: SqlDialect; open: () => Promise<Engine> }[] = [
-  { dialect: 'postgres', open: () => postgresEngine('features') },
-  { dialect: 'duckdb', open: duckdbEngine },
+const ENGINES: { name: Engine['name']; dialect: SqlDialect; open: () => Promise<Engine> }[] = [
+  { name: 'postgres', dialect: 'postgres', open: () => postgresEngine('features') },
+  { name: 'pglite', dialect: 'postgres', open: pgliteEngine },
+  { name: 'duckdb', dialect: 'duckdb', open: duckdbEngine },
 ];
 
-const results: Partial<Record<SqlDialect, Record<string, unknown>[]>> = {};
+const results: Partial<Record<Engine['name'], Record<string, unknown>[]>> = {};
 
-for (const { dialect, open } of DIALECTS) {
-  describe(`feature query on ${dialect}`, () => {
+for (const { name, dialect, open } of ENGINES) {
+  describe(`feature query on ${name}`, () => {
     let engine: Engine;
     beforeAll(async () => {
       engine = await open();
@@ -130,11 +131,11 @@ for (const { dialect, open } of DIALECTS) {
     it('computes every feature of the hand-made history', async () => {
       const q = compileFeatureQuery(dialect, { tenantColumn: true });
       const rows = await engine.query(q.sql, bind(q.params));
-      results[dialect] = rows;
+      results[name] = rows;
       expect(rows.map((r) => r.player_id)).toEqual(['alice', 'bob', 'erin']);
       expect(Object.keys(rows[0]!)).toEqual(['player_id', ...FEATURE_KEYS]);
       const got = byPlayer(rows);
-      for (const [player, want] of Object.entries(EXPECTED)) expectFeatures(got[player], want, `${dialect} ${player}`);
+      for (const [player, want] of Object.entries(EXPECTED)) expectFeatures(got[player], want, `${name} ${player}`);
     });
 
     it('restricts to the listed players of the tenant', async () => {
@@ -170,19 +171,22 @@ for (const { dialect, open } of DIALECTS) {
   });
 }
 
-describe('feature parity', () => {
-  it('Postgres and DuckDB return the same features for the same events', () => {
-    const pgRows = results.postgres;
-    const duckRows = results.duckdb;
-    expect(pgRows, 'postgres run').toBeDefined();
-    expect(duckRows, 'duckdb run').toBeDefined();
-    expect(duckRows!.length).toBe(pgRows!.length);
-    pgRows!.forEach((row, i) => {
-      for (const [key, value] of Object.entries(row)) {
-        const other = duckRows![i]![key];
-        if (typeof value === 'number' && !Number.isInteger(value)) expect(other as number, key).toBeCloseTo(value, 9);
-        else expect(other, `${String(row.player_id)} ${key}`).toBe(value);
-      }
-    });
+function expectSameRows(a: Record<string, unknown>[], b: Record<string, unknown>[], what: string): void {
+  expect(b.length, what).toBe(a.length);
+  a.forEach((row, i) => {
+    for (const [key, value] of Object.entries(row)) {
+      const other = b[i]![key];
+      const where = `${what}: ${String(row.player_id)} ${key}`;
+      if (typeof value === 'number' && !Number.isInteger(value)) expect(other as number, where).toBeCloseTo(value, 9);
+      else expect(other, where).toBe(value);
+    }
+  });
+}
+
+describe('feature parity on the hand-made history', () => {
+  it('Postgres, PGlite and DuckDB return the same features for the same events', () => {
+    expect(results.postgres, 'postgres run').toBeDefined();
+    expectSameRows(results.postgres!, results.pglite!, 'pglite vs postgres');
+    expectSameRows(results.postgres!, results.duckdb!, 'duckdb vs postgres');
   });
 });
