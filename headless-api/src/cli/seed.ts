@@ -33,9 +33,10 @@ export const seedVerb: Verb = {
         days: { type: 'string', default: '90' },
         seed: { type: 'string', default: '42' },
         'batch-size': { type: 'string', default: '5000' },
+        start: { type: 'string' },
       });
       if (values.help) {
-        console.log('usage: pitboss seed [--tenant demo] [--players 1000] [--days 90] [--seed 42] [--batch-size 5000] [database flags]\n\nIdempotent: the same options load the same events; a rerun adds nothing.');
+        console.log('usage: pitboss seed [--tenant demo] [--players 1000] [--days 90] [--seed 42] [--batch-size 5000] [--start YYYY-MM-DD] [database flags]\n\nIdempotent: the same options load the same events; a rerun adds nothing.');
         return 0;
       }
       const num = (name: string, v: string | undefined, min: number, max: number) => {
@@ -49,6 +50,7 @@ export const seedVerb: Verb = {
         days: num('days', values.days, 1, 3650),
         seed: num('seed', values.seed, 0, Number.MAX_SAFE_INTEGER),
         batchSize: num('batch-size', values['batch-size'], 1, config.limits.maxLines),
+        ...(values.start ? { start: String(values.start) } : {}),
       };
       const logger = cliLogger(config);
       const storage = await openStorage(config, logger);

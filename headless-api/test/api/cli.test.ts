@@ -1,0 +1,70 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStorage } from '../../src/storage/index.js';
+import { createDatabases } from './backends.js';
+
+const run = promisify(execFile);
+const BIN = fileURLToPath(new URL('../../bin/pitboss.mjs', import.meta.url));
+
+async function pitboss(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    if (typeof e.code !== 'number') throw err;
+    return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+describe('pitboss CLI (real Postgres)', () => {
+  let dbs: Awaited<ReturnType<typeof createDatabases>>;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    dbs = await createDatabases(2);
+    env = { PITBOSS_DRIVER: 'pg', PITBOSS_DATABASE_URLS: dbs.urls.join(','), PITBOSS_LOG_LEVEL: 'warn' };
+  }, 60_000);
+  afterAll(async () => {
+    await dbs?.drop();
+  });
+
+  it('migrate, then keys create prints only a key that verifies', async () => {
+    const m = await pitboss(['migrate'], env);
+    expect(m.code, m.stderr).toBe(0);
+    expect(m.stdout).toMatch(/^database 0: /m);
+    const k = await pitboss(['keys', 'create', '--tenant', 'cli', '--role', 'analyst'], env);
+    expect(k.code, k.stderr).toBe(0);
+    expect(k.stdout).toMatch(/^pb_[a-z2-7]{12}_[\w-]{43}\n$/);
+    const storage = await createStorage({ driver: 'pg', urls: dbs.urls });
+    try {
+      expect(await storage.verifyApiKey(k.stdout.trim())).toMatchObject({ tenant: 'cli', role: 'analyst' });
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('seeds synthetic players through the ingestion path, idempotently', async () => {
+    const start = new Date(Date.now() - 40 * 86_400_000).toISOString().slice(0, 10);
+    const first = await pitboss(['seed', '--tenant', 'syn', '--players', '20', '--days', '30', '--start', start], env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/seed: 20\/20 players/);
+    const done = JSON.parse(first.stdout.trim().split('\n').pop()!) as { events: number; accepted: number; rejected: number; duplicate: number };
+    expect(done.events).toBeGreaterThan(100);
+    expect(done).toMatchObject({ accepted: done.events, rejected: 0, duplicate: 0 });
+    const again = JSON.parse((await pitboss(['seed', '--tenant', 'syn', '--players', '20', '--days', '30', '--start', start], env)).stdout.trim().split('\n').pop()!) as { accepted: number; duplicate: number };
+    expect(again).toMatchObject({ accepted: 0, duplicate: done.events });
+  });
+
+  it('explains bad configuration and bad flags with exit code 2', async () => {
+    const bad = await pitboss(['serve'], { PITBOSS_DRIVER: 'pg', PITBOSS_DATABASE_URLS: '', PORT: '99999' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/PITBOSS_DATABASE_URLS \(--database-urls\): required with PITBOSS_DRIVER=pg/);
+    expect(bad.stderr).toMatch(/PORT \(--port\): .*99999/);
+    const role = await pitboss(['keys', 'create', '--tenant', 'x', '--role', 'root'], env);
+    expect(role.code).toBe(2);
+    expect(role.stdout).toBe('');
+  });
+});
