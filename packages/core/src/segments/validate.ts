@@ -53,7 +53,9 @@ const MATCH_KEYS = new Set(['type', 'product', 'direction', 'status', 'method', 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-const quoteList = (xs: readonly string[]): string => xs.map((x) => `"${x}"`).join(', ');
+// Long enums (250 countries) would drown the message: name the first few and say how many.
+const quoteList = (xs: readonly string[]): string =>
+  xs.length > 12 ? `${xs.slice(0, 10).map((x) => `"${x}"`).join(', ')}, … (${xs.length})` : xs.map((x) => `"${x}"`).join(', ');
 
 /** Parses a date or an offset timestamp to canonical UTC ISO text, or `null`. */
 export function canonicalTimestamp(value: string): string | null {
