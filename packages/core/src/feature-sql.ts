@@ -93,7 +93,7 @@ class Context {
     if (w === null) return [];
     const offset = w.offsetDays ?? 0;
     const out = [`${column} > ${this.asOf} - ${hours(w.days + offset)}`];
-    // Every event is already `<= as_of` (see the `ev` CTE); only offset windows need an upper bound.
+    // Every event read is already `<= as_of` (the scope); only offset windows need an upper bound.
     if (offset > 0) out.push(`${column} <= ${this.asOf} - ${hours(offset)}`);
     return out;
   }
@@ -103,7 +103,7 @@ class Context {
     return parts.length === 0 ? '' : ` FILTER (WHERE ${parts.join(' AND ')})`;
   }
 
-  /** The aggregate expression of one term over the `ev` rows of a player. */
+  /** The aggregate expression of one term over the scoped event rows of a player. */
   aggregate(m: Measure, w: Window | null): string {
     const d = this.g.double;
     switch (m.kind) {
@@ -130,7 +130,7 @@ class Context {
         );
       }
       case 'session_mean_minutes':
-        throw new Error('session_mean_minutes is aggregated over sessions, not events');
+        throw new Error('internal: session_mean_minutes is aggregated over sessions, not events');
     }
   }
 }
@@ -215,17 +215,21 @@ export function compileFeatureQuery(dialect: SqlDialect, options: FeatureQueryOp
     return t.measure.kind === 'sum' ? `coalesce(${c.alias}, 0)` : c.alias;
   };
 
+  // The events are read twice (all of them, then sessions) straight from the
+  // table, not through a shared CTE: Postgres materialises a CTE referenced
+  // twice, which copies every row and defeats the (tenant_id, player_id,
+  // occurred_at) index that otherwise delivers rows already grouped.
+  const where = scope.join(' AND ');
   const ctes: string[] = [];
-  ctes.push(`ev AS (\n  SELECT * FROM ${table}\n  WHERE ${scope.join(' AND ')}\n)`);
   // Every player with an event gets a row, even when no term selects one of its events.
   const agg = [...eventTerms.values()].map((c) => `    ${ctx.aggregate(c.term.measure, c.term.window)} AS ${c.alias}`);
-  ctes.push(`agg AS (\n  SELECT player_id${agg.length ? ',\n' + agg.join(',\n') : ''}\n  FROM ev\n  GROUP BY player_id\n)`);
+  ctes.push(`agg AS (\n  SELECT player_id${agg.length ? ',\n' + agg.join(',\n') : ''}\n  FROM ${table}\n  WHERE ${where}\n  GROUP BY player_id\n)`);
   if (sessionTerms.size > 0) {
     ctes.push(
       `sess AS (\n  SELECT player_id, ref_id,\n` +
         `    min(occurred_at) FILTER (WHERE type = 'session.started') AS started_at,\n` +
         `    max(occurred_at) FILTER (WHERE type = 'session.ended') AS ended_at\n` +
-        `  FROM ev\n  WHERE type IN ('session.started', 'session.ended')\n  GROUP BY player_id, ref_id\n)`,
+        `  FROM ${table}\n  WHERE ${where} AND type IN ('session.started', 'session.ended')\n  GROUP BY player_id, ref_id\n)`,
     );
     const cols = [...sessionTerms.values()].map((c) => {
       const parts = [...ctx.window(c.term.window, 'started_at'), 'ended_at >= started_at'];

@@ -35,14 +35,11 @@ describe('compileFeatureQuery: exact SQL', () => {
     const q = compileFeatureQuery('postgres', { tenantColumn: true, playerFilter: true, features: ['deposit_sum_7d'] });
     expect(q.params).toEqual(['tenant_id', 'player_ids', 'as_of']);
     expect(q.sql).toBe(
-      `WITH ev AS (
-  SELECT * FROM events
-  WHERE tenant_id = $1 AND player_id = ANY($2) AND occurred_at <= CAST($3 AS TIMESTAMPTZ)
-),
-agg AS (
+      `WITH agg AS (
   SELECT player_id,
     sum(amount_minor) FILTER (WHERE type = 'payment' AND direction = 'deposit' AND status = 'approved' AND occurred_at > CAST($3 AS TIMESTAMPTZ) - INTERVAL '168 hours') AS m0
-  FROM ev
+  FROM events
+  WHERE tenant_id = $1 AND player_id = ANY($2) AND occurred_at <= CAST($3 AS TIMESTAMPTZ)
   GROUP BY player_id
 )
 SELECT agg.player_id,
@@ -56,15 +53,12 @@ ORDER BY agg.player_id`,
     const q = compileFeatureQuery('duckdb', { features: ['cancelled_withdrawals_30d', 'stake_mean_30d'] });
     expect(q.params).toEqual(['as_of']);
     expect(q.sql).toBe(
-      `WITH ev AS (
-  SELECT * FROM events
-  WHERE occurred_at <= CAST($1 AS TIMESTAMPTZ)
-),
-agg AS (
+      `WITH agg AS (
   SELECT player_id,
     count(*) FILTER (WHERE type = 'payment' AND direction = 'withdrawal' AND status = 'cancelled' AND json_extract_string(payload, '$.cancelled_by') = 'player' AND occurred_at > CAST($1 AS TIMESTAMPTZ) - INTERVAL '720 hours') AS m0,
     avg(CAST(amount_minor AS DOUBLE)) FILTER (WHERE type IN ('bet.placed', 'casino.round') AND occurred_at > CAST($1 AS TIMESTAMPTZ) - INTERVAL '720 hours') AS m1
-  FROM ev
+  FROM events
+  WHERE occurred_at <= CAST($1 AS TIMESTAMPTZ)
   GROUP BY player_id
 )
 SELECT agg.player_id,
