@@ -8,12 +8,17 @@ import { createStorage } from '../storage/index.js';
 
 export type Storage = Awaited<ReturnType<typeof createStorage>>;
 
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Parsed values of a verb's own options. */
+export type OptionValues<T extends Options> = { [K in keyof T]?: T[K]['type'] extends 'boolean' ? boolean : string } & { help?: boolean };
+
 /** Config flags (shared by every verb) plus the verb's own options. */
-export function readArgs<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
+export function readArgs<T extends Options>(args: string[], options: T): { config: Config; values: OptionValues<T>; positionals: string[] } {
   const { rest } = parseFlags(args);
   const config = loadConfig({ argv: args });
   const parsed = parseArgs({ args: rest, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: true });
-  return { config, values: parsed.values, positionals: parsed.positionals };
+  return { config, values: parsed.values as OptionValues<T>, positionals: parsed.positionals };
 }
 
 /** Opens storage for a config (the embedded PGlite under dataDir, or the shard URLs). */
