@@ -1,7 +1,8 @@
 // Browser packages: one ESM bundle per package (dist/index.js), dependencies
 // left external so an application bundles one copy of lit, comlink, etc.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, join } from 'node:path';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import esbuild from 'rollup-plugin-esbuild';
 
@@ -10,7 +11,7 @@ if (!dir) throw new Error('rollup.config.mjs: set PKG (e.g. --environment PKG:co
 const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
 const external = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})];
 
-export default {
+const main = {
   input: join(dir, 'src/index.ts'),
   external: (id) => external.some((d) => id === d || id.startsWith(`${d}/`)),
   output: { dir: join(dir, 'dist'), format: 'es', sourcemap: true, preserveModules: false },
@@ -19,3 +20,52 @@ export default {
     esbuild({ target: 'es2022', tsconfig: 'tsconfig.base.json' }),
   ],
 };
+
+// --- @pitboss/wasm -----------------------------------------------------------
+// Worker entries are loaded by URL, so they cannot rely on the host's bundler:
+// they carry their dependencies. onnxruntime-web is taken in its
+// "use-extern-wasm" form (Emscripten glue as a separate .mjs) so that threaded,
+// cross-origin isolated pages can start pthread workers from that file. The
+// WebAssembly and DuckDB's own worker are copied next to the bundle, where
+// src/assets.ts points (`new URL('./assets/…', import.meta.url)`).
+const wasmAssets = [
+  '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm',
+  '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js',
+  'onnxruntime-web/ort-wasm-simd-threaded.mjs',
+  'onnxruntime-web/ort-wasm-simd-threaded.wasm',
+  'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs',
+  'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm',
+];
+
+function copyWasmAssets() {
+  const require = createRequire(join(process.cwd(), dir, 'package.json'));
+  return {
+    name: 'pitboss-copy-wasm-assets',
+    writeBundle(options) {
+      const to = join(options.dir, 'assets');
+      mkdirSync(to, { recursive: true });
+      for (const specifier of wasmAssets) copyFileSync(require.resolve(specifier), join(to, basename(specifier)));
+    },
+  };
+}
+
+const wasmWorkers = {
+  input: { 'duckdb.worker': join(dir, 'src/duckdb.worker.ts'), 'scoring.worker': join(dir, 'src/scoring.worker.ts') },
+  output: { dir: join(dir, 'dist'), format: 'es', sourcemap: true, chunkFileNames: 'chunks/[name]-[hash].js' },
+  plugins: [
+    nodeResolve({
+      exportConditions: ['source', 'onnxruntime-web-use-extern-wasm', 'browser', 'import', 'default'],
+      extensions: ['.ts', '.js'],
+      browser: true,
+    }),
+    esbuild({ target: 'es2022', tsconfig: 'tsconfig.base.json' }),
+    copyWasmAssets(),
+  ],
+  onwarn(warning, warn) {
+    // apache-arrow and onnxruntime-web ship circular imports and `this` at top level; both are harmless here.
+    if (warning.code === 'CIRCULAR_DEPENDENCY' || warning.code === 'THIS_IS_UNDEFINED' || warning.code === 'EVAL') return;
+    warn(warning);
+  },
+};
+
+export default dir.replace(/\/+$/, '') === 'wasm' ? [main, wasmWorkers] : main;
