@@ -15,7 +15,7 @@ churn cohorts; the ground-truth labels go to a separate file.
   --days D        length of the range in days (1 to 3650)
   --seed S        non-negative integer; same seed and flags, same bytes
   --out FILE      events, one JSON object per line
-  --labels FILE   labels, one per player (default: <out>.labels.ndjson)
+  --labels FILE   labels, one per player (default: events.ndjson -> events.labels.ndjson)
   --start DATE    start of the range, YYYY-MM-DD or ISO 8601 (default ${DEFAULT_START})
   -h, --help      this text
 
@@ -72,7 +72,7 @@ function parse(args: string[]): SynthArgs | 'help' {
   } catch (err) {
     throw new UsageError(`--start: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
-  const labels = values.labels ?? `${values.out}.labels.ndjson`;
+  const labels = values.labels ?? `${values.out.replace(/\.(ndjson|jsonl|json)$/, '')}.labels.ndjson`;
   if (labels === values.out) throw new UsageError('--labels must differ from --out');
   return { players, days, seed, out: values.out, labels, start };
 }

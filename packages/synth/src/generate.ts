@@ -3,6 +3,7 @@ import { DAY, simulatePlayer } from './player.js';
 
 /** The default start of the range: fixed, so that output is reproducible. */
 export const DEFAULT_START = '2026-01-01';
+const LATEST_START_MS = Date.UTC(9000, 0, 1);
 
 export interface GenerateOptions {
   /** How many players (≥ 1). */
@@ -33,6 +34,7 @@ export function rangeOf(start: string | Date, days: number): SimulationRange {
   checkInt('days', days, 1, 3650);
   const startMs = start instanceof Date ? start.getTime() : Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(start) ? `${start}T00:00:00Z` : start);
   if (!Number.isFinite(startMs)) throw new RangeError(`start must be a date (YYYY-MM-DD) or an ISO 8601 timestamp, got ${String(start)}`);
+  if (startMs < 0 || startMs > LATEST_START_MS) throw new RangeError(`start must lie between 1970-01-01 and 9000-01-01, got ${String(start)}`);
   const endMs = startMs + days * DAY;
   return { startMs, endMs, days, cutoffMs: days > 30 ? endMs - 30 * DAY : null };
 }

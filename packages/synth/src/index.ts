@@ -7,3 +7,4 @@ export type { Cohort, PlayerLabel, RiskMarker } from './labels.js';
 export { MARKETS } from './markets.js';
 export type { Market, PaymentMethod } from './markets.js';
 export { Rng } from './rng.js';
+export { eventLine } from './serialize.js';

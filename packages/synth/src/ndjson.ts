@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { SyntheticPlayer } from './player.js';
+import { eventLine } from './serialize.js';
 
 /** Where `writeNdjson` sends events and, optionally, labels. */
 export interface NdjsonSinks {
@@ -58,7 +59,7 @@ export async function writeNdjson(players: Iterable<SyntheticPlayer>, sinks: Ndj
     let events = '';
     let labels = '';
     for (const player of players) {
-      for (const e of player.events) events += JSON.stringify(e) + '\n';
+      for (const e of player.events) events += eventLine(e) + '\n';
       stats.events += player.events.length;
       stats.players++;
       if (sinks.labels) labels += JSON.stringify(player.label) + '\n';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseEvent } from '@pitboss/core';
 import type { Event } from '@pitboss/core';
 import type { Cohort, PlayerLabel, SyntheticPlayer } from '@pitboss/synth';
-import { COHORT_SHARES, COHORTS, generate, MARKETS, rangeOf } from '@pitboss/synth';
+import { COHORT_SHARES, COHORTS, eventLine, generate, MARKETS, rangeOf } from '@pitboss/synth';
 import { runSynthCli, writeNdjson } from '@pitboss/synth/node';
 
 const DAY = 86_400_000;
@@ -104,6 +104,36 @@ describe('synth: every event is a valid, well-placed schema v1 event', () => {
     }
     expect(problems.slice(0, 5)).toEqual([]);
     expect(ids.size).toBe(players.reduce((n, p) => n + p.events.length, 0));
+  });
+
+  it('serialises every event exactly as JSON.stringify does, escaping where needed', () => {
+    const differ = players.flatMap((p) => p.events).filter((e) => eventLine(e) !== JSON.stringify(e));
+    expect(differ.slice(0, 3)).toEqual([]);
+    const round = players.flatMap((p) => p.events).find((e) => e.type === 'casino.round')!;
+    const odd = { ...round, game_id: 'say "hi"\\\n', provider: 'caf\u00e9 \ud83c' } as Event;
+    expect(eventLine(odd)).toBe(JSON.stringify(odd));
+    const withAttributes = { ...round, attributes: { note: 'x' } } as Event;
+    expect(eventLine(withAttributes)).toBe(JSON.stringify(withAttributes));
+  });
+
+  it('stops play during an exclusion', () => {
+    let exclusions = 0;
+    const breaches: string[] = [];
+    for (const p of players) {
+      for (const ex of p.events) {
+        if (ex.type !== 'exclusion.started') continue;
+        exclusions++;
+        const from = Date.parse(ex.occurred_at);
+        const until = ex.until === null ? Infinity : Date.parse(ex.until);
+        for (const e of p.events) {
+          const t = Date.parse(e.occurred_at);
+          const play = e.type === 'bet.placed' || e.type === 'casino.round' || e.type === 'session.started' || (e.type === 'payment' && e.direction === 'deposit');
+          if (play && t > from && t < until) breaches.push(`${e.event_id} ${e.type} during exclusion ${ex.event_id}`);
+        }
+      }
+    }
+    expect(exclusions).toBeGreaterThan(0);
+    expect(breaches.slice(0, 5)).toEqual([]);
   });
 
   it('funds the account before the first wager', () => {
@@ -337,7 +367,7 @@ describe('pitboss synth CLI', () => {
     expect((await quietly(args)).code).toBe(0);
     expect(sha256File(out)).toBe(hash);
     expect(hash).toBe((await digestOf(250, 45, 5)).events);
-    const labels = readFileSync(`${out}.labels.ndjson`, 'utf8').trim().split('\n');
+    const labels = readFileSync(join(dir, 'a.labels.ndjson'), 'utf8').trim().split('\n');
     expect(labels).toHaveLength(250);
     expect((JSON.parse(labels[0]!) as PlayerLabel).player_id).toBe('s5-p0000001');
   });
