@@ -7,7 +7,7 @@ import { formatter, resolveLocale, type PbLocale } from '../shared/format.js';
 import { messages } from '../shared/messages.js';
 import { themeTokens } from '../shared/theme.js';
 import { VERSION } from '../shared/version.js';
-import { columnAlign, formatCell, riskBand, cellValue, type PbColumn } from './columns.js';
+import { columnAlign, formatCell, riskBand, cellValue, type PbColumn, type RiskBand } from './columns.js';
 import { RowCache } from './row-cache.js';
 import { ScrollScale } from './scroll-scale.js';
 import { styles } from './player-table.styles.js';
@@ -20,6 +20,11 @@ export type SelectionMode = 'none' | 'single' | 'multi';
 export type PbTheme = 'light' | 'dark' | 'auto';
 
 type Status = 'idle' | 'loading' | 'ready' | 'error';
+
+interface FormattedCell {
+  text: string;
+  band: RiskBand | null;
+}
 
 const DEFAULT_WIDTH = 160;
 const DEFAULT_MIN_WIDTH = 48;
@@ -62,6 +67,7 @@ function isAbortError(error: unknown): boolean {
  * @csspart row-selected - A selected row.
  * @csspart row-placeholder - A row whose data has not arrived yet.
  * @csspart cell - A data cell.
+ * @csspart value - The text of a data cell (except risk scores).
  * @csspart risk - A risk score in a `risk` column (with `risk-low`, `risk-medium` or `risk-high`).
  * @csspart status - The loading, empty or error message (with `loading`, `empty` or `error`).
  * @csspart error-detail - The error's own message in the error state.
@@ -140,6 +146,10 @@ export class PbPlayerTable<R extends RowBase = RowBase, F = unknown> extends Lit
   #anchor: number | null = null;
   #rangeController: AbortController | null = null;
   #resizeObserver: ResizeObserver | null = null;
+  #cellWidths: string[] = [];
+  #keys = new Map<number, number>();
+  #nextKey = 0;
+  readonly #formatted = new WeakMap<R, { columns: readonly PbColumn<R>[]; locale: PbLocale; cells: readonly FormattedCell[] }>();
 
   /** Number of rows the DataSource reported for the current filter. */
   get rowCount(): number {
@@ -258,7 +268,7 @@ export class PbPlayerTable<R extends RowBase = RowBase, F = unknown> extends Lit
     const indexes = Array.from({ length: n }, (_, i) => first + i);
     if (n) this.#cache.want(first, first + n - 1);
     if (!this.#firstRowsShown && n && this.#cache.get(first)) this.#firstRowsShown = true;
-    const columns = this.columns.map((c) => `${this.#width(c)}px`).join(' ');
+    this.#cellWidths = this.columns.map((c) => `width: ${this.#width(c)}px`);
     const totalWidth = this.columns.reduce((w, c) => w + this.#width(c), 0);
     const busy = this.#status === 'loading' || this.#cache.busy;
     return html`
@@ -271,7 +281,7 @@ export class PbPlayerTable<R extends RowBase = RowBase, F = unknown> extends Lit
         aria-colcount=${this.columns.length}
         aria-multiselectable=${this.selectionMode === 'multi' ? 'true' : nothing}
         aria-busy=${busy ? 'true' : 'false'}
-        style="--_columns: ${columns}; --_row-height: ${rh}px"
+        style="--_row-height: ${rh}px"
         @scroll=${this.#onScroll}
         @keydown=${this.#onKeyDown}
         @focusin=${this.#onFocusIn}
@@ -284,12 +294,12 @@ export class PbPlayerTable<R extends RowBase = RowBase, F = unknown> extends Lit
           class="body"
           role="rowgroup"
           part="body"
-          style="transform: translateY(${this.#scrollTop + this.#headerHeight}px); height: ${this.#viewport}px"
+          style="transform: translateY(${this.#scrollTop + this.#headerHeight}px); height: ${this.#viewport}px; width: ${totalWidth}px"
           @click=${this.#onBodyClick}
           @dblclick=${this.#onBodyDblClick}
         >
           <div style="transform: translateY(${first * rh - this.#virtualTop}px)">
-            ${repeat(indexes, (i) => i, (i) => this.#renderRow(i))}
+            ${repeat(indexes, this.#rowKeys(indexes), (i) => this.#renderRow(i))}
           </div>
         </div>
       </div>
@@ -303,6 +313,7 @@ export class PbPlayerTable<R extends RowBase = RowBase, F = unknown> extends Lit
     const label = column.label;
     return html`<div
       class="th ${sortable ? 'sortable' : ''} align-${columnAlign(column as PbColumn<never>)}"
+      style=${this.#cellWidths[ci] ?? ''}
       role="columnheader"
       part="header-cell"
       aria-colindex=${ci + 1}
@@ -324,44 +335,65 @@ export class PbPlayerTable<R extends RowBase = RowBase, F = unknown> extends Lit
     </div>`;
   }
 
+  /**
+   * Keys for `repeat`: a row still in view keeps its key (its element and text
+   * stay as they are), and a row coming into view takes the key of one that
+   * left, so its element is reused rather than built. Scrolling by a few rows
+   * thus rewrites a few rows, a jump rewrites each row once, and no DOM is
+   * created after the first render, while DOM order stays visual order.
+   */
+  #rowKeys(indexes: readonly number[]): (index: number) => number {
+    const previous = this.#keys;
+    const wanted = new Set(indexes);
+    const free: number[] = [];
+    for (const [index, key] of previous) if (!wanted.has(index)) free.push(key);
+    const next = new Map<number, number>();
+    for (const index of indexes) next.set(index, previous.get(index) ?? free.pop() ?? this.#nextKey++);
+    this.#keys = next;
+    return (index) => next.get(index)!;
+  }
+
   #renderRow(index: number): TemplateResult {
     const row = this.#cache.get(index);
     const selected = row !== undefined && this.#selected.has(row.id);
     const part = row ? (selected ? 'row row-selected' : 'row') : 'row row-placeholder';
-    const fmt = formatter(this.locale);
+    const cells = row ? this.#cells(row) : null;
     return html`<div
       class="row ${row ? '' : 'placeholder'}"
       role="row"
       part=${part}
       aria-rowindex=${index + 2}
       aria-selected=${this.selectionMode === 'none' ? nothing : selected ? 'true' : 'false'}
-      aria-busy=${row ? nothing : 'true'}
+      aria-busy=${row ? 'false' : 'true'}
     >
-      ${this.columns.map(
-        (c, ci) =>
-          html`<div
-            class="cell align-${columnAlign(c as PbColumn<never>)}"
-            role="gridcell"
-            part="cell"
-            aria-colindex=${ci + 1}
-            tabindex=${this.#tabIndex(index, ci)}
-            data-r=${index}
-            data-c=${ci}
-          >${row ? this.#renderCell(c, row, fmt) : nothing}</div>`,
-      )}
+      ${this.columns.map((c, ci) => {
+        const cell = cells?.[ci];
+        return html`<div
+          class="cell align-${columnAlign(c as PbColumn<never>)}"
+          style=${this.#cellWidths[ci] ?? ''}
+          role="gridcell"
+          part="cell"
+          aria-colindex=${ci + 1}
+          tabindex=${this.#tabIndex(index, ci)}
+          data-r=${index}
+          data-c=${ci}
+        ><span class=${cell?.band ? `risk ${cell.band}` : ''} part=${cell?.band ? `risk risk-${cell.band}` : 'value'}>${cell?.text ?? ''}</span></div>`;
+      })}
     </div>`;
   }
 
-  #renderCell(column: PbColumn<R>, row: R, fmt: ReturnType<typeof formatter>): TemplateResult {
-    const text = formatCell(column, row, fmt);
-    if (column.format === 'risk' && !column.formatter) {
-      const value = cellValue(column, row);
-      if (typeof value === 'number') {
-        const band = riskBand(value);
-        return html`<span class="risk ${band}" part="risk risk-${band}">${text}</span>`;
-      }
-    }
-    return html`<span>${text}</span>`;
+  /** Formatted cells of a row, cached per row object (rows are replaced, never mutated, on update). */
+  #cells(row: R): readonly FormattedCell[] {
+    const hit = this.#formatted.get(row);
+    if (hit && hit.columns === this.columns && hit.locale === this.locale) return hit.cells;
+    const fmt = formatter(this.locale);
+    const cells = this.columns.map((c): FormattedCell => {
+      const text = formatCell(c, row, fmt);
+      const value = c.format === 'risk' && !c.formatter ? cellValue(c, row) : undefined;
+      return { text, band: typeof value === 'number' ? riskBand(value) : null };
+    });
+    this.#formatted.set(row, { columns: this.columns, locale: this.locale, cells });
+    return cells;
   }
 
   #renderStatus(): TemplateResult | typeof nothing {

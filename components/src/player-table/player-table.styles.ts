@@ -36,8 +36,7 @@ export const styles = css`
     border-bottom: 1px solid var(--_border);
   }
   .row {
-    display: grid;
-    grid-template-columns: var(--_columns);
+    display: flex;
     height: var(--_row-height);
     align-items: stretch;
   }
@@ -46,6 +45,8 @@ export const styles = css`
   }
   .cell,
   .th {
+    flex: none;
+    box-sizing: border-box;
     display: flex;
     align-items: center;
     min-width: 0;
@@ -54,6 +55,9 @@ export const styles = css`
     white-space: nowrap;
     text-overflow: ellipsis;
     outline: none;
+  }
+  .body .cell {
+    contain: strict;
   }
   .cell > span {
     overflow: hidden;
@@ -107,12 +111,16 @@ export const styles = css`
     position: absolute;
     top: 0;
     left: 0;
-    width: max-content;
     min-width: 100%;
     will-change: transform;
     user-select: none;
+    contain: layout paint style;
   }
+  /* Fixed tracks and a fixed row height make every row and cell size-independent of its
+     text: with strict containment a jump relayouts each cell alone, never the body. */
   .body .row {
+    contain: strict;
+    width: 100%;
     border-bottom: 1px solid color-mix(in srgb, var(--_border) 60%, transparent);
     box-sizing: border-box;
   }
