@@ -312,6 +312,9 @@ export const FEATURES = [
 
 export type FeatureKey = (typeof FEATURES)[number]['key'];
 
+/** One player's feature values as a query returns them (money as a number of minor units). */
+export type FeatureValues = { [K in FeatureKey]: number | null };
+
 /** Feature keys in output column order. */
 export const FEATURE_KEYS: readonly FeatureKey[] = FEATURES.map((f) => f.key);
 

@@ -12,7 +12,7 @@ export { EVENT_COLUMNS, toEventRow } from './rows.js';
 export type { EventRow } from './rows.js';
 export { FEATURES, FEATURE_KEYS, UKGC_CATEGORIES, featureByKey } from './features.js';
 export type {
-  FeatureDefinition, FeatureExpr, FeatureKey, FeatureType, FeatureUnit, UkgcCategory, EventFilter, Measure, Term, Window,
+  FeatureDefinition, FeatureExpr, FeatureKey, FeatureValues, FeatureType, FeatureUnit, UkgcCategory, EventFilter, Measure, Term, Window,
   FilterColumn, ValueColumn,
 } from './features.js';
 export { SQL_DIALECTS, dialectGenerator } from './sql-dialect.js';
