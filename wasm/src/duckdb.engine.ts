@@ -117,6 +117,7 @@ export class DuckDBEngine implements DuckDBWorkerApi {
       }
       const parts = [header];
       for (;;) {
+        if (running.cancelled) throw new QueryCancelledError(sql);
         const chunk = await db.fetchQueryResults(conn);
         if (chunk === null) continue;
         if (chunk.byteLength === 0) break;

@@ -99,6 +99,17 @@ describe('DuckDB worker', () => {
   });
 });
 
+describe('DuckDB worker start-up', () => {
+  it('rejects, instead of hanging, when the worker script cannot be loaded', async () => {
+    const error = await openDuckDB({ assets: { ...duckdbTestAssets, worker: new URL('/wasm/missing.worker.js', location.href) } }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(Error);
+    expect((error as Error).message).to.match(/^worker pitboss-duckdb failed to start from .*missing\.worker\.js/);
+  });
+});
+
 describe('DuckDB in OPFS', () => {
 
   it('keeps a loaded dataset across worker restarts', async () => {
