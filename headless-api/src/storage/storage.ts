@@ -16,6 +16,7 @@ import type {
   ApiKeyInfo, ApiKeyPrincipal, ApiKeyRole, CreatedApiKey, IngestLine, IngestOutcome, PlayerDetail, PlayerListQuery,
   PlayerPage, PlayerSummary, RejectedLine, ShardHealth, StorageConfig,
 } from './types.js';
+import { FeatureRefresher } from './feature-refresher.js';
 import { featureColumnsSql, refreshFeatures, writeProfile, writeShardEvents } from './writes.js';
 import type { ShardEvent } from './writes.js';
 
@@ -29,6 +30,9 @@ interface Deadlines {
   read: number;
   write: number;
 }
+
+/** When features of touched players are recomputed: before `ingest` returns, or just after, off the request path. */
+export type FeatureRefreshMode = 'inline' | 'background';
 
 function iso(value: unknown): string | null {
   if (value === null || value === undefined) return null;
@@ -77,6 +81,7 @@ WHERE p.tenant_id = $1 AND p.player_id = $2`;
 export class ShardedStorage {
   #map: Promise<Int16Array> | null = null;
   #closed = false;
+  readonly #refresher: FeatureRefresher;
 
   constructor(
     /** Physical shard databases, in configuration order. */
@@ -84,7 +89,11 @@ export class ShardedStorage {
     /** The control database; the same object as `databases[0]` when it is not separate. */
     readonly control: Database,
     private readonly deadlines: Deadlines,
-  ) {}
+    /** See `StorageConfig.featureRefresh`. */
+    readonly featureRefresh: FeatureRefreshMode = 'background',
+  ) {
+    this.#refresher = new FeatureRefresher(deadlines.write);
+  }
 
   /**
    * Applies the numbered migrations to the control database and every shard,
@@ -187,8 +196,12 @@ export class ShardedStorage {
             outcome.duplicate.push(e.line);
           }
         }
+        if (this.featureRefresh === 'background') {
+          this.#refresher.enqueue(db, tenantId, touched);
+          return;
+        }
         try {
-          await refreshFeatures((sql, params) => db.query(sql, params, { timeoutMs: this.deadlines.write }), tenantId, [...touched], asOf);
+          await refreshFeatures(db, tenantId, [...touched], asOf, this.deadlines.write);
         } catch (error) {
           // The events are committed; features catch up on the players' next event.
           if (!(error instanceof ShardUnavailableError)) failures.push(wrapDriverError(error, undefined, index));
@@ -202,6 +215,33 @@ export class ShardedStorage {
     outcome.retryable.sort((a, b) => a.line - b.line);
     if (stale.length > 0) outcome.stale_features = stale.sort();
     return outcome;
+  }
+
+  /**
+   * Resolves when every queued feature refresh has run (background mode);
+   * at once in inline mode. For tests, benchmarks and graceful shutdown.
+   *
+   * @example
+   * await storage.ingest('acme', lines);
+   * await storage.featuresSettled();
+   * const p = await storage.getPlayer('acme', 'p1'); // features include the new events
+   */
+  featuresSettled(): Promise<void> {
+    return this.#refresher.settled();
+  }
+
+  /**
+   * Players whose features wait for a background refresh, and the last
+   * refresh error per database (cleared by the next success). For `/metrics`.
+   *
+   * @example
+   * const { backlog } = storage.featureStatus();
+   */
+  featureStatus(): { backlog: number; errors: { database: number; message: string }[] } {
+    return {
+      backlog: this.#refresher.backlog,
+      errors: [...this.#refresher.lastError].map(([database, e]) => ({ database, message: e.message })),
+    };
   }
 
   /**
@@ -393,7 +433,9 @@ LIMIT ${query.limit + 1}`;
   }
 
   /**
-   * Closes every pool. Pending calls finish or fail; later calls fail.
+   * Closes every pool after the feature refreshes in progress; queued ones
+   * are dropped (they run again on the players' next events). Pending calls
+   * finish or fail; later calls fail.
    *
    * @example
    * process.on('SIGTERM', () => void storage.close());
@@ -401,6 +443,7 @@ LIMIT ${query.limit + 1}`;
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#refresher.close();
     const pools = new Set<SqlPool>([this.control.pool, ...this.databases.map((d) => d.pool)]);
     await Promise.all([...pools].map((p) => p.end()));
   }
@@ -463,7 +506,7 @@ export async function createStorage(config: StorageConfig): Promise<ShardedStora
     const pool = await openPGlitePool(config.dataDir ?? './.pitboss');
     // In-process and serialised: a slow call is queued work, not an outage, so no deadlines.
     const db = new Database(0, pool, 0, false);
-    return new ShardedStorage([db], db, { read: 0, write: 0 });
+    return new ShardedStorage([db], db, { read: 0, write: 0 }, config.featureRefresh);
   }
   const urls = config.urls ?? [];
   if (urls.length === 0) throw new StorageConfigError(`driver ${config.driver} needs at least one shard URL`);
@@ -482,5 +525,5 @@ export async function createStorage(config: StorageConfig): Promise<ShardedStora
   };
   const databases = urls.map(open);
   const control = config.controlUrl === undefined || config.controlUrl === urls[0] ? databases[0]! : open(config.controlUrl, CONTROL_DATABASE);
-  return new ShardedStorage(databases, control, { read: t.shardReadMs ?? 5000, write: t.shardWriteMs ?? 30_000 });
+  return new ShardedStorage(databases, control, { read: t.shardReadMs ?? 5000, write: t.shardWriteMs ?? 30_000 }, config.featureRefresh);
 }

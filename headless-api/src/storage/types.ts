@@ -39,9 +39,10 @@ export interface IngestOutcome {
   /** Lines on a shard that could not be written; the client should retry them. */
   retryable: { line: number; event_id: string; message: string }[];
   /**
-   * Players whose events are committed but whose features could not be
-   * brought up to date (their database failed after the commit). They catch
-   * up on their next event. Absent when every refresh succeeded.
+   * Inline feature refresh only: players whose events are committed but
+   * whose features could not be brought up to date (their database failed
+   * after the commit). They catch up on their next event. Absent when every
+   * refresh succeeded, and always in background mode.
    */
   stale_features?: string[];
 }
@@ -140,6 +141,13 @@ export interface StorageConfig {
   timeouts?: StorageTimeouts;
   /** `neon` only: how to reach Postgres over WebSocket (see `drivers/neon.ts`). */
   neon?: NeonSettings;
+  /**
+   * When features of touched players are recomputed. `background` (default):
+   * just after `ingest` commits, off the request path, coalescing players
+   * touched by several batches; `featuresSettled()` waits for it. `inline`:
+   * before `ingest` returns (read-your-writes for features, lower throughput).
+   */
+  featureRefresh?: 'inline' | 'background';
   /** Called when an idle pooled connection dies; the pool replaces it. */
   onIdleError?: (error: Error, database: number) => void;
 }

@@ -1,6 +1,6 @@
 import { EVENT_COLUMNS, compileFeatureQuery, featureColumns, toEventRow } from '@pitboss/core';
 import type { Event, EventRow, PersonalData, PlayerProfile } from '@pitboss/core';
-import type { Tx } from './pool.js';
+import type { Database, Tx } from './pool.js';
 
 /**
  * The SQL of every write, and the per-database write steps. Rows travel as
@@ -193,17 +193,16 @@ export async function writeProfile(tx: Tx, tenantId: string, playerId: string, s
  * compiled feature SQL (player filter) and upserts them into `player_features`.
  *
  * @example
- * await refreshFeatures(db.query.bind(db), 'acme', ['p1', 'p2'], new Date());
+ * await refreshFeatures(db, 'acme', ['p1', 'p2'], new Date());
  */
-export async function refreshFeatures(
-  run: (sql: string, params: unknown[]) => Promise<unknown>,
-  tenantId: string,
-  playerIds: readonly string[],
-  asOf: Date,
-): Promise<void> {
+export async function refreshFeatures(db: Database, tenantId: string, playerIds: readonly string[], asOf: Date, timeoutMs = 0): Promise<void> {
   if (playerIds.length === 0) return;
   const values: Record<(typeof FEATURE_QUERY.params)[number], unknown> = { tenant_id: tenantId, player_ids: playerIds, as_of: asOf.toISOString(), time_zone: 'UTC' };
-  await run(REFRESH_FEATURES, FEATURE_QUERY.params.map((p) => values[p]));
+  await db.transaction(async (tx) => {
+    // The aggregation sorts every event of the touched players; the default 4 MB work_mem spills that to disk.
+    await tx.query("SET LOCAL work_mem = '64MB'");
+    await tx.query(REFRESH_FEATURES, FEATURE_QUERY.params.map((p) => values[p]));
+  }, { timeoutMs });
 }
 
 /** The statements, for tests and the bench that run them against a real engine. */

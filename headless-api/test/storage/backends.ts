@@ -64,7 +64,7 @@ export function pgliteBackend(): Backend {
 }
 
 /** `n` fresh `pb_st_*` databases on the Postgres server, through node-postgres or Neon (WebSocket via a local proxy). */
-export function postgresBackend(n: number, driver: 'pg' | 'neon' = 'pg'): Backend {
+export function postgresBackend(n: number, driver: 'pg' | 'neon' = 'pg', featureRefresh: 'inline' | 'background' = 'background'): Backend {
   const prefix = `pb_st_${driver}${n}_${process.pid}_${Date.now().toString(36)}`;
   const names = Array.from({ length: n }, (_, i) => `${prefix}_${i}`);
   const storages: ShardedStorage[] = [];
@@ -74,11 +74,12 @@ export function postgresBackend(n: number, driver: 'pg' | 'neon' = 'pg'): Backen
     driver,
     urls,
     poolSize: 4,
+    featureRefresh,
     timeouts: { connectMs: 1500, statementMs: 20_000, shardReadMs: 3000, shardWriteMs: 20_000 },
     ...(neon ? { neon } : {}),
   });
   return {
-    name: `Postgres ×${n} (${driver === 'pg' ? 'node-postgres' : 'Neon over WebSocket'})`,
+    name: `Postgres ×${n} (${driver === 'pg' ? 'node-postgres' : 'Neon over WebSocket'}, features ${featureRefresh})`,
     databases: n,
     async open() {
       await admin(async (c) => {

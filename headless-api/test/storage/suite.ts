@@ -81,6 +81,7 @@ export function storageSuite(backend: Backend, part: SuitePart = 'all'): void {
       ]));
       expect(first.accepted).toHaveLength(7);
       expect(first.stale_features).toBeUndefined();
+      await storage.featuresSettled();
       const alice = await storage.getPlayer(t, a);
       expect(alice?.features).toMatchObject({
         deposit_count_7d: 2, deposit_sum_7d: 4000, deposit_count_30d: 3, deposit_sum_30d: 4500,
@@ -92,6 +93,7 @@ export function storageSuite(backend: Backend, part: SuitePart = 'all'): void {
 
       await new Promise((r) => setTimeout(r, 20));
       await storage.ingest(t, lines([deposit(a, 'a7', 1000, HOUR)]));
+      await storage.featuresSettled();
       const aliceAfter = await storage.getPlayer(t, a);
       expect(aliceAfter?.features).toMatchObject({ deposit_count_7d: 3, deposit_sum_7d: 5000, deposit_sum_30d: 5500 });
       expect(aliceAfter!.features_computed_at! > alice!.features_computed_at!).toBe(true);
@@ -143,6 +145,7 @@ export function storageSuite(backend: Backend, part: SuitePart = 'all'): void {
       const events = ids.filter((_, i) => i % 6 !== 0).flatMap((id, i) => [deposit(id, `${id}-d`, ((i % 7) + 1) * 100, (i + 1) * HOUR)]);
       const outcome = await storage.ingest(t, lines(events));
       expect(outcome.accepted).toHaveLength(events.length);
+      await storage.featuresSettled();
 
       const valueOf: Record<string, (p: PlayerSummary) => string | number | null> = {
         player_id: () => null,
