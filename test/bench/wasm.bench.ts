@@ -116,7 +116,8 @@ function ensureBuilt(log: (m: string) => void): void {
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.map': 'application/json' };
 
-function serve(pageDir: string): Promise<{ server: Server; url: string }> {
+/** `isolated`: COOP/COEP on every response, so the page and its workers may use threads. */
+function serve(pageDir: string, isolated: boolean): Promise<{ server: Server; url: string }> {
   // The built package, comlink (its only dependency besides Arrow) and the page.
   const routes: [string, string][] = [
     ['/wasm/dist/', join(root, 'wasm/dist')],
@@ -131,7 +132,8 @@ function serve(pageDir: string): Promise<{ server: Server; url: string }> {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    const isolation = isolated ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {};
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', ...isolation });
     res.end(readFileSync(file));
   });
   return new Promise((resolve, reject) => {
@@ -177,13 +179,13 @@ const bench: Bench = {
     const pageDir = mkdtempSync(join(tmpdir(), 'pitboss-wasm-bench-'));
     const profile = mkdtempSync(join(tmpdir(), 'pitboss-wasm-chrome-'));
     let browser: Browser | null = null;
-    let server: Server | null = null;
+    const servers: Server[] = [];
     const native = await DuckDBInstance.create(':memory:');
     const conn = await native.connect();
     try {
       await buildPage(pageDir);
-      const served = await serve(pageDir);
-      server = served.server;
+      const served = await serve(pageDir, false);
+      servers.push(served.server);
       browser = await puppeteer.launch({
         executablePath: chromium,
         headless: true,
@@ -252,6 +254,26 @@ const bench: Bench = {
         if (worst > 1e-5) throw new Error(`onnxruntime-web and onnxruntime-node disagree by ${worst}`);
         scoring.push({ batch, web: batch / (median(web.times) / 1000), node: batch / (median(nodeTimes) / 1000), samples: web.times });
       }
+
+      // The same, on a cross-origin isolated page: onnxruntime-web may use threads there.
+      const isolatedServed = await serve(pageDir, true);
+      servers.push(isolatedServed.server);
+      const isolatedPage = await browser.newPage();
+      isolatedPage.on('pageerror', (e) => errors.push(String(e)));
+      await isolatedPage.goto(isolatedServed.url);
+      await isolatedPage.waitForFunction(() => 'bench' in window);
+      const isolatedDiag = await call<{ duckdb: { threads: number; threadsOffReason: string | null }; scoring: { threads: number; crossOriginIsolated: boolean; threadsOffReason: string | null } }>(isolatedPage, 'open');
+      if (!isolatedDiag.scoring.crossOriginIsolated) throw new Error('the isolated page is not cross-origin isolated');
+      ctx.log(`isolated page: ORT ${isolatedDiag.scoring.threads} threads; DuckDB ${isolatedDiag.duckdb.threads} (${isolatedDiag.duckdb.threadsOffReason})`);
+      await call(isolatedPage, 'loadModel', b64(model));
+      const bigBatch = batches[batches.length - 1]!;
+      const bigInput = randomInputs(bigBatch, 32);
+      const threaded = await call<{ times: number[]; first: number[] }>(isolatedPage, 'score', b64(new Uint8Array(bigInput.buffer)), bigBatch, scoreRepeats, scoreWarmUp);
+      const nodeBig = scoring[scoring.length - 1]!.node;
+      const reference = (await session.run({ features: new ortNode.Tensor('float32', bigInput.slice(), [bigBatch, 32]) })).probability!.data as Float32Array;
+      const threadedWorst = threaded.first.reduce((m, v, i) => Math.max(m, Math.abs(v - reference[i]!)), 0);
+      if (threadedWorst > 1e-5) throw new Error(`threaded onnxruntime-web and onnxruntime-node disagree by ${threadedWorst}`);
+      await call(isolatedPage, 'close');
       await session.release();
 
       await call(page, 'close');
@@ -288,10 +310,21 @@ const bench: Bench = {
             samples: m.samples,
           }),
         ),
+        {
+          name: `onnxruntime-web WASM in the worker, ${isolatedDiag.scoring.threads} threads (cross-origin isolated page), batch ${bigBatch.toLocaleString('en')}`,
+          value: bigBatch / (median(threaded.times) / 1000),
+          unit: 'predictions/s',
+          baseline: { name: 'onnxruntime-node CPU, same model and batch', value: nodeBig },
+          ratio: bigBatch / (median(threaded.times) / 1000) / nodeBig,
+          higherIsBetter: true,
+          goal: `≥ ${SCORING_GOAL} × onnxruntime-node`,
+          met: bigBatch / (median(threaded.times) / 1000) >= SCORING_GOAL * nodeBig,
+          samples: threaded.times,
+        },
       ];
     } finally {
       await browser?.close();
-      await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+      for (const server of servers) await new Promise<void>((r) => server.close(() => r()));
       conn.closeSync();
       native.closeSync();
       rmSync(pageDir, { recursive: true, force: true });
