@@ -11,6 +11,7 @@ export const CONFIG_VARIABLES = {
   HOST: '--host',
   PITBOSS_MAX_BODY_BYTES: '--max-body-bytes',
   PITBOSS_MAX_LINES: '--max-lines',
+  PITBOSS_MAX_IN_FLIGHT: '--max-in-flight',
   PITBOSS_LOG_LEVEL: '--log-level',
 } as const;
 
@@ -45,6 +46,7 @@ const Raw = z
     HOST: z.string().min(1).default('127.0.0.1'),
     PITBOSS_MAX_BODY_BYTES: int(1024, 1 << 30).default(16 * 1024 * 1024),
     PITBOSS_MAX_LINES: int(1, 1_000_000).default(10_000),
+    PITBOSS_MAX_IN_FLIGHT: int(0, 1_000_000).default(1024),
     PITBOSS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   });
 
@@ -75,7 +77,7 @@ export interface Config {
   dataDir: string;
   port: number;
   host: string;
-  limits: { maxBodyBytes: number; maxLines: number; maxDeadLetterChars: number };
+  limits: { maxBodyBytes: number; maxLines: number; maxDeadLetterChars: number; maxInFlight: number };
   logLevel: LogLevel;
 }
 
@@ -151,7 +153,7 @@ export function loadConfig(options: { env?: Record<string, string | undefined>; 
     dataDir: v.PITBOSS_DATA_DIR,
     port: v.PORT,
     host: v.HOST,
-    limits: { maxBodyBytes: v.PITBOSS_MAX_BODY_BYTES, maxLines: v.PITBOSS_MAX_LINES, maxDeadLetterChars: 8192 },
+    limits: { maxBodyBytes: v.PITBOSS_MAX_BODY_BYTES, maxLines: v.PITBOSS_MAX_LINES, maxDeadLetterChars: 8192, maxInFlight: v.PITBOSS_MAX_IN_FLIGHT },
     logLevel: v.PITBOSS_LOG_LEVEL,
   };
 }

@@ -5,6 +5,7 @@ import { ApiError, errorHandler, notFoundHandler } from './errors.js';
 import { createMetrics } from './metrics.js';
 import type { Metrics } from './metrics.js';
 import { observe } from './observe.js';
+import { shedLoad } from './shed.js';
 import { DOCS_HTML } from './routes/docs-page.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerOpsRoutes } from './routes/ops.js';
@@ -65,6 +66,7 @@ export function createApp(options: CreateAppOptions): PitbossApp {
   app.notFound(notFoundHandler());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'API key: `Authorization: Bearer <key>`' });
+  if (config.limits.maxInFlight) app.use('/v1/*', shedLoad(config.limits.maxInFlight));
   app.use('/v1/*', authenticate(storage));
   registerEventRoutes(app, { storage, metrics, ...(options.now ? { now: options.now } : {}), maxDeadLetterChars: config.limits.maxDeadLetterChars }, config.limits);
   registerPlayerRoutes(app, storage, options.sortKeys ?? SORT_KEYS, config.limits.maxBodyBytes);

@@ -23,6 +23,7 @@ export const PROBLEMS = {
   'shard-unavailable': { status: 503, title: 'A storage shard is unavailable' },
   'not-ready': { status: 503, title: 'Service not ready' },
   'shutting-down': { status: 503, title: 'Server is shutting down' },
+  overloaded: { status: 503, title: 'Too many requests in flight' },
   internal: { status: 500, title: 'Internal server error' },
 } as const satisfies Record<string, { status: ContentfulStatusCode; title: string }>;
 

@@ -46,6 +46,11 @@ export interface AppLimits {
   maxLines: number;
   /** Longest raw line kept in the dead-letter table. */
   maxDeadLetterChars: number;
+  /**
+   * Most `/v1` requests served at once; past it, 503 `overloaded` with
+   * `Retry-After` instead of an unbounded queue. 0 or absent: no limit.
+   */
+  maxInFlight?: number;
 }
 
 export interface AppOptions {

@@ -3,15 +3,16 @@ import { createApp } from '../../src/app/app.js';
 import type { PitbossApp } from '../../src/app/app.js';
 import { createJsonLogger } from '../../src/app/logger.js';
 import type { ShardedStorage } from '../../src/storage/index.js';
+import type { AppLimits } from '../../src/app/types.js';
 
 export const LIMITS = { maxBodyBytes: 1 << 20, maxLines: 500, maxDeadLetterChars: 8192 };
 
 /** Log lines a test app wrote, parsed. */
 export type LogSink = Record<string, unknown>[];
 
-export function testApp(storage: ShardedStorage, sink: LogSink = []): PitbossApp {
+export function testApp(storage: ShardedStorage, sink: LogSink = [], limits: Partial<AppLimits> = {}): PitbossApp {
   const logger = createJsonLogger({ level: 'info', write: (line) => void sink.push(JSON.parse(line) as Record<string, unknown>) });
-  return createApp({ storage, logger, config: { limits: LIMITS } });
+  return createApp({ storage, logger, config: { limits: { ...LIMITS, ...limits } } });
 }
 
 let seq = 0;

@@ -110,4 +110,33 @@ describe('over real HTTP (@hono/node-server, ephemeral port, Postgres ×2)', () 
     expect(performance.now() - t).toBeLessThan(2000);
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
   });
+
+  it('sheds load past the in-flight limit with 503 overloaded instead of queueing', async () => {
+    const { app } = testApp(b.storage, [], { maxInFlight: 1 });
+    const server = await listen({ fetch: app.fetch, host: '127.0.0.1', port: 0, logger: createJsonLogger({ level: 'silent' }) });
+    try {
+      const body = ndjson([bet('shed-1')]);
+      let finish!: () => void;
+      const held = new Promise<number>((resolve, reject) => {
+        const req = request(`${server.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson' } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+        req.write(body.slice(0, 10));
+        finish = () => req.end(body.slice(10));
+      });
+      await new Promise((r) => setTimeout(r, 200));
+      const shed = await fetch(`${server.url}/v1/players`, { headers: { authorization: `Bearer ${key}` } });
+      expect(shed.status).toBe(503);
+      expect(shed.headers.get('retry-after')).toBe('1');
+      expect(await shed.json()).toMatchObject({ type: 'https://pitboss.dev/problems/overloaded', retryable: true });
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      finish();
+      expect(await held).toBe(200);
+      expect((await fetch(`${server.url}/v1/players`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+    } finally {
+      await server.close(1000);
+    }
+  });
 });
