@@ -4,7 +4,7 @@ import { createJsonLogger } from '../app/logger.js';
 import type { Logger } from '../app/logger.js';
 import { ConfigError, loadConfig, parseFlags } from '../config.js';
 import type { Config } from '../config.js';
-import { createStorage } from '../storage/index.js';
+import { StorageConfigError, createStorage } from '../storage/index.js';
 
 export type Storage = Awaited<ReturnType<typeof createStorage>>;
 
@@ -13,7 +13,12 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 /** Parsed values of a verb's own options. */
 export type OptionValues<T extends Options> = { [K in keyof T]?: T[K]['type'] extends 'boolean' ? boolean : string } & { help?: boolean };
 
-/** Config flags (shared by every verb) plus the verb's own options. */
+/**
+ * Config flags (shared by every verb) plus the verb's own options.
+ *
+ * @example
+ * const { config, values } = readArgs(['--port', '9000', '--tenant', 'acme'], { tenant: { type: 'string' } });
+ */
 export function readArgs<T extends Options>(args: string[], options: T): { config: Config; values: OptionValues<T>; positionals: string[] } {
   const { rest } = parseFlags(args);
   const config = loadConfig({ argv: args });
@@ -21,7 +26,12 @@ export function readArgs<T extends Options>(args: string[], options: T): { confi
   return { config, values: parsed.values as OptionValues<T>, positionals: parsed.positionals };
 }
 
-/** Opens storage for a config (the embedded PGlite under dataDir, or the shard URLs). */
+/**
+ * Opens storage for a config (the embedded PGlite under dataDir, or the shard URLs).
+ *
+ * @example
+ * const storage = await openStorage(loadConfig(), cliLogger(config));
+ */
 export async function openStorage(config: Config, logger: Logger): Promise<Storage> {
   return createStorage({
     driver: config.driver,
@@ -32,19 +42,34 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
   });
 }
 
-/** A logger for CLI verbs: JSON lines on stderr, so stdout stays for results. */
+/**
+ * A logger for CLI verbs: JSON lines on stderr, so stdout stays for results.
+ *
+ * @example
+ * cliLogger(config).warn('slow shard', { database: 2 });
+ */
 export function cliLogger(config: Config): Logger {
   return createJsonLogger({ level: config.logLevel, write: (line) => void process.stderr.write(line + '\n') });
 }
 
-/** Runs a verb body, turning config and usage errors into a message and exit code 2. */
+/**
+ * Runs a verb body, turning config and usage errors into a message and exit code 2.
+ *
+ * @example
+ * run: (args) => runVerb(async () => { readArgs(args, {}); return 0; }),
+ */
 export async function runVerb(body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (err) {
-    if (err instanceof ConfigError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
+    const usage = err instanceof ConfigError || err instanceof RangeError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'));
+    if (usage) {
       console.error(`pitboss: ${err.message}`);
       return 2;
+    }
+    if (err instanceof StorageConfigError) {
+      console.error(`pitboss: ${err.message}`);
+      return 1;
     }
     throw err;
   }
