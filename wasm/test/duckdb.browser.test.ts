@@ -2,7 +2,9 @@ import { tableFromArrays, tableFromIPC, tableToIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from '@pitboss/test/harness';
 import { DuckDBQueryError, QueryCancelledError } from '../src/errors.js';
 import { openDuckDB, type DuckDBClient } from '../src/duckdb.client.js';
-import { duckdbTestAssets } from './assets.js';
+import { devDuckDBAssets } from '../src/dev-assets.js';
+
+const duckdbTestAssets = devDuckDBAssets();
 
 describe('DuckDB worker', () => {
   let db: DuckDBClient;

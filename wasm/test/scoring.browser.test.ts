@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@pitboss/test/harness';
 import { ScoringError } from '../src/errors.js';
 import { openScorer, type Scorer } from '../src/scoring.client.js';
-import { scoringTestAssets } from './assets.js';
+import { devScoringAssets } from '../src/dev-assets.js';
+
+const scoringTestAssets = devScoringAssets();
 import { mlpToOnnx, randomInputs, randomMlp, referenceScores } from './onnx-model.js';
 
 const TOLERANCE = 1e-5;
