@@ -140,6 +140,8 @@ class PlayerSim {
   private onsetDay = Infinity;
   private rampDays = 14;
   private stopDay = Infinity;
+  /** A churner whom a win-back offer brings back after the stop: churn labels are not a pure function of the cohort. */
+  private comeback = false;
   private promoDow = 0;
   private readonly startDow: number;
 
@@ -201,6 +203,7 @@ class PlayerSim {
       this.base = Math.max(this.base, rng.uniform(0.06, 0.2));
       const cutoffDay = range.cutoffMs === null ? range.days : (range.cutoffMs - range.startMs) / DAY;
       this.stopDay = Math.min(this.regDay + rng.int(5, 35), Math.floor(cutoffDay) - rng.int(1, 10));
+      this.comeback = rng.chance(0.15);
     } else if (this.cohort === 'bonus_hunter') {
       this.oneAndDone = false;
       this.promoDow = rng.below(7);
@@ -234,7 +237,7 @@ class PlayerSim {
     const tenure = d - this.regDay;
     let p = this.base * Math.exp(-tenure / this.tau);
     if (this.oneAndDone) p *= 0.08;
-    if (d >= this.stopDay) p *= 0.02;
+    if (d >= this.stopDay) p = this.comeback ? Math.max(p, 0.04) : p * 0.02;
     if (this.cohort === 'bonus_hunter') {
       p = (d + this.startDow) % 7 === this.promoDow ? 0.35 : p * 0.3;
     }
