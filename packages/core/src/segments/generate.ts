@@ -2,6 +2,8 @@ import type { SqlDialect } from '../sql-dialect.js';
 import { isPlainColumn } from './fields.js';
 import type { SqlCast, SqlExpr, SqlQuery, SqlValue } from './sql-ast.js';
 
+type EventsNode = Extract<SqlExpr, { kind: 'events' }>;
+
 /** SQL text and the values of its `$1..$n` placeholders, in order. */
 export interface SegmentSql {
   sql: string;
@@ -72,14 +74,17 @@ abstract class SegmentSqlGenerator {
     }
   }
 
-  private events(e: Extract<SqlExpr, { kind: 'events' }>): string {
-    const conds = [
-      'e.tenant_id = p.tenant_id', 'e.player_id = p.player_id',
+  /** The player's rows of `events` in the window that pass the node's filters. */
+  protected eventConditions(e: EventsNode): string[] {
+    return [
       ...e.where.map((w) => this.expr(w)),
       `e.occurred_at > ${this.minusHours24(this.asOfExpr(), this.expr(e.days))}`,
       `e.occurred_at <= ${this.asOfExpr()}`,
     ];
-    const from = `FROM events e WHERE ${conds.join(' AND ')}`;
+  }
+
+  protected events(e: EventsNode): string {
+    const from = `FROM events e WHERE ${['e.tenant_id = p.tenant_id', 'e.player_id = p.player_id', ...this.eventConditions(e)].join(' AND ')}`;
     switch (e.agg) {
       case 'exists': return `EXISTS (SELECT 1 ${from})`;
       case 'count': return `(SELECT count(*) ${from})`;
@@ -193,6 +198,14 @@ class DuckDBSegmentSql extends SegmentSqlGenerator {
 
   protected minusHours24(ts: string, days: string): string {
     return `${ts} - ${days} * INTERVAL 24 HOUR`;
+  }
+
+  // DuckDB runs a correlated EXISTS as a delim join (deduplicate the outer
+  // keys, join, join back); an uncorrelated IN is one hash semi join and ran
+  // 2-3× faster over 1M players (test/bench/segments.bench.ts).
+  protected override events(e: EventsNode): string {
+    if (e.agg !== 'exists') return super.events(e);
+    return `(p.tenant_id, p.player_id) IN (SELECT e.tenant_id, e.player_id FROM events e WHERE ${this.eventConditions(e).join(' AND ')})`;
   }
 }
 

@@ -97,12 +97,29 @@ describe('exact SQL, run on the engine', () => {
     expect((await engines.duckdb.query(duck))[0]).toEqual({ count: n });
   });
 
-  it('uses EXISTS for "at least once" and NOT EXISTS for "never"', () => {
-    const once = compileSegment({ all: [{ did: { type: 'bet.placed' }, op: 'at_least', times: 1, days: 7 }] }, opts('postgres')).count().sql;
-    expect(once).toContain('WHERE EXISTS (SELECT 1 FROM events e WHERE e.tenant_id = p.tenant_id AND e.player_id = p.player_id AND e.type = $1');
-    const never = compileSegment({ all: [{ did: { type: 'bet.placed' }, op: 'at_most', times: 0, days: 7 }] }, opts('duckdb')).count().sql;
-    expect(never).toContain('WHERE (EXISTS (SELECT 1 FROM events e WHERE');
-    expect(never).toMatch(/\) IS NOT TRUE$/);
+  it('"at least once" is EXISTS in Postgres and an uncorrelated IN in DuckDB; "never" is its complement', async () => {
+    const once = { all: [{ did: { type: 'bet.placed' }, op: 'at_least', times: 1, days: 7 }] };
+    const never = { all: [{ did: { type: 'bet.placed' }, op: 'at_most', times: 0, days: 7 }] };
+    const window = (d: SqlDialect): string => d === 'postgres'
+      ? "e.occurred_at > $3::timestamptz - $4::integer * interval '24 hours' AND e.occurred_at <= $3::timestamptz"
+      : 'e.occurred_at > CAST($3 AS TIMESTAMPTZ) - CAST($4 AS INTEGER) * INTERVAL 24 HOUR AND e.occurred_at <= CAST($3 AS TIMESTAMPTZ)';
+    const pgOnce = compileSegment(once, opts('postgres', 't1')).count();
+    expect(pgOnce.sql).toBe(
+      'SELECT count(*)::integer AS count FROM players p WHERE p.tenant_id = $1 AND EXISTS (SELECT 1 FROM events e WHERE ' +
+      `e.tenant_id = p.tenant_id AND e.player_id = p.player_id AND e.type = $2 AND ${window('postgres')})`,
+    );
+    const duckNever = compileSegment(never, opts('duckdb', 't1')).count();
+    expect(duckNever.sql).toBe(
+      'SELECT CAST(count(*) AS INTEGER) AS count FROM players p WHERE p.tenant_id = $1 AND ((p.tenant_id, p.player_id) IN ' +
+      `(SELECT e.tenant_id, e.player_id FROM events e WHERE e.type = $2 AND ${window('duckdb')})) IS NOT TRUE`,
+    );
+    expect(duckNever.params).toEqual(['t1', 'bet.placed', AS_OF, 7]);
+    const nOnce = oracle.members(once as SegmentNode, 't1').length;
+    expect(nOnce).toBeGreaterThan(0);
+    for (const d of ['postgres', 'duckdb'] as const) {
+      expect((await engines[d].query(compileSegment(once, opts(d, 't1')).count()))[0], d).toEqual({ count: nOnce });
+      expect((await engines[d].query(compileSegment(never, opts(d, 't1')).count()))[0], d).toEqual({ count: 300 - nOnce });
+    }
   });
 });
 

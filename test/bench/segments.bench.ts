@@ -1,0 +1,178 @@
+// Segment preview count over 1M players (100k with --quick): a 4-condition
+// segment (enum, relative date, feature, behaviour) compiled by core for
+// Postgres and DuckDB, each next to a plain count of the same players in the
+// same run. Postgres runs twice: with the indexes storage creates, then with
+// the covering events index docs/segments.md recommends.
+import { DuckDBInstance } from '@duckdb/node-api';
+import pg from 'pg';
+import { FIELDS, compileSegment, registrySegmentFields } from '@pitboss/core';
+import type { SegmentSql } from '@pitboss/core';
+import { median } from './types.js';
+import type { Bench, BenchContext, Figure } from './types.js';
+
+const ADMIN_URL = process.env.PITBOSS_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const DB = 'pb_seg_bench';
+const TENANT = 'bench';
+const AS_OF = '2026-06-01T12:00:00.000Z';
+
+export const SEGMENT = {
+  all: [
+    { field: 'country', op: 'in', value: ['BR', 'PT'] },
+    { field: 'registered_at', op: 'more_than_days_ago', value: 30 },
+    { field: 'deposit_sum_30d', op: 'gte', value: 150000 },
+    { did: { type: 'bet.placed' }, op: 'at_least', times: 1, days: 30 },
+  ],
+};
+
+// Deterministic pseudo-random integers in [0, 1e6) from the player number `i`
+// and a salt: the same arithmetic in both engines, so both hold the same rows.
+const r = (salt: number): string => `((CAST(i AS BIGINT) * 435761 + ${salt} * 1000003) % 1000000)`;
+
+function playersSelect(n: number, day: (expr: string) => string, series: string): string {
+  return `SELECT '${TENANT}', 'p' || lpad(CAST(i AS VARCHAR), 7, '0'),
+    ${day(`${r(2)} % 720`)},
+    CASE ${r(1)} % 5 WHEN 0 THEN 'BR' WHEN 1 THEN 'PT' WHEN 2 THEN 'ES' WHEN 3 THEN 'GB' ELSE 'MX' END,
+    ${r(3)} % 50 = 0
+    FROM ${series.replace('$N', String(n))}`;
+}
+
+function featuresSelect(n: number, series: string): string {
+  return `SELECT '${TENANT}', 'p' || lpad(CAST(i AS VARCHAR), 7, '0'),
+    CASE WHEN ${r(6)} % 3 = 0 THEN NULL ELSE (${r(7)} % 2000) * 100 END
+    FROM ${series.replace('$N', String(n))}`;
+}
+
+function eventsSelect(n: number, ago: (expr: string) => string, series: string, ks: string): string {
+  return `SELECT '${TENANT}', 'p' || lpad(CAST(i AS VARCHAR), 7, '0'),
+    CASE WHEN k % 3 = 0 THEN 'payment' ELSE 'bet.placed' END,
+    ${ago(`(${r(9)} + k * 7919) % 129600`)},
+    500 + (${r(10)} + k * 31) % 10000
+    FROM ${series.replace('$N', String(n))}, ${ks} WHERE k < ${r(8)} % 8`;
+}
+
+async function timed(run: () => Promise<unknown>, repeats: number): Promise<number[]> {
+  for (let w = 0; w < 2; w++) await run();
+  const out: number[] = [];
+  for (let k = 0; k < repeats; k++) {
+    const t0 = performance.now();
+    await run();
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+async function postgres(ctx: BenchContext, n: number, repeats: number, q: SegmentSql, base: SegmentSql): Promise<{ figures: Figure[]; count: number }> {
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${DB}`);
+  await admin.query(`CREATE DATABASE ${DB}`);
+  await admin.end();
+  const client = new pg.Client({ connectionString: ADMIN_URL.replace(/\/[^/]*$/, `/${DB}`) });
+  await client.connect();
+  try {
+    const t0 = performance.now();
+    // The tables and indexes of headless-api/migrations/shard/0001_shard.sql, reduced to the columns used.
+    await client.query(`CREATE TABLE players (tenant_id text COLLATE "C" NOT NULL, player_id text COLLATE "C" NOT NULL,
+      registered_at timestamptz, country text, blocked boolean NOT NULL DEFAULT false, PRIMARY KEY (tenant_id, player_id))`);
+    await client.query(`CREATE TABLE player_features (tenant_id text COLLATE "C" NOT NULL, player_id text COLLATE "C" NOT NULL,
+      deposit_sum_30d bigint, PRIMARY KEY (tenant_id, player_id))`);
+    await client.query(`CREATE TABLE events (tenant_id text COLLATE "C" NOT NULL, player_id text COLLATE "C" NOT NULL, type text NOT NULL,
+      occurred_at timestamptz NOT NULL, amount_minor bigint)`);
+    const series = 'generate_series(1, $N) AS i';
+    await client.query(`INSERT INTO players ${playersSelect(n, (d) => `'${AS_OF}'::timestamptz - (${d}) * interval '1 day'`, series)}`);
+    await client.query(`INSERT INTO player_features ${featuresSelect(n, series)}`);
+    await client.query(`INSERT INTO events ${eventsSelect(n, (m) => `'${AS_OF}'::timestamptz - (${m}) * interval '1 minute'`, series, 'generate_series(0, 7) AS k')}`);
+    await client.query('CREATE INDEX players_registered_at ON players (tenant_id, registered_at, player_id)');
+    await client.query('CREATE INDEX player_features_deposit_sum_30d ON player_features (tenant_id, deposit_sum_30d, player_id)');
+    await client.query('CREATE INDEX events_player_time ON events (tenant_id, player_id, occurred_at)');
+    await client.query('VACUUM ANALYZE');
+    const events = Number((await client.query('SELECT count(*) AS n FROM events')).rows[0].n);
+    ctx.log(`postgres: ${n} players, ${events} events loaded and indexed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+    const count = Number((await client.query(q.sql, q.params)).rows[0].count);
+    const baseline = median(await timed(() => client.query(base.sql, base.params), repeats));
+    const storageIdx = await timed(() => client.query(q.sql, q.params), repeats);
+    const plan1 = (await client.query(`EXPLAIN (ANALYZE, COSTS off, TIMING off, SUMMARY off) ${q.sql}`, q.params)).rows.map((x) => x['QUERY PLAN']).join('\n    ');
+    ctx.log(`postgres plan, storage indexes:\n    ${plan1}`);
+    await client.query('CREATE INDEX events_player_type_time ON events (tenant_id, player_id, type, occurred_at) INCLUDE (amount_minor)');
+    await client.query('VACUUM ANALYZE events');
+    const covering = await timed(() => client.query(q.sql, q.params), repeats);
+    const plan2 = (await client.query(`EXPLAIN (ANALYZE, COSTS off, TIMING off, SUMMARY off) ${q.sql}`, q.params)).rows.map((x) => x['QUERY PLAN']).join('\n    ');
+    ctx.log(`postgres plan, covering events index:\n    ${plan2}`);
+    const fig = (name: string, samples: number[]): Figure => {
+      const value = median(samples);
+      return {
+        name, value, unit: 'ms', higherIsBetter: false, samples,
+        baseline: { name: `count(*) of the tenant's ${n} players`, value: baseline },
+        ratio: baseline / value, goal: '≤ 100 ms (1M players)', met: value <= 100,
+      };
+    };
+    return {
+      count,
+      figures: [
+        fig(`Postgres 4-condition segment count, ${n} players, storage indexes`, storageIdx),
+        fig(`Postgres 4-condition segment count, ${n} players, + events (tenant_id, player_id, type, occurred_at) INCLUDE (amount_minor)`, covering),
+      ],
+    };
+  } finally {
+    await client.end();
+    const a = new pg.Client({ connectionString: ADMIN_URL });
+    await a.connect();
+    await a.query(`DROP DATABASE IF EXISTS ${DB}`);
+    await a.end();
+  }
+}
+
+async function duckdb(ctx: BenchContext, n: number, repeats: number, q: SegmentSql, base: SegmentSql): Promise<{ figures: Figure[]; count: number }> {
+  const db = await DuckDBInstance.create(':memory:');
+  const conn = await db.connect();
+  try {
+    const t0 = performance.now();
+    await conn.run(`CREATE TABLE players (tenant_id VARCHAR, player_id VARCHAR, registered_at TIMESTAMPTZ, country VARCHAR, blocked BOOLEAN)`);
+    await conn.run(`CREATE TABLE player_features (tenant_id VARCHAR, player_id VARCHAR, deposit_sum_30d BIGINT)`);
+    await conn.run(`CREATE TABLE events (tenant_id VARCHAR, player_id VARCHAR, type VARCHAR, occurred_at TIMESTAMPTZ, amount_minor BIGINT)`);
+    const series = 'range(1, $N + 1) AS t(i)';
+    await conn.run(`INSERT INTO players ${playersSelect(n, (d) => `TIMESTAMPTZ '${AS_OF}' - to_days(CAST(${d} AS INTEGER))`, series)}`);
+    await conn.run(`INSERT INTO player_features ${featuresSelect(n, series)}`);
+    await conn.run(`INSERT INTO events ${eventsSelect(n, (m) => `TIMESTAMPTZ '${AS_OF}' - to_minutes(CAST(${m} AS BIGINT))`, series, 'range(0, 8) AS s(k)')}`);
+    ctx.log(`duckdb: loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const run = async (s: SegmentSql): Promise<number> => {
+      const rows = (await conn.runAndReadAll(s.sql, s.params as (string | number | boolean)[])).getRowObjectsJS();
+      return Number(rows[0]!.count);
+    };
+    const count = await run(q);
+    const baseline = median(await timed(() => run(base), repeats));
+    const samples = await timed(() => run(q), repeats);
+    const value = median(samples);
+    return {
+      count,
+      figures: [{
+        name: `DuckDB 4-condition segment count, ${n} players`, value, unit: 'ms', higherIsBetter: false, samples,
+        baseline: { name: `count(*) of the tenant's ${n} players`, value: baseline }, ratio: baseline / value,
+        goal: '≤ 50 ms (1M players)', met: value <= 50,
+      }],
+    };
+  } finally {
+    conn.closeSync();
+    db.closeSync();
+  }
+}
+
+const bench: Bench = {
+  name: 'segments',
+  async run(ctx) {
+    const n = ctx.quick ? 100_000 : 1_000_000;
+    const repeats = Math.max(ctx.repeats, 7);
+    const fields = registrySegmentFields(FIELDS);
+    const compile = (dialect: 'postgres' | 'duckdb', rule: unknown): SegmentSql =>
+      compileSegment(rule, { dialect, fields, asOf: AS_OF, tenantId: TENANT }).count();
+    const all = { all: [{ field: 'blocked', op: 'is_not_null' }] };
+    const p = await postgres(ctx, n, repeats, compile('postgres', SEGMENT), compile('postgres', all));
+    const d = await duckdb(ctx, n, repeats, compile('duckdb', SEGMENT), compile('duckdb', all));
+    ctx.log(`members: Postgres ${p.count}, DuckDB ${d.count}`);
+    if (p.count !== d.count) throw new Error(`engines disagree: Postgres ${p.count}, DuckDB ${d.count}`);
+    return [...p.figures, ...d.figures];
+  },
+};
+
+export default bench;
