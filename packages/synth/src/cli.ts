@@ -139,7 +139,7 @@ export async function runSynthCli(args: string[]): Promise<number> {
     const secs = (performance.now() - began) / 1000;
     process.stderr.write(
       `${tty ? '\n' : ''}pitboss synth: ${stats.players.toLocaleString('en')} players, ${stats.events.toLocaleString('en')} events ` +
-        `(${(stats.eventChars / 1e6).toFixed(1)} MB) in ${secs.toFixed(1)} s, ${Math.round(stats.events / secs).toLocaleString('en')} events/s\n` +
+        `(${(stats.eventBytes / 1e6).toFixed(1)} MB) in ${secs.toFixed(1)} s, ${Math.round(stats.events / secs).toLocaleString('en')} events/s\n` +
         `  events: ${opts.out}\n  labels: ${opts.labels}\n`,
     );
     return 0;

@@ -14,15 +14,49 @@ export interface NdjsonSinks {
 export interface WriteStats {
   players: number;
   events: number;
-  /** Characters written to the events sink (bytes, as the output is ASCII). */
-  eventChars: number;
+  /** Bytes handed to the events sink. */
+  eventBytes: number;
 }
 
 export interface WriteOptions {
-  /** Characters gathered before one `write` call. Default 256 Ki. */
-  chunkChars?: number;
+  /** Bytes gathered before one `write` call. Default 256 KiB. */
+  chunkBytes?: number;
   /** Called after each events chunk is handed to the sink, with the totals so far. */
   onProgress?: (stats: WriteStats) => void;
+}
+
+/**
+ * Lines encoded straight into one buffer: building a long string and
+ * converting it on write cost a flatten and a second copy per chunk.
+ */
+class Chunk {
+  private buf: Buffer;
+  length = 0;
+  constructor(private readonly size: number) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
+
+  /** Appends `line` and a newline; returns false once the chunk is full and should be taken. */
+  add(line: string): boolean {
+    // UTF-8 needs at most 3 bytes per UTF-16 code unit.
+    const worst = line.length * 3 + 1;
+    if (this.length + worst > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + worst));
+      this.buf.copy(bigger, 0, 0, this.length);
+      this.buf = bigger;
+    }
+    this.length += this.buf.write(line, this.length, 'utf8');
+    this.buf[this.length++] = 0x0a;
+    return this.length < this.size;
+  }
+
+  /** The bytes so far; the chunk starts afresh (the sink keeps the old buffer until written). */
+  take(): Buffer {
+    const out = this.buf.subarray(0, this.length);
+    this.buf = Buffer.allocUnsafe(this.size);
+    this.length = 0;
+    return out;
+  }
 }
 
 /**
@@ -42,41 +76,37 @@ export interface WriteOptions {
  * console.log(stats.events);
  */
 export async function writeNdjson(players: Iterable<SyntheticPlayer>, sinks: NdjsonSinks, options: WriteOptions = {}): Promise<WriteStats> {
-  const chunkChars = options.chunkChars ?? 256 * 1024;
+  const chunkBytes = options.chunkBytes ?? 256 * 1024;
   const all = sinks.labels ? [sinks.events, sinks.labels] : [sinks.events];
   // A sink can fail while no await is pending (write() returned true); without a listener that error would crash the process.
   let failure: unknown = null;
   const onError = (err: unknown): void => {
     failure ??= err;
   };
-  const put = async (sink: Writable, text: string): Promise<void> => {
-    if (failure === null && !sink.write(text)) await once(sink, 'drain');
+  const put = async (sink: Writable, chunk: Buffer): Promise<void> => {
+    if (failure === null && !sink.write(chunk)) await once(sink, 'drain');
     if (failure !== null) throw failure;
   };
   for (const sink of all) sink.on('error', onError);
-  const stats: WriteStats = { players: 0, events: 0, eventChars: 0 };
+  const stats: WriteStats = { players: 0, events: 0, eventBytes: 0 };
   try {
-    let events = '';
-    let labels = '';
+    const events = new Chunk(chunkBytes);
+    const labels = new Chunk(chunkBytes);
     for (const player of players) {
-      for (const e of player.events) events += eventLine(e) + '\n';
+      for (const e of player.events) {
+        if (!events.add(eventLine(e))) {
+          stats.eventBytes += events.length;
+          await put(sinks.events, events.take());
+          options.onProgress?.(stats);
+        }
+      }
       stats.events += player.events.length;
       stats.players++;
-      if (sinks.labels) labels += JSON.stringify(player.label) + '\n';
-      if (events.length >= chunkChars) {
-        stats.eventChars += events.length;
-        await put(sinks.events, events);
-        events = '';
-        options.onProgress?.(stats);
-      }
-      if (sinks.labels && labels.length >= chunkChars) {
-        await put(sinks.labels, labels);
-        labels = '';
-      }
+      if (sinks.labels && !labels.add(JSON.stringify(player.label))) await put(sinks.labels, labels.take());
     }
-    stats.eventChars += events.length;
-    if (events) await put(sinks.events, events);
-    if (sinks.labels && labels) await put(sinks.labels, labels);
+    stats.eventBytes += events.length;
+    if (events.length) await put(sinks.events, events.take());
+    if (sinks.labels && labels.length) await put(sinks.labels, labels.take());
     await Promise.all(
       all.map(async (sink) => {
         sink.end();

@@ -309,8 +309,8 @@ describe('synth: shapes, cohorts and labels (6,000 players, 90 days)', () => {
 describe('synth: streaming', () => {
   it('waits for drain: a slow sink never buffers more than one chunk beyond its high-water mark', async () => {
     const sink = new HashSink(true, 64 * 1024);
-    const stats = await writeNdjson(generate({ players: 1500, days: 90, seed: 5 }), { events: sink }, { chunkChars: 64 * 1024 });
-    expect(sink.bytes).toBe(stats.eventChars);
+    const stats = await writeNdjson(generate({ players: 1500, days: 90, seed: 5 }), { events: sink }, { chunkBytes: 64 * 1024 });
+    expect(sink.bytes).toBe(stats.eventBytes);
     expect(sink.bytes).toBeGreaterThan(20e6);
     expect(sink.maxBuffered).toBeLessThanOrEqual(64 * 1024 + sink.maxChunk);
     expect(sink.maxBuffered).toBeLessThan(sink.bytes / 10);
