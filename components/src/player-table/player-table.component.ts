@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, html, noChange, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { DataQuery, DataSource, DataSourceChange, RowBase, SortSpec } from '@pitboss/sdk';
@@ -264,7 +264,7 @@ export class PbPlayerTable<R extends RowBase = RowBase, F = unknown> extends Lit
     const scale = this.#scale();
     const rh = this.rowHeight;
     const first = this.#count ? scale.firstRow(this.#virtualTop) : 0;
-    const n = Math.max(0, Math.min(this.#count - first, scale.visibleRows + 1));
+    const n = Math.max(0, Math.min(this.#count - first, scale.visibleRows));
     const indexes = Array.from({ length: n }, (_, i) => first + i);
     if (n) this.#cache.want(first, first + n - 1);
     if (!this.#firstRowsShown && n && this.#cache.get(first)) this.#firstRowsShown = true;
@@ -367,6 +367,8 @@ export class PbPlayerTable<R extends RowBase = RowBase, F = unknown> extends Lit
       aria-busy=${row ? 'false' : 'true'}
     >
       ${this.columns.map((c, ci) => {
+        // A placeholder keeps its element's previous text (hidden by CSS) rather than
+        // blanking it, so a jump writes each cell's text once, when its row arrives.
         const cell = cells?.[ci];
         return html`<div
           class="cell align-${columnAlign(c as PbColumn<never>)}"
@@ -377,7 +379,9 @@ export class PbPlayerTable<R extends RowBase = RowBase, F = unknown> extends Lit
           tabindex=${this.#tabIndex(index, ci)}
           data-r=${index}
           data-c=${ci}
-        ><span class=${cell?.band ? `risk ${cell.band}` : ''} part=${cell?.band ? `risk risk-${cell.band}` : 'value'}>${cell?.text ?? ''}</span></div>`;
+        ><span class=${cell ? (cell.band ? `risk ${cell.band}` : '') : noChange} part=${cell ? (cell.band ? `risk risk-${cell.band}` : 'value') : noChange}
+            >${cell ? cell.text : noChange}</span
+          ></div>`;
       })}
     </div>`;
   }
@@ -540,10 +544,11 @@ export class PbPlayerTable<R extends RowBase = RowBase, F = unknown> extends Lit
   }
 
   #setScrollTop(scrollTop: number): void {
+    // Compared with the last known offset, not read back: reading scrollTop here would force a layout per wheel event.
+    const scroller = this.#scroller;
+    if (scroller && Math.abs(this.#scrollTop - scrollTop) >= 0.5) scroller.scrollTop = scrollTop;
     this.#expectedScrollTop = scrollTop;
     this.#scrollTop = scrollTop;
-    const scroller = this.#scroller;
-    if (scroller && Math.abs(scroller.scrollTop - scrollTop) >= 0.5) scroller.scrollTop = scrollTop;
   }
 
   readonly #onScroll = (): void => {

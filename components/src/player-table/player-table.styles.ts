@@ -130,6 +130,9 @@ export const styles = css`
   .body .row[aria-selected='true'] {
     background: var(--_row-selected);
   }
+  .placeholder .cell > span {
+    display: none;
+  }
   .placeholder .cell::before {
     content: '';
     display: block;
