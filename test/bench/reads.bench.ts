@@ -181,6 +181,7 @@ const bench: Bench = {
       await storage.migrate();
       ctx.log(`seeding ${players} synthetic players on ${DATABASES} shard databases…`);
       const seeded = await seedTenant({ storage }, { tenant: TENANT, players, days: 30, seed: 7 });
+      await storage.featuresSettled();
       ctx.log(`seeded ${seeded.accepted} events in ${(seeded.elapsedMs / 1000).toFixed(1)} s`);
       const ids: string[] = [];
       for (let cursor: string | null = null; ; ) {

@@ -50,6 +50,20 @@ export function createApp(options: CreateAppOptions): PitbossApp {
     });
   }
 
+  if (storage.featureStatus) {
+    const status = storage.featureStatus.bind(storage);
+    metrics.addGauge({
+      name: 'pitboss_feature_refresh_backlog',
+      help: 'Players whose features wait for a background refresh.',
+      collect: () => [{ labels: {}, value: status().backlog }],
+    });
+    metrics.addGauge({
+      name: 'pitboss_feature_refresh_failing',
+      help: '1 for each database whose last feature refresh failed.',
+      collect: () => status().errors.map((e) => ({ labels: { database: String(e.database) }, value: 1 })),
+    });
+  }
+
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) {

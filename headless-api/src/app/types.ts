@@ -36,6 +36,8 @@ export interface ApiStorage {
   health(): Promise<ShardHealth[]>;
   verifyApiKey(key: string): Promise<Principal | null>;
   poolStats?(): PoolStat[];
+  /** Background feature refresh: players waiting, last error per database. */
+  featureStatus?(): { backlog: number; errors: { database: number; message: string }[] };
 }
 
 /** Request limits; every one has a default in `config.ts`. */

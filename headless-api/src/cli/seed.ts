@@ -57,6 +57,7 @@ export const seedVerb: Verb = {
       try {
         await storage.migrate();
         const done = await seedTenant({ storage, maxDeadLetterChars: config.limits.maxDeadLetterChars }, { ...options, onProgress: progressLine() });
+        await storage.featuresSettled();
         console.log(JSON.stringify({ tenant: options.tenant, ...done, elapsedMs: Math.round(done.elapsedMs) }));
       } finally {
         await storage.close();

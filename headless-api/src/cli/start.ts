@@ -64,6 +64,7 @@ export const startVerb: Verb = {
         console.log(`pitboss: first start; seeding tenant "${DEMO_TENANT}" with ${players} synthetic players over ${days} days…`);
         // Seeding is idempotent, so an interrupted first start simply resumes on the next.
         const done = await seedTenant({ storage, maxDeadLetterChars: config.limits.maxDeadLetterChars }, { tenant: DEMO_TENANT, players, days, seed: 42, onProgress: progressLine(process.stdout) });
+        await storage.featuresSettled();
         await writeFile(marker, JSON.stringify({ tenant: DEMO_TENANT, players, days, events: done.events, at: new Date().toISOString() }) + '\n');
       }
       const key = await demoKey(storage, config.dataDir);

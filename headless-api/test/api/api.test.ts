@@ -241,6 +241,7 @@ describe.each(BACKENDS)('HTTP API on $name', (backend) => {
     expect(text).toMatch(/^pitboss_http_request_duration_seconds_bucket\{method="GET",route="\/v1\/players\/:id",le="0\.005"\} \d+$/m);
     expect(text).toMatch(/^pitboss_ingest_lines_total\{outcome="rejected"\} ([1-9]\d*)$/m);
     expect(text).toMatch(/^pitboss_ingest_lines_total\{outcome="duplicate"\} ([1-9]\d*)$/m);
+    expect(text).toMatch(/^pitboss_feature_refresh_backlog \d+$/m);
     expect(text).toMatch(/^pitboss_pool_connections\{database="0",state="total"\} \d+$/m);
   });
 
