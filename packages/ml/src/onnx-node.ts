@@ -8,8 +8,15 @@ import type { ScoreBatch, Scorer } from './scorer.js';
 export interface OnnxNodeScorerOptions {
   /** Execution providers in order of preference. Default `['cpu']`; pass `['cuda', 'cpu']` where the CUDA libraries are installed. */
   executionProviders?: ('cpu' | 'cuda')[];
-  /** Intra-op threads; default: onnxruntime's choice. */
+  /** Intra-op threads; default: onnxruntime's choice (one per physical core). */
   threads?: number;
+  /**
+   * Let idle intra-op threads spin-wait for work. Default false: the API
+   * process shares its cores with Postgres and the event loop, and spinning
+   * threads steal them; measured here (2 busy cores) batch-64k throughput
+   * rose from ~0.5M to ~1.8M predictions/s with spinning off.
+   */
+  spin?: boolean;
 }
 
 /** One scoring call with the raw outputs, for callers that want contributions too. */
@@ -46,7 +53,10 @@ export class OnnxNodeScorer implements Scorer {
   /** Opens a model from a path or the file's bytes. */
   static async open(model: string | Uint8Array, options: OnnxNodeScorerOptions = {}): Promise<OnnxNodeScorer> {
     const bytes = typeof model === 'string' ? new Uint8Array(await readFile(model)) : model;
-    const opts: ort.InferenceSession.SessionOptions = { executionProviders: options.executionProviders ?? ['cpu'] };
+    const opts: ort.InferenceSession.SessionOptions = {
+      executionProviders: options.executionProviders ?? ['cpu'],
+      extra: { session: { intra_op: { allow_spinning: options.spin ? '1' : '0' } } },
+    };
     if (options.threads !== undefined) opts.intraOpNumThreads = options.threads;
     const session = await ort.InferenceSession.create(bytes, opts);
     return new OnnxNodeScorer(session, readOnnxMetadata(bytes));

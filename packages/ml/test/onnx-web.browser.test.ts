@@ -17,10 +17,10 @@ const data = plantedDataset(3000, 41);
 const f = data.names.length;
 
 describe('ONNX export in onnxruntime-web (WASM)', () => {
-  for (const kind of ['logistic', 'mlp'] as const) {
-    it(`${kind}: probabilities match the TypeScript reference within 1e-6`, async () => {
+  for (const [kind, precision] of [['logistic', 'float64'], ['mlp', 'float64'], ['logistic', 'float32'], ['mlp', 'float32']] as const) {
+    it(`${kind}, ${precision} graph: probabilities match the TypeScript reference within 1e-6`, async () => {
       const t = trainModel(data, { kind, target: 'risk', seed: 2, trainedAt: '2026-01-01T00:00:00.000Z', epochs: 30 });
-      const session = await ort.InferenceSession.create(exportOnnx(t.artifact), { executionProviders: ['wasm'] });
+      const session = await ort.InferenceSession.create(exportOnnx(t.artifact, { precision }), { executionProviders: ['wasm'] });
       const rows = 1000;
       const x = new Float32Array(rows * f);
       x.set(data.values.subarray(0, (rows - 2) * f));
