@@ -70,12 +70,22 @@ export function defaultScoringAssets(): ScoringAssets {
   };
 }
 
-/** {@link OrtFiles} as absolute URL text. */
+/**
+ * {@link OrtFiles} as absolute URL text.
+ *
+ * @example
+ * absoluteOrt({ wasm: '/assets/ort-wasm-simd-threaded.wasm' }); // { wasm: 'https://host/assets/…' }
+ */
 export function absoluteOrt(files: OrtFiles): { mjs?: string; wasm: string } {
   return files.mjs === undefined ? { wasm: absolute(files.wasm) } : { mjs: absolute(files.mjs), wasm: absolute(files.wasm) };
 }
 
-/** Absolute URL text, resolved against the current location, for posting to a worker. */
+/**
+ * Absolute URL text, resolved against the current location, for posting to a worker.
+ *
+ * @example
+ * absolute('/assets/duckdb-eh.wasm'); // 'https://host/assets/duckdb-eh.wasm'
+ */
 export function absolute(url: AssetUrl): string {
   return new URL(String(url), globalThis.location?.href).href;
 }

@@ -16,7 +16,12 @@ interface Running {
   cancelled: boolean;
 }
 
-/** SQL identifier quoting: `a"b` → `"a""b"`. */
+/**
+ * SQL identifier quoting.
+ *
+ * @example
+ * quoteIdent('a"b'); // '"a""b"'
+ */
 export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
@@ -31,6 +36,15 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
     at += p.byteLength;
   }
   return out;
+}
+
+/** Rejects when `url` answers 404 or another client error; HEAD keeps the 30 MB body off the wire. */
+async function assertFetchable(url: string, what: string): Promise<void> {
+  const response = await fetch(url, { method: 'HEAD' });
+  // 405/501: a server without HEAD support; the real request will tell.
+  if (!response.ok && response.status !== 405 && response.status !== 501) {
+    throw new Error(`${what} from ${url}: HTTP ${response.status}`);
+  }
 }
 
 function sendBytes(reply: Reply<Uint8Array>): Reply<Uint8Array> {
@@ -66,8 +80,24 @@ export class DuckDBEngine implements DuckDBWorkerApi {
     return settle(() =>
       this.#serial(async () => {
         if (this.#db) throw new Error('DuckDB is already open in this worker');
-        const db = new AsyncDuckDB(new VoidLogger(), new Worker(request.duckdbWorker));
-        await db.instantiate(request.duckdbWasm, null);
+        // DuckDB's worker neither reports a missing script nor a missing .wasm
+        // to AsyncDuckDB (instantiate() would wait forever): check both here.
+        await assertFetchable(request.duckdbWasm, 'DuckDB-WASM could not start');
+        const inner = new Worker(request.duckdbWorker);
+        const innerFailed = new Promise<never>((_, reject) => {
+          inner.addEventListener('error', (event: ErrorEvent) => {
+            reject(new Error(`DuckDB-WASM could not start from ${request.duckdbWorker}: ${event.message || 'worker script failed to load'}`));
+          }, { once: true });
+        });
+        const db = new AsyncDuckDB(new VoidLogger(), inner);
+        try {
+          await Promise.race([db.instantiate(request.duckdbWasm, null), innerFailed]);
+        } catch (error) {
+          await db.terminate();
+          throw error instanceof Error && error.message.startsWith('DuckDB-WASM could not start')
+            ? error
+            : new Error(`DuckDB-WASM could not start from ${request.duckdbWasm}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        }
         let persistence: DuckDBDiagnostics['persistence'] = { path: ':memory:', persistent: false, reason: null };
         if (request.opfsPath !== undefined) {
           const opfs = opfsSupport();

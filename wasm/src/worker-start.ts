@@ -2,6 +2,10 @@
  * Starts a module worker and a promise that rejects if its script cannot be
  * loaded: without it a missing or broken asset would leave every comlink call
  * pending forever.
+ *
+ * @example
+ * const { worker, failed } = startWorker(url, 'pitboss-duckdb');
+ * await Promise.race([wrap<Api>(worker).open(request), failed]);
  */
 export function startWorker(url: string | URL, name: string): { worker: Worker; failed: Promise<never> } {
   const worker = new Worker(url, { type: 'module', name });

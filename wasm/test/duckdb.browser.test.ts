@@ -112,6 +112,28 @@ describe('DuckDB worker start-up', () => {
   });
 });
 
+describe('DuckDB worker start-up, missing assets', () => {
+  it('rejects when the WebAssembly is missing', async () => {
+    const missing = new URL('/wasm/missing-duckdb.wasm', location.href).href;
+    const error = await openDuckDB({ assets: { ...duckdbTestAssets, duckdbWasm: missing } }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(Error);
+    expect((error as Error).message).to.equal(`DuckDB-WASM could not start from ${missing}: HTTP 404`);
+  });
+
+  it('rejects when DuckDB\'s own worker script is missing', async () => {
+    const missing = new URL('/wasm/missing-duckdb.worker.js', location.href).href;
+    const error = await openDuckDB({ assets: { ...duckdbTestAssets, duckdbWorker: missing } }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(Error);
+    expect((error as Error).message).to.match(new RegExp(`^DuckDB-WASM could not start from ${missing.replaceAll('.', '\\.')}`));
+  });
+});
+
 describe('DuckDB in OPFS', () => {
 
   it('keeps a loaded dataset across worker restarts', async () => {
