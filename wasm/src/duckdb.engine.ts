@@ -5,6 +5,7 @@ import { AsyncDuckDB, DuckDBAccessMode, PACKAGE_VERSION, VoidLogger } from '@duc
 import { tableFromIPC } from 'apache-arrow';
 import { transfer } from 'comlink';
 import { opfsSupport, planThreads } from './diagnostics.js';
+import { assertFetchable } from './fetchable.js';
 import { DuckDBQueryError, QueryCancelledError, settle, type Reply } from './errors.js';
 import type { CsvLoadOptions, DuckDBDiagnostics, DuckDBOpenRequest, DuckDBWorkerApi, LoadOptions } from './duckdb.protocol.js';
 
@@ -36,15 +37,6 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
     at += p.byteLength;
   }
   return out;
-}
-
-/** Rejects when `url` answers 404 or another client error; HEAD keeps the 30 MB body off the wire. */
-async function assertFetchable(url: string, what: string): Promise<void> {
-  const response = await fetch(url, { method: 'HEAD' });
-  // 405/501: a server without HEAD support; the real request will tell.
-  if (!response.ok && response.status !== 405 && response.status !== 501) {
-    throw new Error(`${what} from ${url}: HTTP ${response.status}`);
-  }
 }
 
 function sendBytes(reply: Reply<Uint8Array>): Reply<Uint8Array> {

@@ -3,6 +3,7 @@
 import { transfer } from 'comlink';
 import { planThreads, probeWebGpu, type ThreadPlan, type WebGpuProbe } from './diagnostics.js';
 import { ScoringError, settle, type Reply } from './errors.js';
+import { assertFetchable } from './fetchable.js';
 import type {
   ExecutionProvider,
   ModelInfo,
@@ -61,9 +62,15 @@ export class ScoringEngine implements ScoringWorkerApi {
     if (known) return known;
     const request = this.#request;
     if (!request) throw new ScoringError('scoring worker is not initialised: call init() first');
+    const files = provider === 'webgpu' ? request.ortWebGpu : request.ortWasm;
+    for (const url of [files.wasm, files.mjs]) {
+      if (url !== undefined) await assertFetchable(url, `onnxruntime-web (${provider}) could not start`).catch((e: unknown) => {
+        throw new ScoringError(e instanceof Error ? e.message : String(e), { cause: e });
+      });
+    }
     const ort = await importOrt(provider);
     // Paths and threads must be set before the first session of each build.
-    ort.env.wasm.wasmPaths = provider === 'webgpu' ? request.ortWebGpu : request.ortWasm;
+    ort.env.wasm.wasmPaths = files;
     ort.env.wasm.numThreads = this.#plan.threads;
     ort.env.wasm.proxy = false;
     this.#ort.set(provider, ort);

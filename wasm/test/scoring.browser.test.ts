@@ -80,3 +80,20 @@ describe('scoring worker', () => {
     expect((error as Error).message).to.match(/^cannot load the ONNX model on wasm: /);
   });
 });
+
+describe('scoring worker, missing WebAssembly', () => {
+  it('rejects load() with a ScoringError that names the failure', async () => {
+    const missing = new URL('/wasm/missing-ort.wasm', location.href).href;
+    const scorer = await openScorer({ assets: { ...scoringTestAssets, ortWasm: { wasm: missing } } });
+    try {
+      const error = await scorer.load(mlpToOnnx(randomMlp(2, 2)), 'wasm').then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).to.be.instanceOf(ScoringError);
+      expect((error as Error).message).to.equal(`onnxruntime-web (wasm) could not start from ${missing}: HTTP 404`);
+    } finally {
+      await scorer.close();
+    }
+  });
+});
