@@ -125,7 +125,8 @@ function changeFor(changes: Map<string, PlayerChange>, playerId: string, shard: 
 }
 
 async function writePlayers(tx: Tx, tenantId: string, changes: Iterable<PlayerChange>): Promise<boolean[]> {
-  const list = [...changes];
+  // One lock order for every writer: concurrent batches touching the same players then wait, never deadlock.
+  const list = [...changes].sort((a, b) => (a.player_id < b.player_id ? -1 : a.player_id > b.player_id ? 1 : 0));
   if (list.length === 0) return [];
   const rows = await tx.query<{ created: boolean }>(UPSERT_PLAYERS, [
     tenantId,
