@@ -148,6 +148,7 @@ export class PbPlayerTable<R extends RowBase = RowBase, F = unknown> extends Lit
   #resizeObserver: ResizeObserver | null = null;
   #cellWidths: string[] = [];
   #keys = new Map<number, number>();
+  #tabRow = -1;
   #nextKey = 0;
   readonly #formatted = new WeakMap<R, { columns: readonly PbColumn<R>[]; locale: PbLocale; cells: readonly FormattedCell[] }>();
 
@@ -266,6 +267,8 @@ export class PbPlayerTable<R extends RowBase = RowBase, F = unknown> extends Lit
     const first = this.#count ? scale.firstRow(this.#virtualTop) : 0;
     const n = Math.max(0, Math.min(this.#count - first, scale.visibleRows));
     const indexes = Array.from({ length: n }, (_, i) => first + i);
+    // When the active row is scrolled out of the rendered window, the header keeps the tab stop.
+    this.#tabRow = this.#activeRow >= first && this.#activeRow < first + n ? this.#activeRow : -1;
     if (n) this.#cache.want(first, first + n - 1);
     if (!this.#firstRowsShown && n && this.#cache.get(first)) this.#firstRowsShown = true;
     this.#cellWidths = this.columns.map((c) => `width: ${this.#width(c)}px`);
@@ -287,7 +290,7 @@ export class PbPlayerTable<R extends RowBase = RowBase, F = unknown> extends Lit
         @focusin=${this.#onFocusIn}
       >
         <div class="head" role="rowgroup" part="header">
-          <div class="row" role="row" part="header-row" aria-rowindex="1">${this.columns.map((c, ci) => this.#renderHeader(c, ci))}</div>
+          <div class="row" role="row" part="header-row" aria-rowindex="1" data-r="-1">${this.columns.map((c, ci) => this.#renderHeader(c, ci))}</div>
         </div>
         <div class="spacer" style="height: ${scale.scrollHeight}px; width: ${totalWidth}px"></div>
         <div
@@ -319,7 +322,6 @@ export class PbPlayerTable<R extends RowBase = RowBase, F = unknown> extends Lit
       aria-colindex=${ci + 1}
       aria-sort=${current === 'asc' ? 'ascending' : current === 'desc' ? 'descending' : nothing}
       tabindex=${this.#tabIndex(-1, ci)}
-      data-r="-1"
       data-c=${ci}
       @click=${() => this.#toggleSort(ci)}
     >
@@ -348,7 +350,10 @@ export class PbPlayerTable<R extends RowBase = RowBase, F = unknown> extends Lit
     const free: number[] = [];
     for (const [index, key] of previous) if (!wanted.has(index)) free.push(key);
     const next = new Map<number, number>();
-    for (const index of indexes) next.set(index, previous.get(index) ?? free.pop() ?? this.#nextKey++);
+    // Freed keys are handed out in their old order, so after a jump the keys keep
+    // their DOM order and `repeat` moves no element.
+    let f = 0;
+    for (const index of indexes) next.set(index, previous.get(index) ?? free[f++] ?? this.#nextKey++);
     this.#keys = next;
     return (index) => next.get(index)!;
   }
@@ -363,6 +368,7 @@ export class PbPlayerTable<R extends RowBase = RowBase, F = unknown> extends Lit
       role="row"
       part=${part}
       aria-rowindex=${index + 2}
+      data-r=${index}
       aria-selected=${this.selectionMode === 'none' ? nothing : selected ? 'true' : 'false'}
       aria-busy=${row ? 'false' : 'true'}
     >
@@ -377,7 +383,6 @@ export class PbPlayerTable<R extends RowBase = RowBase, F = unknown> extends Lit
           part="cell"
           aria-colindex=${ci + 1}
           tabindex=${this.#tabIndex(index, ci)}
-          data-r=${index}
           data-c=${ci}
         ><span class=${cell ? (cell.band ? `risk ${cell.band}` : '') : noChange} part=${cell ? (cell.band ? `risk risk-${cell.band}` : 'value') : noChange}
             >${cell ? cell.text : noChange}</span
@@ -439,21 +444,11 @@ export class PbPlayerTable<R extends RowBase = RowBase, F = unknown> extends Lit
   }
 
   #tabIndex(row: number, col: number): string {
-    if (col !== this.#activeCol) return '-1';
-    if (row === this.#activeRow) return '0';
-    // When the active row is scrolled out of the rendered window, the header keeps the tab stop.
-    if (row === -1 && this.#activeRow >= 0 && !this.#isRendered(this.#activeRow)) return '0';
-    return '-1';
-  }
-
-  #isRendered(index: number): boolean {
-    const scale = this.#scale();
-    const first = scale.firstRow(this.#virtualTop);
-    return index >= first && index <= first + scale.visibleRows;
+    return row === this.#tabRow && col === this.#activeCol ? '0' : '-1';
   }
 
   #activeElement(): HTMLElement | null {
-    const selector = this.#activeRow < 0 ? `.th[data-c="${this.#activeCol}"]` : `.cell[data-r="${this.#activeRow}"][data-c="${this.#activeCol}"]`;
+    const selector = this.#activeRow < 0 ? `.th[data-c="${this.#activeCol}"]` : `.body [data-r="${this.#activeRow}"] > [data-c="${this.#activeCol}"]`;
     return this.renderRoot.querySelector<HTMLElement>(selector);
   }
 
@@ -592,12 +587,14 @@ export class PbPlayerTable<R extends RowBase = RowBase, F = unknown> extends Lit
     }
   };
 
+  /** The cell an event came from: `data-c` is on cells and headers, `data-r` on their row (one attribute per row, not per cell, to rewrite on a jump). */
   #cellFrom(e: Event): { row: number; col: number } | null {
+    let col: number | null = null;
     for (const node of e.composedPath()) {
       if (node === this) break;
-      if (node instanceof HTMLElement && node.dataset['c'] !== undefined) {
-        return { row: Number(node.dataset['r']), col: Number(node.dataset['c']) };
-      }
+      if (!(node instanceof HTMLElement)) continue;
+      if (col === null && node.dataset['c'] !== undefined) col = Number(node.dataset['c']);
+      else if (col !== null && node.dataset['r'] !== undefined) return { row: Number(node.dataset['r']), col };
     }
     return null;
   }

@@ -56,12 +56,18 @@ export const styles = css`
     text-overflow: ellipsis;
     outline: none;
   }
+  /* Body cells are plain blocks with one line of inline text (no flexbox): the
+     cheapest layout for the ~100 cells rewritten on every jump. */
   .body .cell {
+    display: block;
     contain: strict;
+    line-height: calc(var(--_row-height) - 1px);
   }
-  .cell > span {
-    overflow: hidden;
-    text-overflow: ellipsis;
+  .body .align-end {
+    text-align: end;
+  }
+  .body .align-center {
+    text-align: center;
   }
   .th {
     position: relative;
@@ -135,7 +141,8 @@ export const styles = css`
   }
   .placeholder .cell::before {
     content: '';
-    display: block;
+    display: inline-block;
+    vertical-align: middle;
     width: 60%;
     height: 0.6em;
     border-radius: 3px;
@@ -145,13 +152,10 @@ export const styles = css`
   .th:focus-visible {
     box-shadow: inset 0 0 0 2px var(--_focus);
   }
-  .risk {
-    display: inline-flex;
-    align-items: center;
-    gap: 6px;
-  }
   .risk::before {
     content: '';
+    display: inline-block;
+    margin-inline-end: 6px;
     width: 8px;
     height: 8px;
     border-radius: 50%;
