@@ -32,6 +32,8 @@ export interface CardSource {
   description: string;
   /** Whether the labels are synthetic (planted) rather than observed outcomes. */
   synthetic: boolean;
+  /** Arithmetic of the exported graph (see `ExportOptions.precision`); default float64. */
+  precision?: 'float64' | 'float32';
 }
 
 /**
@@ -55,7 +57,7 @@ export function modelCard(t: TrainedModel, source: CardSource): string {
 - **Target**: ${target}
 - **Model**: ${arch}, Platt-calibrated (a = ${fmt(a.calibration.a, 4)}, b = ${fmt(a.calibration.b, 4)})
 - **Trained**: ${a.trainedAt}, seed ${t.training.seed}, best epoch ${t.training.bestEpoch} of ${t.training.epochsRun}
-- **Format**: ONNX opset 17; input \`features\` float32 [N, ${pre.features.length}] in the order below (NaN = missing); output \`probability\` float32 [N, 1]${net.kind === 'logistic' ? ', `contributions` float32 [N, F]' : ''}. Normalisation and calibration are inside the graph.
+- **Format**: ONNX opset 17; input \`features\` float32 [N, ${pre.features.length}] in the order below (NaN = missing); output \`probability\` float32 [N, 1]${net.kind === 'logistic' ? ', `contributions` float32 [N, F]' : ''}. Normalisation and calibration are inside the graph, computed in ${source.precision === 'float32' ? 'float32 (folded into the weights)' : 'float64'}.
 
 ## Data
 

@@ -124,7 +124,7 @@ export async function runTrainCli(args: string[]): Promise<number> {
     await mkdir(dirname(out), { recursive: true });
     await writeFile(out, bytes);
     const source = `Synthetic events from \`${ds.eventsFile}\` with planted labels from \`${ds.labelsFile}\`; features computed as of ${ds.asOf}`;
-    await writeFile(cardPath, modelCard(trained, { description: source, synthetic: true }));
+    await writeFile(cardPath, modelCard(trained, { description: source, synthetic: true, precision }));
     progress(`wrote ${out} (${bytes.length} bytes) and ${cardPath} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     console.log(JSON.stringify({ model: out, card: cardPath, rows: trained.data.rows, rocAuc: t.rocAuc, prAuc: t.prAuc, ece: t.ece }));
     return 0;

@@ -1,3 +1,4 @@
+import { featureByKey } from '@pitboss/core';
 import type { UkgcCategory } from './categories.js';
 
 export const LOCALES = ['en', 'pt-BR', 'es'] as const;
@@ -11,9 +12,10 @@ export interface FeatureInfo {
 }
 
 /**
- * Reason labels and UKGC categories of core's features. Categories agree with
- * core's `FEATURES[].ukgc` (a test holds them together); labels are short
- * noun phrases for a case handler's screen.
+ * Reason labels of core's features, short noun phrases for a case handler's
+ * screen, in every locale. The categories repeat core's `FEATURES[].ukgc` (a
+ * test holds them together) so a model whose features core does not define
+ * can still list its own here.
  */
 export const FEATURE_INFO: Readonly<Record<string, FeatureInfo>> = {
   deposit_count_7d: { category: 'spend', label: { en: 'Deposits in the last 7 days', 'pt-BR': 'Depósitos nos últimos 7 dias', es: 'Depósitos en los últimos 7 días' } },
@@ -49,14 +51,15 @@ const DIRECTION: Readonly<Record<'above' | 'below' | 'missing', LocalizedText>> 
 export type Direction = keyof typeof DIRECTION;
 
 /**
- * The UKGC category of a feature, from the table; features the table does not
- * know fall under `gambling_behaviour` (the catch-all of the guidance).
+ * The UKGC category of a feature: core's definition first, then this table;
+ * features neither knows fall under `gambling_behaviour` (the catch-all of
+ * the guidance).
  *
  * @example
  * categoryOf('night_play_share_30d'); // 'time'
  */
 export function categoryOf(feature: string): UkgcCategory {
-  return FEATURE_INFO[feature]?.category ?? 'gambling_behaviour';
+  return featureByKey(feature)?.ukgc ?? FEATURE_INFO[feature]?.category ?? 'gambling_behaviour';
 }
 
 /**
