@@ -253,7 +253,11 @@ describe.each(BACKENDS)('HTTP API on $name', (backend) => {
     expect(logs.some((l) => l.request_id === 'trace-abc.123' && l.route === '/healthz' && l.status === 200)).toBe(true);
   });
 
-  it('answers unknown routes with 404 problem+json', async () => {
+  it('answers unknown routes with 404 problem+json, counted under one metrics label', async () => {
     await problem(await app.request('/v2/nothing'), 404, 'not-found');
+    await problem(await app.request('/v2/other-nothing'), 404, 'not-found');
+    const text = await (await app.request('/metrics')).text();
+    expect(text).toMatch(/^pitboss_http_requests_total\{method="GET",route="unmatched",status="404"\} 2$/m);
+    expect(text).not.toMatch(/nothing/);
   });
 });

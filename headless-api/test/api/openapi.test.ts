@@ -5,7 +5,9 @@ import { PERMISSIONS, PERMISSION_EXTENSION } from '../../src/app/permissions.js'
 import type { AppEnv } from '../../src/app/types.js';
 import { pgliteBackend } from './backends.js';
 import type { OpenBackend } from './backends.js';
-import { testApp } from './fixtures.js';
+import { LIMITS, testApp } from './fixtures.js';
+import { createApp } from '../../src/app/app.js';
+import { createJsonLogger } from '../../src/app/logger.js';
 import type { LogSink } from './fixtures.js';
 
 type Operation = { responses: Record<string, { content?: Record<string, unknown> }>; [k: string]: unknown };
@@ -71,5 +73,15 @@ describe('OpenAPI document, docs page and error handling', () => {
     const logged = logs.find((l) => l.msg === 'unhandled error');
     expect(logged).toMatchObject({ level: 'error', request_id: 'boom-1' });
     expect(JSON.stringify(logged)).toContain('SELECT secret');
+  });
+
+  it('turns /readyz to 503 shutting-down while draining', async () => {
+    let draining = false;
+    const { app: drained } = createApp({ storage: b.storage, logger: createJsonLogger({ level: 'silent' }), config: { limits: LIMITS }, lifecycle: { draining: () => draining } });
+    expect((await drained.request('/readyz')).status).toBe(200);
+    draining = true;
+    const res = await drained.request('/readyz');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ type: 'https://pitboss.dev/problems/shutting-down' });
   });
 });
