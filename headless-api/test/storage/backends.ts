@@ -23,6 +23,8 @@ export interface Backend {
    * never answers). Absent where an outage cannot happen (embedded PGlite).
    */
   openWithOutage?(index: number, kind: 'refused' | 'hung'): Promise<ShardedStorage>;
+  /** Postgres backends: the shard URLs in configuration order, and the admin connection string. */
+  urls?: string[];
   cleanup(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export function postgresBackend(n: number, driver: 'pg' | 'neon' = 'pg', feature
     ...(neon ? { neon } : {}),
   });
   return {
+    urls: names.map(databaseUrl),
     name: `Postgres ×${n} (${driver === 'pg' ? 'node-postgres' : 'Neon over WebSocket'}, features ${featureRefresh})`,
     databases: n,
     async open() {
