@@ -38,7 +38,7 @@ export type { SegmentLocale, SegmentIssueCode, SegmentIssueParams } from './segm
 export { validateSegment, parseSegment, formatSegmentIssue, SegmentValidationError } from './segments/validate.js';
 export type { SegmentIssue, SegmentValidation, SegmentValidateOptions } from './segments/validate.js';
 export { compileSegment } from './segments/compile.js';
-export type { CompileSegmentOptions, CompiledSegment, MemberPage } from './segments/compile.js';
+export type { CompileSegmentOptions, CompiledSegment, MemberPage, SegmentLayout } from './segments/compile.js';
 export type { SegmentSql } from './segments/generate.js';
 export { GUARDRAIL_REASONS, DEFAULT_GUARDRAIL_FIELDS, withGuardrail, readGuardrailCounts } from './segments/guardrail.js';
 export type { GuardrailReason, GuardrailFieldKeys, GuardrailOptions, GuardedSegment, GuardrailCounts } from './segments/guardrail.js';

@@ -21,7 +21,15 @@ export interface CompileSegmentOptions {
   tenantId?: string;
   /** Language of validation messages; default `en`. */
   locale?: SegmentLocale;
+  /**
+   * `joined` (default): features live in `player_features`, left-joined when a
+   * segment uses one. `wide`: feature columns live in `players` itself (a local
+   * export for DuckDB), so no join is needed.
+   */
+  layout?: SegmentLayout;
 }
+
+export type SegmentLayout = 'joined' | 'wide';
 
 /** A keyset page of members: players after `after` in `player_id` order. */
 export interface MemberPage {
@@ -40,6 +48,7 @@ export interface CompiledSegment {
   readonly where: SqlExpr;
   readonly source: SqlSource;
   readonly asOf: string;
+  readonly layout: SegmentLayout;
   /** `SELECT p.player_id … ORDER BY p.player_id [LIMIT n]`. */
   members(page?: MemberPage): SegmentSql;
   /** One row with one column, `count` (an integer). */
@@ -52,10 +61,22 @@ function isoInstant(asOf: string | Date): string {
   return iso;
 }
 
-/** Builds a `CompiledSegment` over a WHERE tree; `guardrail.ts` uses it to add exclusions. */
-export function compiledFrom(segment: Segment, dialect: SqlDialect, where: SqlExpr, source: SqlSource, asOf: string): CompiledSegment {
+/** The registry as a `wide` layout sees it: every column in `players`. */
+export function fieldsForLayout(fields: SegmentFields, layout: SegmentLayout): SegmentFields {
+  if (layout === 'joined') return fields;
   return {
-    segment, dialect, where, source, asOf,
+    get(key) {
+      const f = fields.get(key);
+      return f && f.table === 'player_features' ? { ...f, table: 'players' } : f;
+    },
+    keys: () => fields.keys(),
+  };
+}
+
+/** Builds a `CompiledSegment` over a WHERE tree; `guardrail.ts` uses it to add exclusions. */
+export function compiledFrom(segment: Segment, dialect: SqlDialect, where: SqlExpr, source: SqlSource, asOf: string, layout: SegmentLayout): CompiledSegment {
+  return {
+    segment, dialect, where, source, asOf, layout,
     members(page = {}) {
       if (page.limit !== undefined && !(Number.isInteger(page.limit) && page.limit > 0)) throw new RangeError(`limit must be a positive integer, got ${page.limit}`);
       return generateSegmentSql(dialect, { select: { kind: 'members', ...page }, source, where }, asOf);
@@ -82,7 +103,8 @@ export function compiledFrom(segment: Segment, dialect: SqlDialect, where: SqlEx
  */
 export function compileSegment(input: unknown, options: CompileSegmentOptions): CompiledSegment {
   const segment = parseSegment(input, options.fields, options.locale ? { locale: options.locale } : {});
-  const { expr, usesFeatures } = planSegment(segment, options.fields);
+  const layout = options.layout ?? 'joined';
+  const { expr, usesFeatures } = planSegment(segment, fieldsForLayout(options.fields, layout));
   const source: SqlSource = options.tenantId === undefined ? { joinFeatures: usesFeatures } : { joinFeatures: usesFeatures, tenantId: options.tenantId };
-  return compiledFrom(segment, options.dialect, expr, source, isoInstant(options.asOf));
+  return compiledFrom(segment, options.dialect, expr, source, isoInstant(options.asOf), layout);
 }

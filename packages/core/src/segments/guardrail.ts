@@ -1,5 +1,5 @@
 import type { SegmentNode } from './ast.js';
-import { compiledFrom } from './compile.js';
+import { compiledFrom, fieldsForLayout } from './compile.js';
 import type { CompiledSegment } from './compile.js';
 import type { SegmentFields } from './fields.js';
 import { generateSegmentSql } from './generate.js';
@@ -85,7 +85,8 @@ function reasonNodes(fields: SegmentFields, asOf: string, options: GuardrailOpti
  * const guarded = withGuardrail(compileSegment(input, options), fields, { riskBandAtOrAbove: 'medium' });
  * const counts = readGuardrailCounts((await pool.query(guarded.removals().sql, guarded.removals().params)).rows[0]);
  */
-export function withGuardrail(compiled: CompiledSegment, fields: SegmentFields, options: GuardrailOptions = {}): GuardedSegment {
+export function withGuardrail(compiled: CompiledSegment, registry: SegmentFields, options: GuardrailOptions = {}): GuardedSegment {
+  const fields = fieldsForLayout(registry, compiled.layout);
   const nodes = reasonNodes(fields, compiled.asOf, options);
   let joinFeatures = compiled.source.joinFeatures;
   const reasons = GUARDRAIL_REASONS.map((name) => {
@@ -98,7 +99,7 @@ export function withGuardrail(compiled: CompiledSegment, fields: SegmentFields, 
   const source = { ...compiled.source, joinFeatures };
   const excluded: SqlExpr = { kind: 'or', args: reasons.map((r) => r.when) };
   const where: SqlExpr = { kind: 'and', args: [compiled.where, { kind: 'not', arg: excluded }] };
-  const guarded = compiledFrom(compiled.segment, compiled.dialect, where, source, compiled.asOf);
+  const guarded = compiledFrom(compiled.segment, compiled.dialect, where, source, compiled.asOf, compiled.layout);
   return {
     ...guarded,
     reasons: GUARDRAIL_REASONS,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileSegment } from '@pitboss/core';
+import { compileSegment, withGuardrail } from '@pitboss/core';
 import type { SegmentNode } from '@pitboss/core';
+import { FEATURES } from '@pitboss/core';
 import { AS_OF, FIELDS_FOR_TESTS, generate } from './data.js';
 import { duckdbSegmentEngine, postgresSegmentEngine } from './engines.js';
 import type { SegmentEngine } from './engines.js';
@@ -16,6 +17,7 @@ import { Oracle } from './oracle.js';
 
 const data = generate();
 const oracle = new Oracle(data, FIELDS_FOR_TESTS, AS_OF);
+const FEATURE_KEYS = FEATURES.map((x) => x.key);
 const T1 = data.players.filter((p) => p.tenant_id === 't1').length;
 
 type Case = [name: string, rule: SegmentNode, edge?: 'edge'];
@@ -194,6 +196,34 @@ describe('Postgres and DuckDB return the reference members', () => {
       const c = compileSegment(rule, { dialect: e.dialect, fields: FIELDS_FOR_TESTS, asOf: later, tenantId: 't1' });
       const ids = (await e.query(c.members())).map((r) => r.player_id as string);
       expect(ids, e.dialect).toEqual(new Oracle(data, FIELDS_FOR_TESTS, later).members(rule as SegmentNode, 't1'));
+    }
+  });
+
+  it('reads features from a wide players table without a join (layout: wide)', async () => {
+    const rules = CASES.filter(([name]) => /feature|money|number|nested|four|any$/.test(name)).map(([, rule]) => rule);
+    expect(rules.length).toBeGreaterThan(10);
+    const wide = (d: 'postgres' | 'duckdb'): string[] => [
+      'CREATE SCHEMA wide',
+      `CREATE TABLE wide.players AS SELECT p.*, ${FEATURE_KEYS.map((k) => `f.${k}`).join(', ')} FROM main_schema.players p LEFT JOIN main_schema.player_features f ON f.tenant_id = p.tenant_id AND f.player_id = p.player_id`.replace(/main_schema/g, d === 'postgres' ? 'public' : 'main'),
+      `CREATE VIEW wide.events AS SELECT * FROM ${d === 'postgres' ? 'public' : 'main'}.events`,
+      d === 'postgres' ? 'SET search_path = wide' : "SET schema = 'wide'",
+    ];
+    for (const e of engines) {
+      for (const s of wide(e.dialect)) await e.exec(s);
+      try {
+        for (const rule of rules) {
+          const root = 'all' in rule || 'any' in rule || 'not' in rule ? rule : { all: [rule] };
+          const c = compileSegment(root, { dialect: e.dialect, fields: FIELDS_FOR_TESTS, asOf: AS_OF, tenantId: 't1', layout: 'wide' });
+          expect(c.count().sql).not.toContain('player_features');
+          const expected = oracle.members(c.segment, 't1');
+          expect((await e.query(c.members())).map((r) => r.player_id as string), e.dialect).toEqual(expected);
+          const kept = (await e.query(withGuardrail(c, FIELDS_FOR_TESTS).members())).map((r) => r.player_id as string);
+          const blocked = new Set(data.players.filter((p) => p.tenant_id === 't1' && p.blocked === true).map((p) => p.player_id));
+          expect(kept.every((id) => expected.includes(id) && !blocked.has(id)), `${e.dialect}: the guardrail applies`).toBe(true);
+        }
+      } finally {
+        await e.exec(e.dialect === 'postgres' ? 'SET search_path = public' : "SET schema = 'main'");
+      }
     }
   });
 });
