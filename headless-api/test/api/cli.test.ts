@@ -1,9 +1,11 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStorage } from '../../src/storage/index.js';
 import { createDatabases } from './backends.js';
+import { bet, ndjson } from './fixtures.js';
 
 const run = promisify(execFile);
 const BIN = fileURLToPath(new URL('../../bin/pitboss.mjs', import.meta.url));
@@ -66,5 +68,40 @@ describe('pitboss CLI (real Postgres)', () => {
     const role = await pitboss(['keys', 'create', '--tenant', 'x', '--role', 'root'], env);
     expect(role.code).toBe(2);
     expect(role.stdout).toBe('');
+  });
+
+  it('serve: on SIGTERM finishes the request in flight, closes storage and exits 0', async () => {
+    const key = (await pitboss(['keys', 'create', '--tenant', 'sig', '--role', 'admin'], env)).stdout.trim();
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'info'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    let stderr = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stderr.setEncoding('utf8');
+      child.stderr.on('data', (d: string) => {
+        stderr += d;
+        const m = /"msg":"listening","url":"([^"]+)"/.exec(stderr);
+        if (m) resolve(m[1]!);
+      });
+      child.once('exit', () => reject(new Error(`serve exited early: ${stderr}`)));
+    });
+    const body = ndjson([bet('sig-1'), bet('sig-2')]);
+    const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request(`${url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson' } }, (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on('error', reject);
+      req.write(body.slice(0, 20));
+      setTimeout(() => {
+        child.kill('SIGTERM');
+        setTimeout(() => req.end(body.slice(20)), 300);
+      }, 300);
+    });
+    const done = await answer;
+    expect(done.status).toBe(200);
+    expect(JSON.parse(done.text)).toMatchObject({ accepted: 2 });
+    expect(await exited).toBe(0);
+    expect(stderr).toMatch(/"msg":"shut down cleanly"/);
   });
 });
