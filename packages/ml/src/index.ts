@@ -20,7 +20,7 @@ export { LOCALES, FEATURE_INFO, categoryOf, reasonText } from './reasons.js';
 export type { Locale, LocalizedText, FeatureInfo, Direction } from './reasons.js';
 export { Explainer, IG_STEPS } from './explain.js';
 export type { ExplainedScore, Contribution, Reason } from './explain.js';
-export { trainModel } from './pipeline.js';
+export { trainModel, TrainingDataError } from './pipeline.js';
 export type { TrainModelOptions, TrainedModel } from './pipeline.js';
 export { modelCard } from './card.js';
 export type { CardSource } from './card.js';

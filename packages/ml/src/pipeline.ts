@@ -41,6 +41,10 @@ export interface TrainedModel {
   training: { bestEpoch: number; epochsRun: number; seed: number; options: Omit<TrainModelOptions, 'onEpoch' | 'slogFeatures'> & { slogFeatures: string[] } };
 }
 
+export class TrainingDataError extends Error {
+  override readonly name = 'TrainingDataError';
+}
+
 function heavyTailed(m: LabelledMatrix): Set<string> {
   const f = m.names.length;
   const out = new Set<string>();
@@ -71,6 +75,15 @@ export function trainModel(data: LabelledMatrix, options: TrainModelOptions): Tr
   const seed = options.seed ?? 42;
   const thresholds = options.thresholds ?? DEFAULT_BAND_THRESHOLDS;
   const splits = splitStratified(data, { validation: options.validationFraction ?? 0.2, test: options.testFraction ?? 0.2 }, seed);
+  for (const [part, m] of Object.entries(splits)) {
+    let pos = 0;
+    for (const y of m.labels) pos += y;
+    if (pos < 2 || m.rows - pos < 2) {
+      throw new TrainingDataError(
+        `the ${part} split holds ${pos} positive and ${m.rows - pos} negative rows; every split needs at least 2 of each (${data.rows} rows in all)`,
+      );
+    }
+  }
   const slogFeatures = options.slogFeatures ?? heavyTailed(splits.train);
   const pre = fitPreprocessing(splits.train, slogFeatures);
   const trainD = designMatrix(pre, splits.train);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FEATURES } from '@pitboss/core';
-import { FEATURE_INFO, ReferenceModel, exportOnnx, rocAuc, splitStratified, trainModel } from '../src/index.js';
+import { FEATURE_INFO, ReferenceModel, TrainingDataError, exportOnnx, rocAuc, splitStratified, trainModel } from '../src/index.js';
 import { plantedDataset } from './fixtures.js';
 
 const data = plantedDataset(8000, 11);
@@ -38,6 +38,13 @@ describe('trainModel', () => {
     const pre = t.artifact.preprocessing;
     expect(pre.transforms[pre.features.indexOf('deposit_sum_7d')]).toBe('slog');
     expect(pre.transforms[pre.features.indexOf('night_play_share_30d')]).toBe('identity');
+  });
+
+  it('refuses labels too rare to fill every split', () => {
+    const labels = new Uint8Array(data.rows);
+    labels[0] = 1;
+    labels[1] = 1;
+    expect(() => trainModel({ ...data, labels }, { kind: 'logistic', target: 'risk', seed: 1 })).toThrow(TrainingDataError);
   });
 
   it('imputes a missing value with the training mean', () => {
