@@ -61,7 +61,12 @@ function isoInstant(asOf: string | Date): string {
   return iso;
 }
 
-/** The registry as a `wide` layout sees it: every column in `players`. */
+/**
+ * The registry as a layout sees it: for `wide`, every column lives in `players`.
+ *
+ * @example
+ * fieldsForLayout(fields, 'wide').get('net_loss_30d')?.table // 'players'
+ */
 export function fieldsForLayout(fields: SegmentFields, layout: SegmentLayout): SegmentFields {
   if (layout === 'joined') return fields;
   return {
@@ -73,7 +78,12 @@ export function fieldsForLayout(fields: SegmentFields, layout: SegmentLayout): S
   };
 }
 
-/** Builds a `CompiledSegment` over a WHERE tree; `guardrail.ts` uses it to add exclusions. */
+/**
+ * Builds a `CompiledSegment` over a WHERE tree; `guardrail.ts` uses it to add exclusions.
+ *
+ * @example
+ * const narrowed = compiledFrom(c.segment, c.dialect, { kind: 'and', args: [c.where, extra] }, c.source, c.asOf, c.layout);
+ */
 export function compiledFrom(segment: Segment, dialect: SqlDialect, where: SqlExpr, source: SqlSource, asOf: string, layout: SegmentLayout): CompiledSegment {
   return {
     segment, dialect, where, source, asOf, layout,

@@ -53,7 +53,13 @@ export function segmentFields(list: Iterable<SegmentField>): SegmentFields {
   return { get: (key) => map.get(key), keys: () => map.keys() };
 }
 
-/** True when `column` is safe to print as an identifier. */
+/**
+ * True when `column` is safe to print as an identifier.
+ *
+ * @example
+ * isPlainColumn('net_loss_30d') // true
+ * isPlainColumn('x; DROP TABLE players') // false
+ */
 export function isPlainColumn(column: string): boolean {
   return COLUMN.test(column);
 }

@@ -57,7 +57,13 @@ const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2
 const quoteList = (xs: readonly string[]): string =>
   xs.length > 12 ? `${xs.slice(0, 10).map((x) => `"${x}"`).join(', ')}, … (${xs.length})` : xs.map((x) => `"${x}"`).join(', ');
 
-/** Parses a date or an offset timestamp to canonical UTC ISO text, or `null`. */
+/**
+ * Parses a date or an offset timestamp to canonical UTC ISO text, or `null`.
+ *
+ * @example
+ * canonicalTimestamp('2026-03-01T09:00:00-03:00') // '2026-03-01T12:00:00.000Z'
+ * canonicalTimestamp('2026-02-30') // null
+ */
 export function canonicalTimestamp(value: string): string | null {
   if (!DATE.test(value) && !DATETIME.test(value)) return null;
   const ms = Date.parse(DATE.test(value) ? `${value}T00:00:00Z` : value);
