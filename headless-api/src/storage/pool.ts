@@ -23,6 +23,9 @@ export interface SqlClient {
   query<R extends Row = Row>(text: string | SqlStatement, params?: unknown[]): Promise<SqlResult<R>>;
   /** Returns the client to its pool; with an error, the pool discards the connection. */
   release(error?: Error | boolean): void;
+  /** Network drivers emit `error` when the connection dies while checked out. */
+  on?(event: 'error', listener: (error: Error) => void): unknown;
+  off?(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 export interface SqlPool {
@@ -95,6 +98,13 @@ export class Database {
       } catch (error) {
         throw wrapDriverError(error, undefined, this.index);
       }
+      // A connection that dies between two statements (server restart) emits `error` on the
+      // checked-out client; without a listener that is an uncaught exception in node-postgres.
+      let died: Error | undefined;
+      const onError = (error: Error): void => {
+        died = error;
+      };
+      client.on?.('error', onError);
       const tx: Tx = {
         query: async <R extends Row = Row>(sql: string, params: unknown[] = []) => {
           try {
@@ -111,6 +121,10 @@ export class Database {
         client.release();
         return value;
       } catch (error) {
+        if (died) {
+          client.release(died);
+          throw error;
+        }
         try {
           await client.query('ROLLBACK');
           client.release();
@@ -119,6 +133,8 @@ export class Database {
           client.release(rollbackError instanceof Error ? rollbackError : true);
         }
         throw error;
+      } finally {
+        client.off?.('error', onError);
       }
     };
     return this.#deadline(work(), options.timeoutMs ?? this.timeoutMs, 'transaction');

@@ -433,16 +433,24 @@ LIMIT ${query.limit + 1}`;
   }
 
   /**
-   * Closes every pool after the feature refreshes in progress; queued ones
-   * are dropped (they run again on the players' next events). Pending calls
-   * finish or fail; later calls fail.
+   * Closes the storage: lets queued feature refreshes finish (at most
+   * `drainMs`; what is left then is dropped and catches up on the players'
+   * next events), then closes every pool. Later calls fail.
    *
    * @example
-   * process.on('SIGTERM', () => void storage.close());
+   * process.on('SIGTERM', () => void storage.close({ drainMs: 10_000 }));
    */
-  async close(): Promise<void> {
+  async close(options: { drainMs?: number } = {}): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.#refresher.settled(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, options.drainMs ?? 30_000);
+      }),
+    ]);
+    clearTimeout(timer);
     await this.#refresher.close();
     const pools = new Set<SqlPool>([this.control.pool, ...this.databases.map((d) => d.pool)]);
     await Promise.all([...pools].map((p) => p.end()));

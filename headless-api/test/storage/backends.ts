@@ -115,7 +115,7 @@ export function postgresBackend(n: number, driver: 'pg' | 'neon' = 'pg', feature
       return storage;
     },
     async cleanup() {
-      for (const s of storages) await s.close();
+      for (const s of storages) await s.close({ drainMs: 5000 });
       for (const close of closers) await close();
       await admin(async (c) => {
         for (const name of names) await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -34,6 +34,18 @@ describe('storage operations on Postgres ×2', () => {
     }
   });
 
+  it('finishes queued feature refreshes before it closes', async () => {
+    const t = tenant('drain');
+    const players = Array.from({ length: 40 }, (_, i) => `d${i}`);
+    const other = await createStorage({ driver: 'pg', urls: backend.urls!, poolSize: 2 });
+    const outcome = await other.ingest(t, lines(players.map((p, i) => round(p, `dr${i}`, 100 + i, 0, 1000))));
+    expect(outcome.accepted).toHaveLength(players.length);
+    await other.close();
+    const counts = await Promise.all(storage.databases.map((db) => db.query<{ n: number }>('SELECT count(*)::int AS n FROM player_features WHERE tenant_id = $1', [t])));
+    expect(counts.reduce((a, [r]) => a + r!.n, 0)).toBe(players.length);
+    expect((await storage.getPlayer(t, 'd7'))?.features.stake_mean_30d).toBe(107);
+  });
+
   it('keeps serving after the server kills its connections (a restart): pools reconnect', async () => {
     const t = tenant('restart');
     await storage.ingest(t, lines([round('p1', 'k1', 100, 0, 1000), round('p2', 'k2', 100, 0, 1000)]));
