@@ -96,12 +96,25 @@ abstract class SegmentSqlGenerator {
     return this.cast(filter === undefined ? 'count(*)' : `count(*) FILTER (WHERE ${filter})`, 'integer');
   }
 
+  /** Extra joins after `players p` (and `player_features f`); a dialect may move subqueries here. */
+  protected joins(_q: SqlQuery): string[] {
+    return [];
+  }
+
+  /** The placeholder of the tenant filter, once bound. */
+  protected tenantMark: string | undefined;
+
   query(q: SqlQuery): SegmentSql {
-    const from = q.source.joinFeatures
-      ? 'FROM players p LEFT JOIN player_features f ON f.tenant_id = p.tenant_id AND f.player_id = p.player_id'
-      : 'FROM players p';
     const scope: string[] = [];
-    if (q.source.tenantId !== undefined) scope.push(`p.tenant_id = ${this.param(q.source.tenantId)}`);
+    if (q.source.tenantId !== undefined) {
+      this.tenantMark = this.param(q.source.tenantId);
+      scope.push(`p.tenant_id = ${this.tenantMark}`);
+    }
+    const from = [
+      'FROM players p',
+      ...(q.source.joinFeatures ? ['LEFT JOIN player_features f ON f.tenant_id = p.tenant_id AND f.player_id = p.player_id'] : []),
+      ...this.joins(q),
+    ].join(' ');
     let head: string;
     const tail: string[] = [];
     switch (q.select.kind) {
@@ -200,12 +213,46 @@ class DuckDBSegmentSql extends SegmentSqlGenerator {
     return `${ts} - ${days} * INTERVAL 24 HOUR`;
   }
 
-  // DuckDB runs a correlated EXISTS as a delim join (deduplicate the outer
-  // keys, join, join back); an uncorrelated IN is one hash semi join and ran
-  // 2-3× faster over 1M players (test/bench/segments.bench.ts).
+  private readonly aggregates = new Map<EventsNode, string>();
+
+  private scoped(e: EventsNode): string {
+    const tenant = this.tenantMark === undefined ? [] : [`e.tenant_id = ${this.tenantMark}`];
+    return [...tenant, ...this.eventConditions(e)].join(' AND ');
+  }
+
+  // DuckDB runs a correlated subquery as a delim join (deduplicate the outer
+  // keys, join, join back). Uncorrelated forms are one hash join and ran 2-3×
+  // faster over 1M players: EXISTS becomes IN, and counts and sums become
+  // per-player aggregates left-joined once (see test/bench/segments.bench.ts).
+  protected override joins(q: SqlQuery): string[] {
+    const found: EventsNode[] = [];
+    const walk = (x: SqlExpr): void => {
+      switch (x.kind) {
+        case 'events': if (x.agg !== 'exists' && !found.includes(x)) found.push(x); return;
+        case 'and': case 'or': x.args.forEach(walk); return;
+        case 'not': case 'is_true': case 'is_null': case 'in_list': case 'starts_with': walk(x.arg); return;
+        case 'compare': walk(x.left); walk(x.right); return;
+        case 'between': walk(x.arg); walk(x.low); walk(x.high); return;
+        default: return;
+      }
+    };
+    walk(q.where);
+    if (q.select.kind === 'removals') q.select.reasons.forEach((r) => walk(r.when));
+    return found.map((e, i) => {
+      const alias = `b${i + 1}`;
+      const value = e.agg === 'count' ? 'count(*)' : `sum(${this.column('e', e.column ?? '')})`;
+      const sql = `LEFT JOIN (SELECT e.tenant_id, e.player_id, ${value} AS v FROM events e WHERE ${this.scoped(e)} GROUP BY e.tenant_id, e.player_id) ${alias} ` +
+        `ON ${alias}.tenant_id = p.tenant_id AND ${alias}.player_id = p.player_id`;
+      this.aggregates.set(e, alias);
+      return sql;
+    });
+  }
+
   protected override events(e: EventsNode): string {
-    if (e.agg !== 'exists') return super.events(e);
-    return `(p.tenant_id, p.player_id) IN (SELECT e.tenant_id, e.player_id FROM events e WHERE ${this.eventConditions(e).join(' AND ')})`;
+    if (e.agg === 'exists') return `(p.tenant_id, p.player_id) IN (SELECT e.tenant_id, e.player_id FROM events e WHERE ${this.scoped(e)})`;
+    const alias = this.aggregates.get(e);
+    if (alias === undefined) throw new Error('an event aggregate was not planned as a join');
+    return `coalesce(${alias}.v, 0)`;
   }
 }
 

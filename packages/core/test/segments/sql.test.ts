@@ -80,17 +80,20 @@ describe('exact SQL, run on the engine', () => {
       "(p.tags @> ARRAY[$13::text]) IS NOT TRUE OR lower(p.affiliate_id) LIKE lower($14) ESCAPE '\\' OR (p.self_excluded_until > $4::timestamptz IS TRUE) = $15)",
     );
     expect(pg.params).toEqual(['payment', 'deposit', ['approved'], AS_OF, 30, 3, 'bet.placed', 1000, 7, 5000, 60000, 0, 'vip', 'a\\_%', false]);
+    // DuckDB: counts and sums become per-player aggregates left-joined once, not correlated subqueries.
     const duck = compileSegment(MIXED, opts('duckdb')).count();
     expect(duck.sql).toBe(
-      'SELECT CAST(count(*) AS INTEGER) AS count FROM players p LEFT JOIN player_features f ON f.tenant_id = p.tenant_id AND f.player_id = p.player_id WHERE (' +
-      '(SELECT count(*) FROM events e WHERE e.tenant_id = p.tenant_id AND e.player_id = p.player_id AND e.type = $1 AND e.direction = $2 AND e.status IN ($3) ' +
-      'AND e.occurred_at > CAST($4 AS TIMESTAMPTZ) - CAST($5 AS INTEGER) * INTERVAL 24 HOUR AND e.occurred_at <= CAST($4 AS TIMESTAMPTZ)) >= CAST($6 AS BIGINT) OR ' +
-      '((SELECT coalesce(sum(e.amount_minor), 0) FROM events e WHERE e.tenant_id = p.tenant_id AND e.player_id = p.player_id AND e.type = $7 AND e.amount_minor >= CAST($8 AS BIGINT) ' +
-      'AND e.occurred_at > CAST($4 AS TIMESTAMPTZ) - CAST($9 AS INTEGER) * INTERVAL 24 HOUR AND e.occurred_at <= CAST($4 AS TIMESTAMPTZ)) BETWEEN CAST($10 AS BIGINT) AND CAST($11 AS BIGINT) ' +
-      'AND f.net_loss_30d > CAST($12 AS BIGINT)) OR (list_contains(p.tags, $13)) IS NOT TRUE OR starts_with(lower(p.affiliate_id), lower($14)) OR ' +
-      '(p.self_excluded_until > CAST($4 AS TIMESTAMPTZ) IS TRUE) = $15)',
+      'SELECT CAST(count(*) AS INTEGER) AS count FROM players p LEFT JOIN player_features f ON f.tenant_id = p.tenant_id AND f.player_id = p.player_id ' +
+      'LEFT JOIN (SELECT e.tenant_id, e.player_id, count(*) AS v FROM events e WHERE e.type = $1 AND e.direction = $2 AND e.status IN ($3) ' +
+      'AND e.occurred_at > CAST($4 AS TIMESTAMPTZ) - CAST($5 AS INTEGER) * INTERVAL 24 HOUR AND e.occurred_at <= CAST($4 AS TIMESTAMPTZ) ' +
+      'GROUP BY e.tenant_id, e.player_id) b1 ON b1.tenant_id = p.tenant_id AND b1.player_id = p.player_id ' +
+      'LEFT JOIN (SELECT e.tenant_id, e.player_id, sum(e.amount_minor) AS v FROM events e WHERE e.type = $6 AND e.amount_minor >= CAST($7 AS BIGINT) ' +
+      'AND e.occurred_at > CAST($4 AS TIMESTAMPTZ) - CAST($8 AS INTEGER) * INTERVAL 24 HOUR AND e.occurred_at <= CAST($4 AS TIMESTAMPTZ) ' +
+      'GROUP BY e.tenant_id, e.player_id) b2 ON b2.tenant_id = p.tenant_id AND b2.player_id = p.player_id ' +
+      'WHERE (coalesce(b1.v, 0) >= CAST($9 AS BIGINT) OR (coalesce(b2.v, 0) BETWEEN CAST($10 AS BIGINT) AND CAST($11 AS BIGINT) AND f.net_loss_30d > CAST($12 AS BIGINT)) ' +
+      'OR (list_contains(p.tags, $13)) IS NOT TRUE OR starts_with(lower(p.affiliate_id), lower($14)) OR (p.self_excluded_until > CAST($4 AS TIMESTAMPTZ) IS TRUE) = $15)',
     );
-    expect(duck.params).toEqual(['payment', 'deposit', 'approved', AS_OF, 30, 3, 'bet.placed', 1000, 7, 5000, 60000, 0, 'vip', 'a_', false]);
+    expect(duck.params).toEqual(['payment', 'deposit', 'approved', AS_OF, 30, 'bet.placed', 1000, 7, 3, 5000, 60000, 0, 'vip', 'a_', false]);
     const n = oracle.members(MIXED as SegmentNode, 't1').length + oracle.members(MIXED as SegmentNode, 't2').length;
     expect(n).toBeGreaterThan(0);
     expect((await engines.postgres.query(pg))[0]).toEqual({ count: n });
@@ -111,7 +114,7 @@ describe('exact SQL, run on the engine', () => {
     const duckNever = compileSegment(never, opts('duckdb', 't1')).count();
     expect(duckNever.sql).toBe(
       'SELECT CAST(count(*) AS INTEGER) AS count FROM players p WHERE p.tenant_id = $1 AND ((p.tenant_id, p.player_id) IN ' +
-      `(SELECT e.tenant_id, e.player_id FROM events e WHERE e.type = $2 AND ${window('duckdb')})) IS NOT TRUE`,
+      `(SELECT e.tenant_id, e.player_id FROM events e WHERE e.tenant_id = $1 AND e.type = $2 AND ${window('duckdb')})) IS NOT TRUE`,
     );
     expect(duckNever.params).toEqual(['t1', 'bet.placed', AS_OF, 7]);
     const nOnce = oracle.members(once as SegmentNode, 't1').length;
@@ -157,7 +160,7 @@ describe('marketing guardrail', () => {
   }
 
   it('applies to behavioural segments too, and joins features when a reason needs them', async () => {
-    const behaviour = { marketing: true, all: [{ did: { type: 'payment', direction: 'deposit' }, op: 'at_least', times: 1, days: 30 }] };
+    const behaviour = { marketing: true, all: [{ did: { type: 'payment', direction: 'deposit' }, op: 'at_least', times: 2, days: 30 }] };
     const fields = registrySegmentFields(FIELDS, [
       { key: 'timed_out_until', type: 'timestamp', table: 'players', column: 'timed_out_until' },
       { key: 'risk_band', type: 'enum', values: RISK_BANDS, table: 'players', column: 'risk_band' },
