@@ -54,6 +54,8 @@ ON CONFLICT (tenant_id, player_id) DO UPDATE SET
     .join(',\n  ')},
   marketing_consents = p.marketing_consents || EXCLUDED.marketing_consents,
   updated_at = now()
+-- Most events of a busy player are not its newest: skipping those no-op updates saves a row version and its index entries.
+WHERE EXCLUDED.profile <> '{}'::jsonb OR p.last_event_at IS NULL OR EXCLUDED.last_event_at > p.last_event_at
 RETURNING (xmax = 0) AS created`;
 
 const PERSONAL_KEYS = ['first_name', 'last_name', 'email', 'phone'] as const satisfies readonly (keyof PersonalData)[];
@@ -124,6 +126,7 @@ function changeFor(changes: Map<string, PlayerChange>, playerId: string, shard: 
   return c;
 }
 
+/** Upserts players and their personal data; returns `created` for each row that was written (no-op updates are skipped). */
 async function writePlayers(tx: Tx, tenantId: string, changes: Iterable<PlayerChange>): Promise<boolean[]> {
   // One lock order for every writer: concurrent batches touching the same players then wait, never deadlock.
   const list = [...changes].sort((a, b) => (a.player_id < b.player_id ? -1 : a.player_id > b.player_id ? 1 : 0));
