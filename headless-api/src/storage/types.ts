@@ -11,6 +11,11 @@ import type { NeonSettings } from './drivers/neon.js';
  * added (optional first); renaming or removing one needs a word with the
  * owners of `src/app` first.
  *
+ * Beyond `ApiStorage`, `ShardedStorage` offers `migrate()`, `createApiKey`,
+ * `revokeApiKey`, `listApiKeys`, `deadLetters`, `databaseOf`,
+ * `featuresSettled()` and `featureStatus()` (backlog and last refresh error
+ * per database, for `/metrics`), and `close({ drainMs })`.
+ *
  * Errors (`errors.ts`): `ShardUnavailableError` (retryable, → 503),
  * `InvalidQueryError` (bad sort/cursor, → 400), `StorageConfigError` (start-up),
  * any other `StorageError` (→ 500; keeps `cause` and `sql`).
