@@ -495,7 +495,9 @@ describe('<pb-player-table>', () => {
     const grid = root(el).querySelector<HTMLElement>('[role="grid"]')!;
     const [x, y] = center(grid);
     await sendMouse({ type: 'move', position: [x, y] });
-    grid.dispatchEvent(new WheelEvent('wheel', { deltaY: 320, bubbles: true, cancelable: true, composed: true }));
+    grid.dispatchEvent(new WheelEvent('wheel', { deltaY: 200, bubbles: true, cancelable: true, composed: true }));
+    grid.dispatchEvent(new WheelEvent('wheel', { deltaY: 120, bubbles: true, cancelable: true, composed: true }));
+    await nextFrame();
     await el.whenIdle();
     expect(rowTexts(el)[0]).to.equal('Player 1000011');
   });

@@ -149,6 +149,8 @@ export class PbPlayerTable<R extends RowBase = RowBase, F = unknown> extends Lit
   #cellWidths: string[] = [];
   #keys = new Map<number, number>();
   #tabRow = -1;
+  #wheelDelta = 0;
+  #wheelFrame = 0;
   #nextKey = 0;
   readonly #formatted = new WeakMap<R, { columns: readonly PbColumn<R>[]; locale: PbLocale; cells: readonly FormattedCell[] }>();
 
@@ -189,6 +191,9 @@ export class PbPlayerTable<R extends RowBase = RowBase, F = unknown> extends Lit
     this.#cache.reset(null, this.#query(), 0);
     this.#resizeObserver?.disconnect();
     this.#resizeObserver = null;
+    cancelAnimationFrame(this.#wheelFrame);
+    this.#wheelFrame = 0;
+    this.#wheelDelta = 0;
   }
 
   /**
@@ -235,7 +240,11 @@ export class PbPlayerTable<R extends RowBase = RowBase, F = unknown> extends Lit
       this.#unsubscribe?.();
       this.#unsubscribe = null;
       if (this.isConnected && this.dataSource) this.#subscribe();
-      this.#selected.clear();
+      // Ids of another source mean nothing here: drop the selection, and say so.
+      if (this.#selected.size) {
+        this.#selected.clear();
+        this.#emitSelection();
+      }
       this.#anchor = null;
       this.#activeRow = -1;
     }
@@ -573,8 +582,17 @@ export class PbPlayerTable<R extends RowBase = RowBase, F = unknown> extends Lit
     if (!scale.scaled || e.ctrlKey || e.deltaY === 0) return;
     const unit = e.deltaMode === WheelEvent.DOM_DELTA_LINE ? this.rowHeight : e.deltaMode === WheelEvent.DOM_DELTA_PAGE ? this.#viewport : 1;
     e.preventDefault();
-    this.#setVirtualTop(this.#virtualTop + e.deltaY * unit);
     if (e.deltaX) this.#scroller!.scrollLeft += e.deltaX * unit;
+    // Several wheel events can arrive in one frame: sum them and render once, in the frame.
+    this.#wheelDelta += e.deltaY * unit;
+    if (!this.#wheelFrame) {
+      this.#wheelFrame = requestAnimationFrame(() => {
+        this.#wheelFrame = 0;
+        const delta = this.#wheelDelta;
+        this.#wheelDelta = 0;
+        this.#setVirtualTop(this.#virtualTop + delta);
+      });
+    }
   };
 
   readonly #onFocusIn = (e: FocusEvent): void => {
