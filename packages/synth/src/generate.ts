@@ -51,10 +51,17 @@ export function rangeOf(start: string | Date, days: number): SimulationRange {
  * }
  */
 export function* generate(options: GenerateOptions): Generator<SyntheticPlayer, void, undefined> {
+  const { players, seed, firstPlayer } = checkOptions(options);
+  const range = rangeOf(options.start ?? DEFAULT_START, options.days);
+  for (let i = firstPlayer; i < firstPlayer + players; i++) yield simulatePlayer(seed, i, range);
+}
+
+/** Validates options and fills defaults; throws a RangeError naming the bad option. */
+export function checkOptions(options: GenerateOptions): Required<GenerateOptions> {
   const { players, days, seed, start = DEFAULT_START, firstPlayer = 0 } = options;
   checkInt('players', players, 1, 1e9);
   checkInt('seed', seed, 0, Number.MAX_SAFE_INTEGER);
   checkInt('firstPlayer', firstPlayer, 0, 1e9);
-  const range = rangeOf(start, days);
-  for (let i = firstPlayer; i < firstPlayer + players; i++) yield simulatePlayer(seed, i, range);
+  rangeOf(start, days);
+  return { players, days, seed, start, firstPlayer };
 }

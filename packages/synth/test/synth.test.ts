@@ -10,7 +10,7 @@ import { parseEvent } from '@pitboss/core';
 import type { Event } from '@pitboss/core';
 import type { Cohort, PlayerLabel, SyntheticPlayer } from '@pitboss/synth';
 import { COHORT_SHARES, COHORTS, eventLine, generate, MARKETS, rangeOf } from '@pitboss/synth';
-import { runSynthCli, writeNdjson } from '@pitboss/synth/node';
+import { runSynthCli, writeNdjson, writeNdjsonParallel } from '@pitboss/synth/node';
 
 const DAY = 86_400_000;
 
@@ -316,6 +316,16 @@ describe('synth: streaming', () => {
     expect(sink.maxBuffered).toBeLessThan(sink.bytes / 10);
   });
 
+  it('writes the same bytes from worker threads as from one thread', async () => {
+    const options = { players: 330, days: 30, seed: 12 };
+    const single = await digestOf(options.players, options.days, options.seed);
+    const events = new HashSink();
+    const labels = new HashSink();
+    const stats = await writeNdjsonParallel(options, { events, labels }, { workers: 2, slicePlayers: 50 });
+    expect(stats.players).toBe(330);
+    expect({ events: events.digest(), labels: labels.digest() }).toEqual(single);
+  });
+
   it('generates far more output than a small heap could hold (old space capped at 32 MB)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pitboss-synth-heap-'));
     try {
@@ -363,6 +373,7 @@ describe('pitboss synth CLI', () => {
     const first = await quietly(args);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toMatch(/250 players/);
+    expect(first.stderr, 'no progress bar when stderr is not a terminal').not.toMatch(/\r|\[#/);
     const hash = sha256File(out);
     expect((await quietly(args)).code).toBe(0);
     expect(sha256File(out)).toBe(hash);
@@ -396,6 +407,7 @@ describe('pitboss synth CLI', () => {
     [['--players', '5', '--days', '5', '--seed', '1'], /--out FILE is required/],
     [['--players', '5', '--days', '5', '--seed', '1', '--out', 'x', '--start', 'soon'], /--start/],
     [['--players', '5', '--days', '5', '--seed', '1', '--out', 'x', '--tenant', 't'], /Unknown option '--tenant'/],
+    [['--players', '5', '--days', '5', '--seed', '1', '--out', 'x', '--workers', '0'], /--workers must be an integer from 1 to 64/],
   ])('rejects bad flags %j with exit 2', async (args, message) => {
     const r = await quietly(args);
     expect(r.code).toBe(2);
