@@ -38,7 +38,12 @@ const mma: Sport = { name: 'mma', competitions: ['UFC'], markets: [['Fight Winne
 const esports: Sport = { name: 'esports', competitions: ['CS2 Major', 'LoL Worlds'], markets: [['Match Winner', ['team 1', 'team 2']], ['Map Handicap', ['team 1 -1.5', 'team 2 +1.5']]] };
 const iceHockey: Sport = { name: 'ice_hockey', competitions: ['NHL', 'SHL'], markets: [['Moneyline', ['home', 'away']], ['Total Goals', ['over', 'under']]] };
 
-/** Sports by market: football everywhere, racing in GB and IE, hockey in CA and SE. */
+/**
+ * Sports by market: football everywhere, racing in GB and IE, hockey in CA and SE.
+ *
+ * @example
+ * rng.weighted(sportsFor('GB')).name; // 'football' two times in three
+ */
 export function sportsFor(country: string): WeightTable<Sport> {
   const racing = country === 'GB' || country === 'IE' ? 16 : 0;
   const hockey = country === 'CA' || country === 'SE' ? 14 : 0;
@@ -76,7 +81,12 @@ export const GAMES: readonly Game[] = [
   { id: 'mines', type: 'instant', provider: 'Spribe', rtp: 0.97, hitRate: 0.6, volatility: 0.4 },
 ];
 
-/** Brazil's market is led by PG Soft's small-stake slots; elsewhere the mix is flatter. */
+/**
+ * Casino games by market: Brazil's is led by PG Soft's small-stake slots; elsewhere the mix is flatter.
+ *
+ * @example
+ * rng.weighted(gamesFor('BR')).id; // often 'fortune-tiger'
+ */
 export function gamesFor(country: string): WeightTable<Game> {
   return weights<Game>(
     GAMES.map((g) => [g, country === 'BR' && g.provider === 'PG Soft' ? 6 : g.type === 'slots' ? 2 : 1] as const),

@@ -56,7 +56,12 @@ export function* generate(options: GenerateOptions): Generator<SyntheticPlayer, 
   for (let i = firstPlayer; i < firstPlayer + players; i++) yield simulatePlayer(seed, i, range);
 }
 
-/** Validates options and fills defaults; throws a RangeError naming the bad option. */
+/**
+ * Validates options and fills defaults; throws a RangeError naming the bad option.
+ *
+ * @example
+ * checkOptions({ players: 10, days: 30, seed: 1 }).start; // '2026-01-01'
+ */
 export function checkOptions(options: GenerateOptions): Required<GenerateOptions> {
   const { players, days, seed, start = DEFAULT_START, firstPlayer = 0 } = options;
   checkInt('players', players, 1, 1e9);

@@ -127,7 +127,7 @@ class PlayerSim {
   private readonly base: number;
   private readonly tau: number;
   private readonly oneAndDone: boolean;
-  /** Registered but never funded the account: common, most sign-ups never deposit. */
+  /** Registered but never funded the account: many sign-ups never deposit. */
   private readonly neverDeposits: boolean;
   private readonly nightOwl: boolean;
   private readonly stakeEur: number;
