@@ -29,6 +29,8 @@ export function authenticate(storage: Pick<ApiStorage, 'verifyApiKey'>, options:
   const max = options.cacheSize ?? 10_000;
   const now = options.now ?? Date.now;
   const cache = new Map<string, { principal: Principal; until: number }>();
+  // One lookup per key at a time: when a cached entry expires under load, every request in flight would otherwise ask storage at once.
+  const pending = new Map<string, Promise<Principal | null>>();
   const challenge = { 'www-authenticate': 'Bearer realm="pitboss"' };
 
   return async function authenticateRequest(c, next) {
@@ -39,7 +41,12 @@ export function authenticate(storage: Pick<ApiStorage, 'verifyApiKey'>, options:
     const t = now();
     let hit = cache.get(key);
     if (!hit || hit.until < t) {
-      const principal = await storage.verifyApiKey(key);
+      let lookup = pending.get(key);
+      if (!lookup) {
+        lookup = storage.verifyApiKey(key).finally(() => pending.delete(key));
+        pending.set(key, lookup);
+      }
+      const principal = await lookup;
       if (!principal) {
         cache.delete(key);
         throw new ApiError('unauthorized', { detail: 'unknown, revoked or expired API key', headers: challenge });

@@ -84,4 +84,26 @@ describe('OpenAPI document, docs page and error handling', () => {
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ type: 'https://pitboss.dev/problems/shutting-down' });
   });
+
+  it('verifies a key once for concurrent requests, then serves it from cache', async () => {
+    const key = (await b.storage.createApiKey('cache', 'analyst')).key;
+    let verifies = 0;
+    const counted = new Proxy(b.storage, {
+      get(target, prop) {
+        if (prop === 'verifyApiKey') {
+          return (k: string) => {
+            verifies++;
+            return target.verifyApiKey(k);
+          };
+        }
+        const value: unknown = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const { app: cached } = createApp({ storage: counted, logger: createJsonLogger({ level: 'silent' }), config: { limits: LIMITS } });
+    const statuses = await Promise.all(Array.from({ length: 20 }, async () => (await cached.request('/v1/players', { headers: { authorization: `Bearer ${key}` } })).status));
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    expect((await cached.request('/v1/players', { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+    expect(verifies).toBe(1);
+  });
 });
