@@ -209,9 +209,14 @@ const bench: Bench = {
       const ours: LoadResult[] = [];
       const base: LoadResult[] = [];
       for (let r = 0; r < ctx.repeats; r++) {
-        // Alternate, so drift on a shared machine hits both sides alike.
-        base.push(await closed(bare.url, {}));
-        ours.push(await closed(pitboss.url, auth));
+        // Alternate, and swap which goes first, so drift on a shared machine hits both sides alike.
+        if (r % 2 === 0) {
+          base.push(await closed(bare.url, {}));
+          ours.push(await closed(pitboss.url, auth));
+        } else {
+          ours.push(await closed(pitboss.url, auth));
+          base.push(await closed(bare.url, {}));
+        }
         const o = ours.at(-1)!;
         const b = base.at(-1)!;
         ctx.log(`run ${r + 1}: pitboss ${(o.count / (o.elapsedMs / 1000)).toFixed(0)} req/s (p99 ${quantile(o.latencies, 0.99).toFixed(1)} ms), bare ${(b.count / (b.elapsedMs / 1000)).toFixed(0)} req/s`);
