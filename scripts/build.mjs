@@ -12,6 +12,8 @@ const bin = (n) => join(root, 'node_modules', '.bin', n);
 const steps = [
   ['packages/core', 'tsc'],
   ['packages/synth', 'tsc'],
+  ['packages/ml', 'tsc'],
+  ['packages/model-server', 'tsc'],
   ['wasm', 'rollup'],
   ['sdk', 'rollup'],
   ['components', 'rollup'],

@@ -15,10 +15,21 @@ const verbs: Record<string, () => Promise<Verb>> = {
   migrate: async () => (await import('./migrate.js')).migrateVerb,
   seed: async () => (await import('./seed.js')).seedVerb,
   keys: async () => (await import('./keys.js')).keysVerb,
+  train: async () => (await import('./train.js')).trainVerb,
+};
+
+const summaries: Record<string, string> = {
+  synth: 'generate synthetic operator data as NDJSON',
+  start: 'the embedded default: migrate, seed once, serve (what npm start runs)',
+  serve: 'serve the API on the configured databases',
+  migrate: 'apply schema migrations to the control and shard databases',
+  seed: 'load synthetic data through the ingestion path',
+  keys: 'create or revoke API keys',
+  train: 'train a risk or churn model and export it as ONNX',
 };
 
 function usage(): string {
-  const lines = Object.keys(verbs).map((v) => `  pitboss ${v}`);
+  const lines = Object.keys(verbs).map((v) => `  pitboss ${v.padEnd(8)} ${summaries[v] ?? ''}`);
   return `usage: pitboss <verb> [flags]\n\nverbs:\n${lines.join('\n')}\n\nRun \`pitboss <verb> --help\` for a verb's flags.`;
 }
 
