@@ -36,6 +36,7 @@ export interface SeedProgress {
  */
 export async function seedTenant(deps: IngestDeps, options: SeedOptions): Promise<SeedProgress> {
   const batchSize = options.batchSize ?? 5000;
+  // The range ends today: events dated after now would be rejected as lying in the future.
   const start = options.start ?? new Date(Date.now() - options.days * 86_400_000).toISOString().slice(0, 10);
   const began = performance.now();
   const progress: SeedProgress = { players: 0, totalPlayers: options.players, events: 0, accepted: 0, duplicate: 0, rejected: 0, elapsedMs: 0 };
@@ -53,7 +54,6 @@ export async function seedTenant(deps: IngestDeps, options: SeedOptions): Promis
     options.onProgress?.({ ...progress });
   };
   for (const player of generate({ players: options.players, days: options.days, seed: options.seed, start })) {
-    // Events dated after the generation instant would be rejected as future; the range ends today.
     for (const e of player.events) batch.push(e);
     progress.players++;
     if (batch.length >= batchSize) await flush();

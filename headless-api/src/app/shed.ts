@@ -13,7 +13,7 @@ import type { AppEnv } from './types.js';
  */
 export function shedLoad(maxInFlight: number): MiddlewareHandler<AppEnv> {
   let inFlight = 0;
-  return async function shed(c, next) {
+  return async function shed(_c, next) {
     if (inFlight >= maxInFlight) {
       throw new ApiError('overloaded', { detail: `more than ${maxInFlight} requests in flight; retry shortly`, extensions: { retryable: true }, headers: { 'retry-after': '1' } });
     }
