@@ -1,0 +1,323 @@
+import { SHARD_COUNT, shardOf } from '@pitboss/core';
+import { quantile } from '../bench/types.js';
+import { ApiProcess, Cluster, MAIN_PG, cleanupAll, createDatabases, freePort, migrateAndKey, sleep, sql } from './lib/procs.js';
+import { Client, batchesOf, ingestAll, isHttp, newStats, sourceEvents, sourceFingerprint, storedFingerprint } from './lib/load.js';
+import type { Fingerprint, IngestStats } from './lib/load.js';
+
+/**
+ * The fault scenarios, shared by the tests (small sizes) and
+ * `test/bench/faults.bench.ts` (full size). Each one starts its own
+ * databases and API process and removes them before returning, even when it
+ * throws; each returns what it measured, and the callers assert.
+ */
+
+export const log = (msg: string): void => {
+  if (process.env.PITBOSS_FAULTS_VERBOSE) console.log(`[faults] ${msg}`);
+};
+
+async function withCleanup<T>(cleanups: (() => Promise<void>)[], body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } finally {
+    const errors: unknown[] = [];
+    for (const c of cleanups.reverse()) await c().catch((e: unknown) => errors.push(e));
+    await cleanupAll();
+    if (errors.length) throw new AggregateError(errors, 'cleanup failed');
+  }
+}
+
+export interface CrashOptions {
+  events: number;
+  batch: number;
+  concurrency: number;
+  kills: number;
+  shards: number;
+  seed?: number;
+}
+export interface CrashResult {
+  source: Fingerprint;
+  stored: Fingerprint;
+  stats: IngestStats;
+  kills: number;
+  seconds: number;
+  restartMs: number[];
+}
+
+/**
+ * Streams `events` in batches while the API is SIGKILLed `kills` times (spread
+ * over the run) and restarted; the client re-sends what got no answer.
+ */
+export async function crashDuringIngest(o: CrashOptions): Promise<CrashResult> {
+  const tenant = 'crash';
+  const cleanups: (() => Promise<void>)[] = [];
+  return withCleanup(cleanups, async () => {
+    const dbs = await createDatabases('crash', Array.from({ length: o.shards }, () => MAIN_PG));
+    cleanups.push(dbs.drop);
+    const key = await migrateAndKey(dbs.urls, tenant);
+    const { lines } = sourceEvents(o.events, o.seed ?? 1);
+    const source = await sourceFingerprint(MAIN_PG, lines);
+    const api = new ApiProcess({ urls: dbs.urls, port: await freePort() });
+    cleanups.push(() => api.kill());
+    await api.start();
+    const client = new Client(api.url, key, 45_000);
+    cleanups.push(async () => client.close());
+    const batches = batchesOf(lines, o.batch);
+    let done = 0;
+    const t0 = performance.now();
+    const ingest = ingestAll(client, batches, { concurrency: o.concurrency, deadlineMs: 600_000, onBatchDone: (n) => (done = n) });
+    let kills = 0;
+    let finished = false;
+    void ingest.finally(() => (finished = true)).catch(() => undefined);
+    const restartMs: number[] = [];
+    for (let k = 1; k <= o.kills; k++) {
+      const target = Math.floor((batches.length * k) / (o.kills + 1));
+      while (done < target && !finished) await sleep(20);
+      if (finished) break;
+      // A few ms after a batch completes, the other workers' requests are in flight.
+      await sleep(5 + Math.random() * 30);
+      await api.stop('SIGKILL');
+      kills++;
+      log(`killed at ${done}/${batches.length} batches`);
+      const r0 = performance.now();
+      await api.start();
+      restartMs.push(performance.now() - r0);
+    }
+    const stats = await ingest;
+    const seconds = (performance.now() - t0) / 1000;
+    const stored = await storedFingerprint(dbs.urls, tenant);
+    return { source, stored, stats, kills, seconds, restartMs };
+  });
+}
+
+/** Four physical shards: three databases on the main server, the fourth on a second cluster the test can stop. */
+export interface FourShards {
+  cluster: Cluster;
+  urls: string[];
+  api: ApiProcess;
+  keys: Record<string, string>;
+  /** Physical database of a player, from the control database's shard map and core's hash. */
+  databaseOf(tenant: string, player: string): number;
+  close(): Promise<void>;
+}
+
+export const DOWN_DB = 3;
+
+export async function openFourShards(label: string, tenants: string[]): Promise<FourShards> {
+  const cleanups: (() => Promise<void>)[] = [];
+  try {
+    const cluster = await Cluster.create();
+    cleanups.push(() => cluster.destroy());
+    const main = await createDatabases(label, [MAIN_PG, MAIN_PG, MAIN_PG]);
+    cleanups.push(main.drop);
+    const far = await createDatabases(label, [cluster.adminUrl]);
+    cleanups.push(far.drop);
+    const urls = [...main.urls, ...far.urls];
+    const keys: Record<string, string> = {};
+    for (const t of tenants) keys[t] = await migrateAndKey(urls, t);
+    const map = new Int16Array(SHARD_COUNT);
+    for (const r of await sql<{ logical_shard: number; database: number }>(urls[0]!, 'SELECT logical_shard, database FROM shard_map')) map[r.logical_shard] = r.database;
+    const api = new ApiProcess({ urls, port: await freePort() });
+    cleanups.push(() => api.kill());
+    await api.start();
+    return {
+      cluster,
+      urls,
+      api,
+      keys,
+      databaseOf: (tenant, player) => map[shardOf(tenant, player)]!,
+      close: async () => {
+        const errors: unknown[] = [];
+        for (const c of cleanups.reverse()) await c().catch((e: unknown) => errors.push(e));
+        if (errors.length) throw new AggregateError(errors, 'cleanup failed');
+      },
+    };
+  } catch (error) {
+    for (const c of cleanups.reverse()) await c().catch((e: unknown) => log(`cleanup after failed setup: ${String(e)}`));
+    throw error;
+  }
+}
+
+const playerOf = (line: string): string => (JSON.parse(line) as { player_id: string }).player_id;
+
+export interface OutageResult {
+  source: Fingerprint;
+  stored: Fingerprint;
+  stats: IngestStats;
+  readyz: { status: number; type: string; unavailable: number[] };
+  healthyBatch: { status: number; accepted: number; lines: number };
+  mixedBatch: { status: number; type: string; retryable: boolean; retryAfter: string | undefined; retryLinesAllOnDown: boolean; retried: number; onDown: number; committed: number; lines: number };
+  reads: { healthy: number; down: number; downType: string; downRetryable: boolean };
+  /** Slowest answer while the shard was down (ms). */
+  maxProbeMs: number;
+  outageMs: number;
+  /** From the cluster being back to /readyz 200, without restarting the API. */
+  recoveryMs: number;
+  apiRestarted: boolean;
+}
+
+/**
+ * Stops the fourth shard's cluster while batches flow, probes the API while
+ * it is down, starts it again and checks recovery and exactly-once storage.
+ */
+export async function shardOutage(env: FourShards, o: { events: number; batch: number; concurrency: number; seed?: number }): Promise<OutageResult> {
+  const tenant = 'outage';
+  const client = new Client(env.api.url, env.keys[tenant]!, 45_000);
+  try {
+    const { lines } = sourceEvents(o.events, o.seed ?? 21);
+    const source = await sourceFingerprint(MAIN_PG, lines);
+    const batches = batchesOf(lines, o.batch);
+    const third = Math.floor(batches.length / 3);
+    const pid = env.api.pid;
+    const stats = newStats();
+    await ingestAll(client, batches.slice(0, third), { concurrency: o.concurrency, deadlineMs: 300_000, stats });
+
+    let done = 0;
+    const middle = ingestAll(client, batches.slice(third, 2 * third), { concurrency: o.concurrency, deadlineMs: 300_000, stats, onBatchDone: (n) => (done = n) });
+    let failed = false;
+    void middle.catch(() => (failed = true));
+    while (done < 2 && !failed) await sleep(10);
+    const down0 = performance.now();
+    await env.cluster.stop('fast');
+    log(`cluster stopped after ${done} middle batches`);
+
+    const probeMs: number[] = [];
+    const timed = async <T extends { ms: number }>(p: Promise<T>): Promise<T> => {
+      const r = await p;
+      probeMs.push(r.ms);
+      return r;
+    };
+    const rz = await timed(client.request('GET', '/readyz'));
+    const rzBody = isHttp(rz) ? (JSON.parse(rz.body) as { type: string; unavailable?: number[] }) : { type: 'no response' };
+    const readyz = { status: rz.status, type: rzBody.type, unavailable: rzBody.unavailable ?? [] };
+
+    const late = lines.slice(2 * third * o.batch);
+    const healthyLines = late.filter((l) => env.databaseOf(tenant, playerOf(l)) !== DOWN_DB).slice(0, o.batch);
+    const hb = await timed(client.postEvents(healthyLines));
+    const healthyBatch = { status: hb.status, accepted: isHttp(hb) && hb.status === 200 ? (JSON.parse(hb.body) as { accepted: number }).accepted : -1, lines: healthyLines.length };
+
+    const mixed = late.slice(o.batch, 2 * o.batch);
+    const onDown = new Set(mixed.flatMap((l, i) => (env.databaseOf(tenant, playerOf(l)) === DOWN_DB ? [i + 1] : [])));
+    const mb = await timed(client.postEvents(mixed));
+    const mp = isHttp(mb) ? (JSON.parse(mb.body) as { type: string; retryable?: boolean; report?: { accepted: number; duplicate: number; retry: { line: number }[] } }) : { type: 'no response' };
+    const retryLines = mp.report?.retry.map((r) => r.line) ?? [];
+    const mixedBatch = {
+      status: mb.status,
+      type: mp.type,
+      retryable: mp.retryable === true,
+      retryAfter: isHttp(mb) ? (mb.headers['retry-after'] as string | undefined) : undefined,
+      retryLinesAllOnDown: retryLines.length === onDown.size && retryLines.every((l) => onDown.has(l)),
+      retried: retryLines.length,
+      onDown: onDown.size,
+      committed: (mp.report?.accepted ?? 0) + (mp.report?.duplicate ?? 0),
+      lines: mixed.length,
+    };
+
+    const healthyPlayer = lines.map(playerOf).find((p) => env.databaseOf(tenant, p) !== DOWN_DB)!;
+    const downPlayer = lines.map(playerOf).find((p) => env.databaseOf(tenant, p) === DOWN_DB)!;
+    const rh = await timed(client.request('GET', `/v1/players/${encodeURIComponent(healthyPlayer)}`));
+    const rd = await timed(client.request('GET', `/v1/players/${encodeURIComponent(downPlayer)}`));
+    const rdBody = isHttp(rd) ? (JSON.parse(rd.body) as { type: string; retryable?: boolean }) : { type: 'no response' };
+    const reads = { healthy: rh.status, down: rd.status, downType: rdBody.type, downRetryable: rdBody.retryable === true };
+
+    // Keep the shard down long enough for the middle traffic to hit it.
+    while (performance.now() - down0 < 3000) await sleep(50);
+    await env.cluster.start();
+    const outageMs = performance.now() - down0;
+    const up0 = performance.now();
+    let recoveryMs = -1;
+    while (performance.now() - up0 < 30_000) {
+      const r = await client.request('GET', '/readyz');
+      if (r.status === 200) {
+        recoveryMs = performance.now() - up0;
+        break;
+      }
+      await sleep(100);
+    }
+    await middle;
+    await ingestAll(client, batches.slice(2 * third), { concurrency: o.concurrency, deadlineMs: 300_000, stats });
+    const stored = await storedFingerprint(env.urls, tenant);
+    return {
+      source, stored, stats, readyz, healthyBatch, mixedBatch, reads,
+      maxProbeMs: Math.max(...probeMs), outageMs, recoveryMs,
+      apiRestarted: !env.api.alive() || env.api.pid !== pid,
+    };
+  } finally {
+    client.close();
+  }
+}
+
+export interface RestartResult {
+  source: Fingerprint;
+  stored: Fingerprint;
+  stats: IngestStats;
+  reads: number;
+  readStatuses: Record<number, number>;
+  /** Slowest answer of any request (ingest or read) during the run, ms. */
+  maxMs: number;
+  p99Ms: number;
+  /** Answers after the last fault: every one must be a success. */
+  after: { total: number; ok: number };
+  terminated: number;
+}
+
+/**
+ * Under ingest and read traffic: restarts the fourth shard's cluster and
+ * terminates the API's backends on the main server, twice. Pools must
+ * reconnect, no request may hang, and every event lands once.
+ */
+export async function databaseRestart(env: FourShards, o: { events: number; batch: number; concurrency: number; seed?: number }): Promise<RestartResult> {
+  const tenant = 'restart';
+  const client = new Client(env.api.url, env.keys[tenant]!, 45_000);
+  try {
+    const { lines, players } = sourceEvents(o.events, o.seed ?? 31);
+    const source = await sourceFingerprint(MAIN_PG, lines);
+    const batches = batchesOf(lines, o.batch);
+    const stats = newStats();
+    let done = 0;
+    const ingest = ingestAll(client, batches, { concurrency: o.concurrency, deadlineMs: 300_000, stats, onBatchDone: (n) => (done = n) });
+    let finished = false;
+    void ingest.finally(() => (finished = true)).catch(() => undefined);
+
+    const readStatuses: Record<number, number> = {};
+    const readMs: number[] = [];
+    let faultsOver = false;
+    const after = { total: 0, ok: 0 };
+    const reader = (async () => {
+      for (let i = 0; !finished; i++) {
+        const r = await client.request('GET', `/v1/players/${encodeURIComponent(players[i % players.length]!)}`);
+        readStatuses[r.status] = (readStatuses[r.status] ?? 0) + 1;
+        readMs.push(r.ms);
+        if (faultsOver) {
+          after.total++;
+          if (r.status === 200 || r.status === 404) after.ok++;
+        }
+        await sleep(5);
+      }
+    })();
+
+    let terminated = 0;
+    for (const k of [1, 2]) {
+      const target = Math.floor((batches.length * k) / 3);
+      while (done < target && !finished) await sleep(10);
+      const [[t]] = await Promise.all([
+        sql<{ n: number }>(MAIN_PG, `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = ANY($1) AND pid <> pg_backend_pid()`, [env.urls.slice(0, 3).map((u) => new URL(u).pathname.slice(1))]),
+        env.cluster.restart(),
+      ]);
+      terminated += t!.n;
+      log(`restart ${k} at ${done}/${batches.length}; terminated ${t!.n} backends`);
+    }
+    // The driver's first checkout after a restart may still fail; judge the steady state a moment later.
+    await sleep(1000);
+    faultsOver = true;
+    await ingest;
+    await reader;
+    const stored = await storedFingerprint(env.urls, tenant);
+    const all = [...stats.latencies, ...readMs];
+    return {
+      source, stored, stats, reads: readMs.length, readStatuses,
+      maxMs: Math.max(...all), p99Ms: quantile(all, 0.99), after, terminated,
+    };
+  } finally {
+    client.close();
+  }
+}
