@@ -32,3 +32,5 @@ export type { ExportOptions } from './onnx.js';
 export { ProtoDecodeError } from './protobuf.js';
 export { ReferenceScorer } from './scorer.js';
 export type { Scorer, ScoreBatch } from './scorer.js';
+export { KServeScorer, KServeError } from './kserve-client.js';
+export type { KServeScorerOptions, KServeMode } from './kserve-client.js';
