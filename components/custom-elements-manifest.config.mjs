@@ -2,8 +2,11 @@
 // the JSDoc tags (@summary, @fires, @csspart, @cssprop) of the component classes.
 export default {
   globs: ['src/**/*.ts'],
-  exclude: ['src/**/*.test.ts', 'src/**/*.spec.ts'],
-  outdir: '.',
+  exclude: ['src/**/*.test.ts', 'src/**/*.spec.ts', 'src/**/*.styles.ts'],
+  // The staleness test (test/manifest.test.ts) writes a fresh copy elsewhere.
+  outdir: process.env.PITBOSS_CEM_OUTDIR ?? '.',
+  // Only the real run points package.json's `customElements` at its output.
+  packagejson: !process.env.PITBOSS_CEM_OUTDIR,
   litelement: true,
   plugins: [
     {
