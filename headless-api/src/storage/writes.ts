@@ -11,7 +11,7 @@ import type { Database, Tx } from './pool.js';
 const EVENT_TYPES: Record<keyof EventRow, string> = {
   event_id: 'text', player_id: 'text', type: 'text', occurred_at: 'timestamptz', product: 'text',
   amount_minor: 'bigint', bonus_minor: 'bigint', win_minor: 'bigint', currency: 'text', status: 'text',
-  direction: 'text', method: 'text', live: 'boolean', ref_id: 'text', ip: 'text', payload: 'jsonb',
+  direction: 'text', method: 'text', live: 'boolean', ref_id: 'text', ip: 'text', actor: 'text', ref_at: 'timestamptz', payload: 'jsonb',
 };
 
 const eventCols = EVENT_COLUMNS.join(', ');

@@ -84,7 +84,6 @@ class Context {
       const bounds = [...(f.hourFrom > 0 ? [`${h} >= ${f.hourFrom}`] : []), ...(f.hourTo < 24 ? [`${h} < ${f.hourTo}`] : [])];
       return bounds.length > 0 ? bounds.join(' AND ') : 'TRUE';
     }
-    if ('payload' in f) return `${this.g.jsonText('payload', f.payload)} = ${literal(f.eq)}`;
     if ('in' in f) return `${f.column} IN (${f.in.map(literal).join(', ')})`;
     return `${f.column} = ${literal(f.eq)}`;
   }
@@ -124,9 +123,8 @@ class Context {
       case 'days_since_last':
         return this.wholeDaysSince(`max(occurred_at)${this.where(m.where, w)}`);
       case 'days_since_registration': {
-        const registered = `CAST(${this.g.jsonText('payload', ['profile', 'registered_at'])} AS TIMESTAMPTZ)`;
         return this.wholeDaysSince(
-          `coalesce(min(${registered}) FILTER (WHERE type = 'player.updated'), min(occurred_at))`,
+          `coalesce(min(ref_at) FILTER (WHERE type = 'player.updated'), min(occurred_at))`,
         );
       }
       case 'session_mean_minutes':

@@ -21,7 +21,7 @@ import type { EventRow } from './rows.js';
  */
 
 /** Columns of `EventRow` that filters may compare (everything scalar except personal data). */
-export type FilterColumn = Exclude<keyof EventRow, 'payload' | 'ip' | 'occurred_at' | 'amount_minor' | 'bonus_minor' | 'win_minor'>;
+export type FilterColumn = Exclude<keyof EventRow, 'payload' | 'ip' | 'occurred_at' | 'ref_at' | 'amount_minor' | 'bonus_minor' | 'win_minor'>;
 /** Integer columns a measure may aggregate. */
 export type ValueColumn = 'amount_minor' | 'bonus_minor' | 'win_minor';
 
@@ -29,8 +29,6 @@ export type ValueColumn = 'amount_minor' | 'bonus_minor' | 'win_minor';
 export type EventFilter =
   | { readonly column: FilterColumn; readonly eq: string | boolean }
   | { readonly column: FilterColumn; readonly in: readonly string[] }
-  /** A string inside the JSON payload, e.g. `['cancelled_by']`. */
-  | { readonly payload: readonly string[]; readonly eq: string }
   /** Hour of day of `occurred_at` (on the query's clock) in `[from, to)`. */
   | { readonly hourFrom: number; readonly hourTo: number }
   | { readonly all: readonly EventFilter[] };
@@ -225,7 +223,7 @@ export const FEATURES = [
       where: {
         all: [
           { column: 'type', eq: 'payment' }, { column: 'direction', eq: 'withdrawal' },
-          { column: 'status', eq: 'cancelled' }, { payload: ['cancelled_by'], eq: 'player' },
+          { column: 'status', eq: 'cancelled' }, { column: 'actor', eq: 'player' },
         ],
       },
     }, D30),

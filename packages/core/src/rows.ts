@@ -35,13 +35,21 @@ export interface EventRow {
   ref_id: string | null;
   /** Personal data: session IP. Erasable. */
   ip: string | null;
+  /** Who acted: `cancelled_by` of a payment, `initiated_by` of a limit change (player | operator). */
+  actor: string | null;
+  /**
+   * A second time the event carries, ISO 8601: `registered_at` of `player.updated`,
+   * `until` of `exclusion.started`. A column rather than a payload path, so feature
+   * SQL needs no JSON functions (DuckDB-WASM has no `json` extension offline).
+   */
+  ref_at: string | null;
   payload: Record<string, unknown>;
 }
 
 /** Column names of `EventRow`, in storage order. */
 export const EVENT_COLUMNS = [
   'event_id', 'player_id', 'type', 'occurred_at', 'product', 'amount_minor', 'bonus_minor', 'win_minor',
-  'currency', 'status', 'direction', 'method', 'live', 'ref_id', 'ip', 'payload',
+  'currency', 'status', 'direction', 'method', 'live', 'ref_id', 'ip', 'actor', 'ref_at', 'payload',
 ] as const satisfies readonly (keyof EventRow)[];
 
 function limitDirection(oldValue: number | null, newValue: number | null): string {
@@ -64,7 +72,7 @@ export function toEventRow(event: Event): { row: EventRow; personal: PersonalDat
     type: event.type,
     occurred_at: event.occurred_at,
     product: null, amount_minor: null, bonus_minor: null, win_minor: null, currency: null,
-    status: null, direction: null, method: null, live: null, ref_id: null, ip: null,
+    status: null, direction: null, method: null, live: null, ref_id: null, ip: null, actor: null, ref_at: null,
     payload: {},
   };
   let personal: PersonalData | null = null;
@@ -74,6 +82,7 @@ export function toEventRow(event: Event): { row: EventRow; personal: PersonalDat
       const { personal: p, ...profile } = event.profile;
       personal = p ?? null;
       payload = { ...event, profile };
+      row.ref_at = profile.registered_at ?? null;
       break;
     }
     case 'bet.placed':
@@ -98,7 +107,7 @@ export function toEventRow(event: Event): { row: EventRow; personal: PersonalDat
     case 'payment':
       Object.assign(row, {
         amount_minor: event.amount_minor, currency: event.currency, status: event.status,
-        direction: event.direction, method: event.method, ref_id: event.payment_id,
+        direction: event.direction, method: event.method, ref_id: event.payment_id, actor: event.cancelled_by ?? null,
       });
       break;
     case 'session.started': {
@@ -114,10 +123,11 @@ export function toEventRow(event: Event): { row: EventRow; personal: PersonalDat
       Object.assign(row, {
         amount_minor: event.new_value, currency: event.currency ?? null, status: event.limit_type,
         direction: limitDirection(event.old_value, event.new_value), method: event.period,
+        actor: event.initiated_by,
       });
       break;
     case 'exclusion.started':
-      Object.assign(row, { status: event.kind, method: event.scope });
+      Object.assign(row, { status: event.kind, method: event.scope, ref_at: event.until });
       break;
     case 'rg.interaction':
       Object.assign(row, { status: event.action, direction: event.outcome, method: event.channel });

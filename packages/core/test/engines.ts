@@ -27,13 +27,13 @@ const PG_URL = process.env.PITBOSS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1
 const pgDdl = `CREATE TABLE events (
   tenant_id text NOT NULL, event_id text NOT NULL, player_id text NOT NULL, type text NOT NULL,
   occurred_at timestamptz NOT NULL, product text, amount_minor bigint, bonus_minor bigint, win_minor bigint,
-  currency text, status text, direction text, method text, live boolean, ref_id text, ip text, payload jsonb NOT NULL,
+  currency text, status text, direction text, method text, live boolean, ref_id text, ip text, actor text, ref_at timestamptz, payload jsonb NOT NULL,
   PRIMARY KEY (tenant_id, event_id))`;
 
 const duckDdl = `CREATE TABLE events (
   tenant_id VARCHAR NOT NULL, event_id VARCHAR NOT NULL, player_id VARCHAR NOT NULL, type VARCHAR NOT NULL,
   occurred_at TIMESTAMPTZ NOT NULL, product VARCHAR, amount_minor BIGINT, bonus_minor BIGINT, win_minor BIGINT,
-  currency VARCHAR, status VARCHAR, direction VARCHAR, method VARCHAR, live BOOLEAN, ref_id VARCHAR, ip VARCHAR,
+  currency VARCHAR, status VARCHAR, direction VARCHAR, method VARCHAR, live BOOLEAN, ref_id VARCHAR, ip VARCHAR, actor VARCHAR, ref_at TIMESTAMPTZ,
   payload JSON NOT NULL, PRIMARY KEY (tenant_id, event_id))`;
 
 const COLUMNS = ['tenant_id', ...EVENT_COLUMNS] as const;

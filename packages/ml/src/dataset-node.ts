@@ -28,7 +28,7 @@ export type ProgressSink = (message: string) => void;
 const DUCK_DDL = `CREATE TABLE events (
   event_id VARCHAR NOT NULL, player_id VARCHAR NOT NULL, type VARCHAR NOT NULL, occurred_at VARCHAR NOT NULL,
   product VARCHAR, amount_minor BIGINT, bonus_minor BIGINT, win_minor BIGINT, currency VARCHAR, status VARCHAR,
-  direction VARCHAR, method VARCHAR, live BOOLEAN, ref_id VARCHAR, ip VARCHAR, payload VARCHAR NOT NULL)`;
+  direction VARCHAR, method VARCHAR, live BOOLEAN, ref_id VARCHAR, ip VARCHAR, actor VARCHAR, ref_at VARCHAR, payload VARCHAR NOT NULL)`;
 
 /**
  * Labels file of a synth events file: `--labels` when given, else the first
@@ -102,7 +102,7 @@ async function featureRowsFromEvents(
   progress(`read ${count} events`);
   if (count === 0) throw new DatasetError(`${eventsFile} holds no events`);
   await conn.run(
-    `CREATE TABLE events AS SELECT * REPLACE (CAST(occurred_at AS TIMESTAMPTZ) AS occurred_at, CAST(payload AS JSON) AS payload) FROM events_raw`,
+    `CREATE TABLE events AS SELECT * REPLACE (CAST(occurred_at AS TIMESTAMPTZ) AS occurred_at, CAST(ref_at AS TIMESTAMPTZ) AS ref_at, CAST(payload AS JSON) AS payload) FROM events_raw`,
   );
   await conn.run('DROP TABLE events_raw');
   const maxReader = await conn.runAndReadAll(`SELECT strftime(max(occurred_at) AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS m FROM events`);

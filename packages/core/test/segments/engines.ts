@@ -34,7 +34,7 @@ const PLAYER_TYPES: Record<(typeof PLAYER_COLUMNS)[number], keyof Types> = {
 };
 
 const EVENT_TYPES_BY_COLUMN: Record<string, keyof Types> = {
-  occurred_at: 'ts', amount_minor: 'big', bonus_minor: 'big', win_minor: 'big', live: 'bool', payload: 'json',
+  occurred_at: 'ts', ref_at: 'ts', amount_minor: 'big', bonus_minor: 'big', win_minor: 'big', live: 'bool', payload: 'json',
 };
 
 function ddl(t: Types, pgCollate: boolean): string[] {
