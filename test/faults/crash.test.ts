@@ -7,6 +7,7 @@ describe('faults: the API process is SIGKILLed during ingest', () => {
 
   it('every event is stored exactly once after 3 kills and client retries (count and content checksum)', async () => {
     const r = await crashDuringIngest({ events: 24_000, batch: 400, concurrency: 4, kills: 3, shards: 2, seed: 11 });
+    console.log(JSON.stringify({ ...r, stats: { ...r.stats, latencies: r.stats.latencies.length } }, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
     expect(r.kills).toBe(3);
     // The kills hit requests in flight: otherwise this would prove nothing about lost responses.
     expect(r.stats.noResponse).toBeGreaterThan(0);

@@ -2,7 +2,7 @@ import { SHARD_COUNT, shardOf } from '@pitboss/core';
 import { quantile } from '../bench/types.js';
 import { ApiProcess, Cluster, MAIN_PG, cleanupAll, createDatabases, freePort, migrateAndKey, sleep, sql } from './lib/procs.js';
 import { Client, batchesOf, ingestAll, isHttp, newStats, sourceEvents, sourceFingerprint, storedFingerprint } from './lib/load.js';
-import type { Fingerprint, IngestStats } from './lib/load.js';
+import type { Fingerprint, IngestStats, Outcome } from './lib/load.js';
 
 /**
  * The fault scenarios, shared by the tests (small sizes) and
@@ -64,7 +64,7 @@ export async function crashDuringIngest(o: CrashOptions): Promise<CrashResult> {
     const batches = batchesOf(lines, o.batch);
     let done = 0;
     const t0 = performance.now();
-    const ingest = ingestAll(client, batches, { concurrency: o.concurrency, deadlineMs: 600_000, onBatchDone: (n) => (done = n) });
+    const ingest = ingestAll(client, batches, { concurrency: o.concurrency, deadlineMs: 600_000, onBatchDone: (n) => (done = n), check: () => api.assertNoCrash() });
     let kills = 0;
     let finished = false;
     void ingest.finally(() => (finished = true)).catch(() => undefined);
@@ -169,10 +169,10 @@ export async function shardOutage(env: FourShards, o: { events: number; batch: n
     const third = Math.floor(batches.length / 3);
     const pid = env.api.pid;
     const stats = newStats();
-    await ingestAll(client, batches.slice(0, third), { concurrency: o.concurrency, deadlineMs: 300_000, stats });
+    await ingestAll(client, batches.slice(0, third), { concurrency: o.concurrency, deadlineMs: 300_000, stats, check: () => env.api.assertNoCrash() });
 
     let done = 0;
-    const middle = ingestAll(client, batches.slice(third, 2 * third), { concurrency: o.concurrency, deadlineMs: 300_000, stats, onBatchDone: (n) => (done = n) });
+    const middle = ingestAll(client, batches.slice(third, 2 * third), { concurrency: o.concurrency, deadlineMs: 300_000, stats, onBatchDone: (n) => (done = n), check: () => env.api.assertNoCrash() });
     let failed = false;
     void middle.catch(() => (failed = true));
     while (done < 2 && !failed) await sleep(10);
@@ -234,7 +234,7 @@ export async function shardOutage(env: FourShards, o: { events: number; batch: n
       await sleep(100);
     }
     await middle;
-    await ingestAll(client, batches.slice(2 * third), { concurrency: o.concurrency, deadlineMs: 300_000, stats });
+    await ingestAll(client, batches.slice(2 * third), { concurrency: o.concurrency, deadlineMs: 300_000, stats, check: () => env.api.assertNoCrash() });
     const stored = await storedFingerprint(env.urls, tenant);
     return {
       source, stored, stats, readyz, healthyBatch, mixedBatch, reads,
@@ -268,13 +268,14 @@ export interface RestartResult {
 export async function databaseRestart(env: FourShards, o: { events: number; batch: number; concurrency: number; seed?: number }): Promise<RestartResult> {
   const tenant = 'restart';
   const client = new Client(env.api.url, env.keys[tenant]!, 45_000);
+  let stopReads = false;
   try {
     const { lines, players } = sourceEvents(o.events, o.seed ?? 31);
     const source = await sourceFingerprint(MAIN_PG, lines);
     const batches = batchesOf(lines, o.batch);
     const stats = newStats();
     let done = 0;
-    const ingest = ingestAll(client, batches, { concurrency: o.concurrency, deadlineMs: 300_000, stats, onBatchDone: (n) => (done = n) });
+    const ingest = ingestAll(client, batches, { concurrency: o.concurrency, deadlineMs: 300_000, stats, onBatchDone: (n) => (done = n), check: () => env.api.assertNoCrash() });
     let finished = false;
     void ingest.finally(() => (finished = true)).catch(() => undefined);
 
@@ -283,7 +284,7 @@ export async function databaseRestart(env: FourShards, o: { events: number; batc
     let faultsOver = false;
     const after = { total: 0, ok: 0 };
     const reader = (async () => {
-      for (let i = 0; !finished; i++) {
+      for (let i = 0; !stopReads; i++) {
         const r = await client.request('GET', `/v1/players/${encodeURIComponent(players[i % players.length]!)}`);
         readStatuses[r.status] = (readStatuses[r.status] ?? 0) + 1;
         readMs.push(r.ms);
@@ -310,6 +311,12 @@ export async function databaseRestart(env: FourShards, o: { events: number; batc
     await sleep(1000);
     faultsOver = true;
     await ingest;
+    // Reads after the faults touch players on every shard: each pool must have reconnected.
+    while (after.total < 2 * env.urls.length * 10) {
+      env.api.assertNoCrash();
+      await sleep(20);
+    }
+    stopReads = true;
     await reader;
     const stored = await storedFingerprint(env.urls, tenant);
     const all = [...stats.latencies, ...readMs];
@@ -318,6 +325,185 @@ export async function databaseRestart(env: FourShards, o: { events: number; batc
       maxMs: Math.max(...all), p99Ms: quantile(all, 0.99), after, terminated,
     };
   } finally {
+    stopReads = true;
     client.close();
   }
+}
+
+export interface OverloadResult {
+  maxInFlight: number;
+  peakRps: number;
+  peakP99Ms: number;
+  offeredRps: number;
+  statuses: Record<number, number>;
+  /** 200s per second during the overload. */
+  goodputRps: number;
+  acceptedP99Ms: number;
+  shedP99Ms: number;
+  /** 503/429 answers that were not problem+json `overloaded` with Retry-After. */
+  badShed: number;
+  noResponse: number;
+  clientCapped: number;
+  rssBaseMiB: number;
+  rssMaxMiB: number;
+  /** A request after the overload, when the load has gone. */
+  afterStatus: number;
+  acceptedSamples: number[];
+}
+
+/**
+ * Measures the peak ingest request rate (closed loop), then offers twice
+ * that rate open loop: the API must shed (429/503) instead of queueing, and
+ * keep latency of accepted requests and its memory bounded.
+ */
+export async function overload(o: { maxInFlight: number; linesPerRequest: number; peakSeconds: number; overloadSeconds: number; peakConcurrency: number; maxOutstanding: number; seed?: number }): Promise<OverloadResult> {
+  const tenant = 'overload';
+  const cleanups: (() => Promise<void>)[] = [];
+  return withCleanup(cleanups, async () => {
+    const dbs = await createDatabases('overload', [MAIN_PG, MAIN_PG]);
+    cleanups.push(dbs.drop);
+    const key = await migrateAndKey(dbs.urls, tenant);
+    const api = new ApiProcess({ urls: dbs.urls, port: await freePort(), maxInFlight: o.maxInFlight });
+    cleanups.push(() => api.kill());
+    await api.start();
+    const bodies = batchesOf(sourceEvents(o.linesPerRequest * 400, o.seed ?? 41).lines, o.linesPerRequest).map((b) => b.join('\n') + '\n');
+    const client = new Client(api.url, key, 30_000, o.maxOutstanding);
+    cleanups.push(async () => client.close());
+    const post = (i: number): Promise<Outcome> => client.request('POST', '/v1/events', bodies[i % bodies.length]!, { 'content-type': 'application/x-ndjson' });
+
+    // Warm up (JIT, pools, prepared statements), then measure the peak with a closed loop.
+    let seq = 0;
+    const closedLoop = async (seconds: number): Promise<{ ok: number; ms: number[] }> => {
+      const end = performance.now() + seconds * 1000;
+      const ms: number[] = [];
+      let ok = 0;
+      await Promise.all(
+        Array.from({ length: o.peakConcurrency }, async () => {
+          while (performance.now() < end) {
+            const r = await post(seq++);
+            if (r.status !== 200) throw new Error(`peak measurement got ${r.status}: ${isHttp(r) ? r.body.slice(0, 300) : r.error}`);
+            ok++;
+            ms.push(r.ms);
+          }
+        }),
+      );
+      return { ok, ms };
+    };
+    await closedLoop(1);
+    const peak = await closedLoop(o.peakSeconds);
+    const peakRps = peak.ok / o.peakSeconds;
+    const rssBaseMiB = api.rssMiB();
+    log(`peak ${peakRps.toFixed(0)} req/s, p99 ${quantile(peak.ms, 0.99).toFixed(0)} ms, rss ${rssBaseMiB.toFixed(0)} MiB`);
+
+    const rate = 2 * peakRps;
+    const statuses: Record<number, number> = {};
+    const accepted: number[] = [];
+    const shed: number[] = [];
+    let badShed = 0;
+    let noResponse = 0;
+    let clientCapped = 0;
+    let outstanding = 0;
+    let sent = 0;
+    let rssMaxMiB = rssBaseMiB;
+    const inflight = new Set<Promise<void>>();
+    const t0 = performance.now();
+    const end = t0 + o.overloadSeconds * 1000;
+    let nextRss = t0;
+    while (performance.now() < end) {
+      const now = performance.now();
+      if (now >= nextRss) {
+        rssMaxMiB = Math.max(rssMaxMiB, api.rssMiB());
+        nextRss = now + 200;
+      }
+      const due = Math.floor(((now - t0) / 1000) * rate);
+      for (; sent < due; sent++) {
+        if (outstanding >= o.maxOutstanding) {
+          clientCapped++;
+          continue;
+        }
+        outstanding++;
+        const p = post(seq++).then((r) => {
+          outstanding--;
+          statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+          if (!isHttp(r)) noResponse++;
+          else if (r.status === 200) accepted.push(r.ms);
+          else if (r.status === 503 || r.status === 429) {
+            shed.push(r.ms);
+            const p = JSON.parse(r.body) as { type?: string; retryable?: boolean };
+            if (!String(r.headers['content-type']).startsWith('application/problem+json') || !p.type?.endsWith('/overloaded') || !r.headers['retry-after']) badShed++;
+          }
+        });
+        inflight.add(p);
+        void p.finally(() => inflight.delete(p));
+      }
+      await sleep(2);
+    }
+    const offeredRps = (sent - clientCapped) / o.overloadSeconds;
+    await Promise.all(inflight);
+    rssMaxMiB = Math.max(rssMaxMiB, api.rssMiB());
+    await sleep(500);
+    const afterStatus = (await post(seq++)).status;
+    return {
+      maxInFlight: o.maxInFlight, peakRps, peakP99Ms: quantile(peak.ms, 0.99), offeredRps, statuses,
+      goodputRps: accepted.length / o.overloadSeconds,
+      acceptedP99Ms: accepted.length ? quantile(accepted, 0.99) : NaN,
+      shedP99Ms: shed.length ? quantile(shed, 0.99) : NaN,
+      badShed, noResponse, clientCapped, rssBaseMiB, rssMaxMiB, afterStatus, acceptedSamples: accepted,
+    };
+  });
+}
+
+export interface ShutdownResult {
+  /** Every in-flight request's status and committed lines. */
+  responses: { status: number; accepted: number; streamed: boolean; finishedAfterSigterm: boolean }[];
+  /** A request on a new connection after SIGTERM: 0 (refused) or an HTTP status. */
+  newConnection: { status: number; error?: string; type?: string };
+  exit: { code: number | null; signal: NodeJS.Signals | null; ms: number };
+  cleanLog: boolean;
+  graceExceeded: boolean;
+  source: Fingerprint;
+  stored: Fingerprint;
+}
+
+/**
+ * SIGTERM while ingests are in flight: some bodies fully sent, some still
+ * streaming (their second half is written after the signal).
+ */
+export async function gracefulShutdown(o: { requests: number; lines: number; seed?: number }): Promise<ShutdownResult> {
+  const tenant = 'shutdown';
+  const cleanups: (() => Promise<void>)[] = [];
+  return withCleanup(cleanups, async () => {
+    const dbs = await createDatabases('shutdown', [MAIN_PG, MAIN_PG]);
+    cleanups.push(dbs.drop);
+    const key = await migrateAndKey(dbs.urls, tenant);
+    const api = new ApiProcess({ urls: dbs.urls, port: await freePort(), logLevel: 'info' });
+    cleanups.push(() => api.kill());
+    await api.start();
+    const { lines } = sourceEvents(o.requests * o.lines, o.seed ?? 51);
+    const source = await sourceFingerprint(MAIN_PG, lines);
+    const client = new Client(api.url, key, 30_000);
+    cleanups.push(async () => client.close());
+    let sigtermAt = Infinity;
+    const pending = batchesOf(lines, o.lines).map(async (batch, i) => {
+      const streamed = i % 2 === 1;
+      const half = batch.length >> 1;
+      const body = streamed ? [batch.slice(0, half).join('\n') + '\n', 800, batch.slice(half).join('\n') + '\n'] : batch.join('\n') + '\n';
+      const r = await client.request('POST', '/v1/events', body, { 'content-type': 'application/x-ndjson' });
+      const accepted = isHttp(r) && r.status === 200 ? (JSON.parse(r.body) as { accepted: number }).accepted : -1;
+      return { status: r.status, accepted, streamed, finishedAfterSigterm: performance.now() > sigtermAt };
+    });
+    await sleep(150);
+    sigtermAt = performance.now();
+    const exitP = api.stop('SIGTERM', 30_000);
+    await sleep(100);
+    const fresh = new Client(api.url, key, 5000);
+    const nc = await fresh.request('GET', '/readyz');
+    fresh.close();
+    const newConnection = isHttp(nc) ? { status: nc.status, type: (JSON.parse(nc.body) as { type?: string }).type ?? '' } : { status: 0, error: nc.error };
+    const responses = await Promise.all(pending);
+    const exit = await exitP;
+    const logs = api.logs();
+    const stored = await storedFingerprint(dbs.urls, tenant);
+    return { responses, newConnection, exit, cleanLog: logs.includes('"shut down cleanly"'), graceExceeded: logs.includes('grace period over'), source, stored };
+  });
 }

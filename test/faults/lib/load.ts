@@ -192,7 +192,7 @@ export const newStats = (): IngestStats => ({ requests: 0, ok: 0, shardUnavailab
 export async function ingestAll(
   client: Client,
   batches: readonly (readonly string[])[],
-  options: { concurrency: number; deadlineMs: number; stats?: IngestStats; onBatchDone?: (done: number) => void },
+  options: { concurrency: number; deadlineMs: number; stats?: IngestStats; onBatchDone?: (done: number) => void; check?: () => void },
 ): Promise<IngestStats> {
   const stats = options.stats ?? newStats();
   const deadline = Date.now() + options.deadlineMs;
@@ -203,6 +203,7 @@ export async function ingestAll(
       let pending = batches[next++]!;
       let attempt = 0;
       for (;;) {
+        options.check?.();
         if (Date.now() > deadline) throw new Error(`ingest not finished within ${options.deadlineMs} ms: ${JSON.stringify({ ...stats, latencies: stats.latencies.length })}`);
         const o = await client.postEvents(pending);
         stats.requests++;

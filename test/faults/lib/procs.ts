@@ -167,7 +167,10 @@ export async function migrateAndKey(urls: string[], tenant: string): Promise<str
 export class ApiProcess {
   child: ChildProcess | undefined;
   private log = '';
+  private expecting = false;
   readonly starts: number[] = [];
+  /** Exits nobody asked for (a crash), with the log tail at that moment. */
+  readonly crashes: string[] = [];
 
   constructor(readonly env: ApiEnv) {}
 
@@ -195,7 +198,11 @@ export class ApiProcess {
     const t0 = performance.now();
     const child = spawn(process.execPath, [PITBOSS_BIN, 'serve'], { env: apiEnv(this.env), stdio: ['ignore', 'pipe', 'pipe'] });
     children.add(child);
-    child.once('exit', () => children.delete(child));
+    this.expecting = false;
+    child.once('exit', (code, signal) => {
+      children.delete(child);
+      if (!this.expecting) this.crashes.push(`exit ${code ?? signal}:\n${this.log.slice(-8000)}`);
+    });
     const keep = (chunk: Buffer): void => {
       this.log = (this.log + chunk.toString('utf8')).slice(-64 * 1024);
     };
@@ -227,6 +234,7 @@ export class ApiProcess {
     if (!child) throw new Error('API not started');
     const t0 = performance.now();
     const exited = this.exited();
+    this.expecting = true;
     if (this.alive()) child.kill(signal);
     let timer: NodeJS.Timeout | undefined;
     const result = await Promise.race([
@@ -249,6 +257,11 @@ export class ApiProcess {
     const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
     const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
     return kb / 1024;
+  }
+
+  /** Throws if the server died without being asked to. */
+  assertNoCrash(): void {
+    if (this.crashes.length) throw new Error(`the API process crashed: ${this.crashes.join('\n---\n')}`);
   }
 
   async kill(): Promise<void> {
