@@ -13,6 +13,9 @@ export const CONFIG_VARIABLES = {
   PITBOSS_MAX_LINES: '--max-lines',
   PITBOSS_MAX_IN_FLIGHT: '--max-in-flight',
   PITBOSS_LOG_LEVEL: '--log-level',
+  PITBOSS_SCORER_URL: '--scorer-url',
+  PITBOSS_SCORER_MODE: '--scorer-mode',
+  PITBOSS_SCORER_ONNX_MIN_BATCH: '--scorer-onnx-min-batch',
 } as const;
 
 type Variable = keyof typeof CONFIG_VARIABLES;
@@ -48,6 +51,13 @@ const Raw = z
     PITBOSS_MAX_LINES: int(1, 1_000_000).default(10_000),
     PITBOSS_MAX_IN_FLIGHT: int(0, 1_000_000).default(1024),
     PITBOSS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    PITBOSS_SCORER_URL: z
+      .string()
+      .trim()
+      .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), 'expected the http(s):// base URL of a KServe v2 server')
+      .optional(),
+    PITBOSS_SCORER_MODE: z.enum(['binary', 'json'], { message: 'expected binary or json' }).default('binary'),
+    PITBOSS_SCORER_ONNX_MIN_BATCH: int(1, 1 << 30).default(64),
   });
 
 /** Checks across variables; run even when single variables fail, so every problem is listed at once. */
@@ -79,6 +89,12 @@ export interface Config {
   host: string;
   limits: { maxBodyBytes: number; maxLines: number; maxDeadLetterChars: number; maxInFlight: number };
   logLevel: LogLevel;
+  /**
+   * Where scores are computed: in this process (default; TypeScript below
+   * `onnxMinBatch` rows, onnxruntime-node from there) or, with
+   * `PITBOSS_SCORER_URL`, a KServe v2 server over HTTP.
+   */
+  scorer: { url: string | undefined; mode: 'binary' | 'json'; onnxMinBatch: number };
 }
 
 /** Thrown with every problem found, one per line, naming the variable and flag. */
@@ -155,5 +171,6 @@ export function loadConfig(options: { env?: Record<string, string | undefined>; 
     host: v.HOST,
     limits: { maxBodyBytes: v.PITBOSS_MAX_BODY_BYTES, maxLines: v.PITBOSS_MAX_LINES, maxDeadLetterChars: 8192, maxInFlight: v.PITBOSS_MAX_IN_FLIGHT },
     logLevel: v.PITBOSS_LOG_LEVEL,
+    scorer: { url: v.PITBOSS_SCORER_URL, mode: v.PITBOSS_SCORER_MODE, onnxMinBatch: v.PITBOSS_SCORER_ONNX_MIN_BATCH },
   };
 }

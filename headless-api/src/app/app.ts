@@ -12,12 +12,17 @@ import { registerOpsRoutes } from './routes/ops.js';
 import type { Lifecycle } from './routes/ops.js';
 import { SORT_KEYS } from '../storage/keyset.js';
 import { registerPlayerRoutes } from './routes/players.js';
+import { registerModelRoutes } from './routes/models.js';
+import { registerScoreRoutes } from './routes/scores.js';
+import type { ScoringService } from '../scoring/service.js';
 import type { AppEnv, AppOptions } from './types.js';
 
 export interface CreateAppOptions extends AppOptions {
   /** Keys players can be sorted on; default: storage's whitelist (columns and every core feature). */
   sortKeys?: readonly string[];
   lifecycle?: Lifecycle;
+  /** Model registry and scoring (`/v1/models`, `/v1/scores`, …); those routes are absent without it. */
+  scoring?: ScoringService;
 }
 
 /** The Hono app plus what its host needs to reach. */
@@ -84,6 +89,10 @@ export function createApp(options: CreateAppOptions): PitbossApp {
   app.use('/v1/*', authenticate(storage));
   registerEventRoutes(app, { storage, metrics, ...(options.now ? { now: options.now } : {}), maxDeadLetterChars: config.limits.maxDeadLetterChars }, config.limits);
   registerPlayerRoutes(app, storage, options.sortKeys ?? SORT_KEYS, config.limits.maxBodyBytes);
+  if (options.scoring) {
+    registerModelRoutes(app, options.scoring, config.limits.maxBodyBytes);
+    registerScoreRoutes(app, options.scoring, config.limits.maxBodyBytes);
+  }
   registerOpsRoutes(app, storage, metrics, lifecycle);
 
   app.doc31('/openapi.json', {

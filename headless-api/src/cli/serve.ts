@@ -1,6 +1,8 @@
 import { createApp } from '../app/app.js';
 import type { Logger } from '../app/logger.js';
 import type { Config } from '../config.js';
+import { scoringFromConfig } from '../scoring/from-config.js';
+import type { ScoringService } from '../scoring/service.js';
 import { listen, onShutdownSignal } from '../server.js';
 import type { RunningServer } from '../server.js';
 import { cliLogger, openStorage, readArgs, runVerb } from './common.js';
@@ -15,15 +17,16 @@ import type { Verb } from './main.js';
  * @example
  * const running = await serveStorage(config, storage, logger);
  */
-export async function serveStorage(config: Config, storage: Storage, logger: Logger): Promise<RunningServer> {
+export async function serveStorage(config: Config, storage: Storage, logger: Logger, scoring: ScoringService = scoringFromConfig(config, storage, logger)): Promise<RunningServer> {
   let draining = false;
-  const { app } = createApp({ storage, logger, config: { limits: config.limits }, lifecycle: { draining: () => draining } });
+  const { app } = createApp({ storage, logger, config: { limits: config.limits }, lifecycle: { draining: () => draining }, scoring });
   const running = await listen({ fetch: app.fetch, host: config.host, port: config.port, logger });
   logger.info('listening', { url: running.url, driver: config.driver, databases: storage.databases.length });
   onShutdownSignal(async () => {
     draining = true;
     await running.close();
     await storage.close();
+    await scoring.close();
     // Anything still holding the loop (a stuck socket, a timer in a driver) must not keep a stopped server alive.
     setTimeout(() => process.exit(), 2000).unref();
   }, logger);

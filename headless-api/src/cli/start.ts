@@ -6,6 +6,8 @@ import type { Storage } from './common.js';
 import type { Verb } from './main.js';
 import { progressLine } from './seed.js';
 import { serveStorage } from './serve.js';
+import { demoModel } from '../scoring/demo-model.js';
+import { scoringFromConfig } from '../scoring/from-config.js';
 
 export const DEMO_TENANT = 'demo';
 
@@ -62,13 +64,23 @@ export const startVerb: Verb = {
       );
       if (!seeded) {
         console.log(`pitboss: first start; seeding tenant "${DEMO_TENANT}" with ${players} synthetic players over ${days} days…`);
+        const start = new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
         // Seeding is idempotent, so an interrupted first start simply resumes on the next.
-        const done = await seedTenant({ storage, maxDeadLetterChars: config.limits.maxDeadLetterChars }, { tenant: DEMO_TENANT, players, days, seed: 42, onProgress: progressLine(process.stdout) });
+        const done = await seedTenant({ storage, maxDeadLetterChars: config.limits.maxDeadLetterChars }, { tenant: DEMO_TENANT, players, days, seed: 42, start, onProgress: progressLine(process.stdout) });
         await storage.featuresSettled();
-        await writeFile(marker, JSON.stringify({ tenant: DEMO_TENANT, players, days, events: done.events, at: new Date().toISOString() }) + '\n');
+        await writeFile(marker, JSON.stringify({ tenant: DEMO_TENANT, players, days, start, events: done.events, at: new Date().toISOString() }) + '\n');
       }
+      const scoring = scoringFromConfig(config, storage, logger);
+      const seedInfo = JSON.parse(await readFile(marker, 'utf8')) as { players: number; days: number; start?: string; at: string };
+      const model = await demoModel(scoring, storage, DEMO_TENANT, {
+        players: seedInfo.players,
+        days: seedInfo.days,
+        seed: 42,
+        start: seedInfo.start ?? new Date(Date.parse(seedInfo.at) - seedInfo.days * 86_400_000).toISOString().slice(0, 10),
+      });
+      if (model.trained) console.log(`pitboss: trained and activated risk model ${model.version} on the synthetic players (test ROC-AUC ${model.auc?.toFixed(3)}); scored ${model.scored} players`);
       const key = await demoKey(storage, config.dataDir);
-      const running = await serveStorage(config, storage, logger);
+      const running = await serveStorage(config, storage, logger, scoring);
       const secs = ((performance.now() - began) / 1000).toFixed(1);
       console.log(
         [

@@ -21,6 +21,12 @@ export class FeatureRefresher {
   #closed = false;
   /** Last refresh failure per database index, cleared by the next success. */
   readonly lastError = new Map<number, Error>();
+  /**
+   * Called after each successful refresh with the players it covered, and
+   * awaited before the next chunk (so `settled()` covers it). Must not
+   * reject: it owns its errors (re-scoring logs them).
+   */
+  onRefreshed: ((tenantId: string, playerIds: readonly string[]) => Promise<void>) | null = null;
 
   constructor(private readonly timeoutMs: number) {}
 
@@ -109,6 +115,7 @@ export class FeatureRefresher {
         this.#retry.set(db, timer);
         return;
       }
+      if (this.onRefreshed) await this.onRefreshed(tenantId, chunk);
     }
   }
 }

@@ -63,6 +63,7 @@ function summaryOf(row: Record<string, unknown>): PlayerSummary {
 }
 
 const GET_PLAYER = `SELECT ${SUMMARY_COLUMNS}, p.profile, f.computed_at AS features_computed_at,
+  sc.score AS score_value, sc.band AS score_band, sc.model_version AS score_model_version, sc.scored_at AS score_scored_at,
   CASE WHEN pp.player_id IS NULL THEN NULL
        ELSE jsonb_strip_nulls(jsonb_build_object('first_name', pp.first_name, 'last_name', pp.last_name, 'email', pp.email, 'phone', pp.phone)) END AS personal,
   (SELECT COALESCE(jsonb_agg(jsonb_build_object('event_id', e.event_id, 'type', e.type, 'occurred_at', e.occurred_at, 'payload', e.payload) ORDER BY e.occurred_at DESC, e.event_id DESC), '[]'::jsonb)
@@ -71,6 +72,8 @@ const GET_PLAYER = `SELECT ${SUMMARY_COLUMNS}, p.profile, f.computed_at AS featu
 FROM players p
 LEFT JOIN player_features f ON f.tenant_id = p.tenant_id AND f.player_id = p.player_id
 LEFT JOIN player_personal pp ON pp.tenant_id = p.tenant_id AND pp.player_id = p.player_id
+LEFT JOIN LATERAL (SELECT s.score, s.band, s.model_version, s.scored_at FROM player_scores s
+                   WHERE s.tenant_id = $1 AND s.player_id = $2 ORDER BY s.scored_at DESC, s.id DESC LIMIT 1) sc ON true
 WHERE p.tenant_id = $1 AND p.player_id = $2`;
 
 /**
@@ -202,6 +205,7 @@ export class ShardedStorage {
         }
         try {
           await refreshFeatures(db, tenantId, [...touched], asOf, this.deadlines.write);
+          if (this.#refresher.onRefreshed) await this.#refresher.onRefreshed(tenantId, [...touched]);
         } catch (error) {
           // The events are committed; features catch up on the players' next event.
           if (!(error instanceof ShardUnavailableError)) failures.push(wrapDriverError(error, undefined, index));
@@ -228,6 +232,19 @@ export class ShardedStorage {
    */
   featuresSettled(): Promise<void> {
     return this.#refresher.settled();
+  }
+
+  /**
+   * Registers the one listener called after features of players are
+   * recomputed by ingestion (background or inline), with those players; it
+   * is awaited, so `featuresSettled()` covers it. Must not reject. Used to
+   * re-score touched players (`ScoringService.attach`).
+   *
+   * @example
+   * storage.onFeaturesRefreshed(async (tenant, players) => { await rescore(tenant, players); });
+   */
+  onFeaturesRefreshed(listener: ((tenantId: string, playerIds: readonly string[]) => Promise<void>) | null): void {
+    this.#refresher.onRefreshed = listener;
   }
 
   /**
@@ -308,7 +325,9 @@ export class ShardedStorage {
       profile: row.profile as PlayerProfile,
       personal: (row.personal as PersonalData | null) ?? null,
       features_computed_at: iso(row.features_computed_at),
-      score: null,
+      score: row.score_value === null || row.score_value === undefined
+        ? null
+        : { value: Number(row.score_value), band: String(row.score_band), model_version: String(row.score_model_version), scored_at: iso(row.score_scored_at)! },
       recent_events: recent,
     };
   }
