@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { readBody } from './body.js';
 import { InferenceError } from './errors.js';
 import { decodeRequest, infer } from './infer.js';
 import type { LoadedModel, ModelRepository } from './repository.js';
@@ -65,26 +65,17 @@ export function createApp(repo: ModelRepository, options: AppOptions = {}): Hono
       const ready = isReady();
       return c.json({ name: m.name, version: m.version, ready }, ready ? 200 : 503);
     });
-    app.post(
-      `${base}/infer`,
-      bodyLimit({
-        maxSize: maxBodyBytes,
-        onError: () => {
-          throw new InferenceError(413, `request body exceeds the server's limit of ${maxBodyBytes} bytes`);
-        },
-      }),
-      async function inferRoute(c) {
-        const m = model(c);
-        const body = new Uint8Array(await c.req.arrayBuffer());
-        const { request, binary } = decodeRequest(body, c.req.header(HEADER_CONTENT_LENGTH));
-        const { body: out, headerLength } = await infer(m, request, binary);
-        if (headerLength === undefined) return c.body(out as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/json' });
-        return c.body(out as Uint8Array<ArrayBuffer>, 200, {
-          'Content-Type': 'application/octet-stream',
-          [HEADER_CONTENT_LENGTH]: String(headerLength),
-        });
-      },
-    );
+    app.post(`${base}/infer`, async function inferRoute(c) {
+      const m = model(c);
+      const body = await readBody(c, maxBodyBytes);
+      const { request, binary } = decodeRequest(body, c.req.header(HEADER_CONTENT_LENGTH));
+      const { body: out, headerLength } = await infer(m, request, binary);
+      if (headerLength === undefined) return c.body(out as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/json' });
+      return c.body(out as Uint8Array<ArrayBuffer>, 200, {
+        'Content-Type': 'application/octet-stream',
+        [HEADER_CONTENT_LENGTH]: String(headerLength),
+      });
+    });
   }
   return app;
 }

@@ -76,4 +76,19 @@ describe('model server process', () => {
     expect(reply).toMatch(/"model_version":"1"/);
     await expect(fetch(`${server.url}/v2/health/live`)).rejects.toThrow();
   });
+
+  it('bounds a chunked body (no Content-Length) while reading it: 413', async () => {
+    const server = await createModelServer({ repository: { models: [{ name: 'risk', model }] }, maxBodyBytes: 1000 });
+    const socket = connect(server.port, '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    let reply = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => (reply += chunk));
+    const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    const chunk = 'x'.repeat(600);
+    socket.end(`POST /v2/models/risk/infer HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n258\r\n${chunk}\r\n258\r\n${chunk}\r\n0\r\n\r\n`);
+    await ended;
+    await server.close();
+    expect(reply).toMatch(/^HTTP\/1.1 413/);
+    expect(reply).toMatch(/"error":"request body exceeds the server's limit of 1000 bytes"/);
+  });
 });

@@ -1,0 +1,87 @@
+// Predictions/s of the KServe v2 path (KServeScorer → HTTP on loopback →
+// @pitboss/model-server → onnxruntime-node), JSON and binary tensors, against
+// onnxruntime-node in process on the same model and rows, in the same run.
+// Server and client share this process (and its 2 cores): the figure is the
+// whole CPU cost of the remote path on one machine, not network-bound.
+import { FEATURE_KEYS } from '@pitboss/core';
+import { KServeScorer, Rng, exportOnnx, sigmoid, trainModel } from '@pitboss/ml';
+import type { KServeMode, LabelledMatrix } from '@pitboss/ml';
+import { OnnxNodeScorer } from '@pitboss/ml/node';
+import { createModelServer } from '@pitboss/model-server';
+import type { Bench, BenchContext, Figure } from './types.js';
+import { median } from './types.js';
+
+function dataset(rows: number): LabelledMatrix {
+  const rng = new Rng(99);
+  const f = FEATURE_KEYS.length;
+  const values = new Float64Array(rows * f);
+  const labels = new Uint8Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let s = -2;
+    for (let j = 0; j < f; j++) {
+      const v = j % 3 === 0 ? Math.exp(5 + 2 * rng.normal()) : rng.normal();
+      values[r * f + j] = v;
+      s += 0.3 * (j % 3 === 0 ? (Math.log1p(v) - 5) / 2 : v);
+    }
+    labels[r] = rng.next() < sigmoid(s) ? 1 : 0;
+  }
+  return { names: FEATURE_KEYS, rows, values, labels };
+}
+
+async function rate(ctx: BenchContext, batch: number, calls: number, fn: () => Promise<unknown>): Promise<number> {
+  await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < ctx.repeats; i++) {
+    const t0 = performance.now();
+    for (let c = 0; c < calls; c++) await fn();
+    samples.push((batch * calls) / ((performance.now() - t0) / 1000));
+  }
+  return median(samples);
+}
+
+const bench: Bench = {
+  name: 'kserve v2 scoring',
+  async run(ctx) {
+    const pool = dataset(ctx.quick ? 5000 : 20000);
+    const f = FEATURE_KEYS.length;
+    const artifact = trainModel(pool, { kind: 'mlp', target: 'risk', seed: 1, epochs: ctx.quick ? 2 : 10, trainedAt: '2026-01-01T00:00:00.000Z' }).artifact;
+    const bytes = exportOnnx(artifact, { precision: 'float32' });
+    const local = await OnnxNodeScorer.open(bytes);
+    const server = await createModelServer({ repository: { models: [{ name: 'risk', model: bytes }] } });
+    const remote: Record<KServeMode, KServeScorer> = {
+      json: await KServeScorer.connect({ url: server.url, model: 'risk', mode: 'json' }),
+      binary: await KServeScorer.connect({ url: server.url, model: 'risk', mode: 'binary' }),
+    };
+    const out: Figure[] = [];
+    try {
+      for (const batch of [1000, 65536]) {
+        const x = new Float32Array(batch * f);
+        for (let i = 0; i < x.length; i++) x[i] = pool.values[i % pool.values.length]!;
+        const calls = Math.max(3, Math.round((ctx.quick ? 5e4 : 2e5) / batch));
+        const inProcess = await rate(ctx, batch, calls, () => local.run(x, batch));
+        ctx.log(`batch ${batch}: in process ${Math.round(inProcess).toLocaleString('en')}/s`);
+        for (const mode of ['binary', 'json'] as const) {
+          // JSON at 64k moves ~25 MB per call each way: fewer calls keep the run short.
+          const n = mode === 'json' && batch > 1000 ? 2 : calls;
+          const value = await rate(ctx, batch, n, () => remote[mode].infer(x, batch));
+          const name = `MLP ${f}→16→1 predictions/s, KServe v2 REST (${mode} tensors, loopback, model-server in process), float32 graph, batch ${batch.toLocaleString('en')}`;
+          ctx.log(`${name}: ${Math.round(value).toLocaleString('en')}`);
+          out.push({
+            name,
+            value,
+            unit: 'predictions/s',
+            baseline: { name: 'onnxruntime-node in process (OnnxNodeScorer.run)', value: inProcess },
+            ratio: value / inProcess,
+            higherIsBetter: true,
+          });
+        }
+      }
+    } finally {
+      await server.close();
+      await local.close();
+    }
+    return out;
+  },
+};
+
+export default bench;
