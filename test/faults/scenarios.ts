@@ -349,6 +349,8 @@ export interface OverloadResult {
   /** A request after the overload, when the load has gone. */
   afterStatus: number;
   acceptedSamples: number[];
+  /** Per second of the overload (by send time): [answers, 200s, max latency ms]. */
+  timeline: [number, number, number][];
 }
 
 /**
@@ -406,6 +408,7 @@ export async function overload(o: { maxInFlight: number; linesPerRequest: number
     let sent = 0;
     let rssMaxMiB = rssBaseMiB;
     const inflight = new Set<Promise<void>>();
+    const timeline: [number, number, number][] = [];
     const t0 = performance.now();
     const end = t0 + o.overloadSeconds * 1000;
     let nextRss = t0;
@@ -422,8 +425,13 @@ export async function overload(o: { maxInFlight: number; linesPerRequest: number
           continue;
         }
         outstanding++;
+        const second = Math.floor((now - t0) / 1000);
         const p = post(seq++).then((r) => {
           outstanding--;
+          const slot = (timeline[second] ??= [0, 0, 0]);
+          slot[0]++;
+          if (r.status === 200) slot[1]++;
+          slot[2] = Math.max(slot[2], Math.round(r.ms));
           statuses[r.status] = (statuses[r.status] ?? 0) + 1;
           if (!isHttp(r)) noResponse++;
           else if (r.status === 200) accepted.push(r.ms);
@@ -448,7 +456,7 @@ export async function overload(o: { maxInFlight: number; linesPerRequest: number
       goodputRps: accepted.length / o.overloadSeconds,
       acceptedP99Ms: accepted.length ? quantile(accepted, 0.99) : NaN,
       shedP99Ms: shed.length ? quantile(shed, 0.99) : NaN,
-      badShed, noResponse, clientCapped, rssBaseMiB, rssMaxMiB, afterStatus, acceptedSamples: accepted,
+      badShed, noResponse, clientCapped, rssBaseMiB, rssMaxMiB, afterStatus, acceptedSamples: accepted, timeline,
     };
   });
 }
