@@ -57,7 +57,7 @@ describe('scoring over KServe v2 against packages/model-server (PGlite)', () => 
     server = await startModelServer(['--model', `${model.trained.artifact.name}=${join(dir, 'risk.onnx')}@1`]);
     const local = scoringApp(storage);
     apps.push(local);
-    const up = await local.app.request('/v1/models', { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/octet-stream' }, body: model.bytes });
+    const up = await local.app.request('/v1/models', { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/octet-stream' }, body: new Uint8Array(model.bytes) });
     expect(up.status).toBe(201);
     expect((await local.app.request('/v1/models/1/activate', { method: 'POST', headers: { authorization: `Bearer ${admin}` } })).status).toBe(200);
   }, 300_000);

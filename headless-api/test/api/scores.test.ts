@@ -51,7 +51,7 @@ describe.each(SCORE_BACKENDS)('models and scores on $name', (backend) => {
     app.request(path, {
       method,
       headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : body instanceof Uint8Array ? { 'content-type': 'application/octet-stream' } : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: body instanceof Uint8Array ? body : JSON.stringify(body) }),
+      ...(body === undefined ? {} : { body: body instanceof Uint8Array ? new Uint8Array(body) : JSON.stringify(body) }),
     });
   const json = async <T>(res: Response, status: number): Promise<T> => {
     const text = await res.text();
