@@ -42,6 +42,17 @@ export interface FieldDefinition {
   readonly personal: boolean;
 }
 
+/**
+ * Risk bands of a player's latest score, lowest risk first. Storage refuses
+ * any other value (a CHECK on `players.risk_band`), so no band can slip past
+ * the marketing guardrail.
+ *
+ * @example
+ * RISK_BANDS.slice(RISK_BANDS.indexOf('high')) // ['high', 'severe']
+ */
+export const RISK_BANDS = ['low', 'medium', 'high', 'severe'] as const;
+export type RiskBand = (typeof RISK_BANDS)[number];
+
 const profile = (column: string, table: 'players' | 'player_personal' = 'players'): FieldSource => ({ kind: 'profile', table, column });
 
 const CONSENT_LABELS: Record<'email' | 'sms' | 'push' | 'phone' | 'post', Labels> = {
@@ -111,6 +122,19 @@ const ATTRIBUTES: readonly FieldDefinition[] = [
     key: 'self_excluded', type: 'boolean', personal: false,
     source: { kind: 'computed', from: ['self_excluded_until'], formula: 'self_excluded_until > as_of' },
     label: { en: 'Self-excluded', 'pt-BR': 'Autoexcluído', es: 'Autoexcluido' },
+  },
+  {
+    key: 'timed_out_until', type: 'timestamp', source: profile('timed_out_until'), personal: false,
+    label: { en: 'Timed out until', 'pt-BR': 'Em pausa até', es: 'En pausa hasta' },
+  },
+  {
+    key: 'risk_score', type: 'number', source: profile('risk_score'), personal: false,
+    label: { en: 'Risk score', 'pt-BR': 'Pontuação de risco', es: 'Puntuación de riesgo' },
+  },
+  {
+    // Lowest risk first: the marketing guardrail removes every band from its threshold up.
+    key: 'risk_band', type: 'enum', values: RISK_BANDS, source: profile('risk_band'), personal: false,
+    label: { en: 'Risk band', 'pt-BR': 'Faixa de risco', es: 'Nivel de riesgo' },
   },
   {
     key: 'test_account', type: 'boolean', source: profile('test_account'), personal: false,

@@ -13,12 +13,11 @@ export const AS_OF = '2026-06-01T12:00:00.000Z';
 const AS_OF_MS = Date.parse(AS_OF);
 const DAY = 86_400_000;
 
-/** Extra fields storage provides beyond the registry, which the guardrail reads. */
+/** The guardrail's fields (`timed_out_until`, `risk_band`) are in the registry, as storage gives them columns. */
 export const RISK_BANDS = ['low', 'medium', 'high', 'severe'] as const;
-export const FIELDS_FOR_TESTS: SegmentFields = registrySegmentFields(FIELDS, [
-  { key: 'timed_out_until', type: 'timestamp', table: 'players', column: 'timed_out_until' },
-  { key: 'risk_band', type: 'enum', values: RISK_BANDS, table: 'players', column: 'risk_band' },
-]);
+export const FIELDS_FOR_TESTS: SegmentFields = registrySegmentFields(FIELDS);
+/** The registry without what the guardrail reads, to check that it fails closed. */
+export const FIELDS_WITHOUT_GUARDRAIL: SegmentFields = registrySegmentFields(FIELDS.filter((f) => f.key !== 'timed_out_until' && f.key !== 'risk_band'));
 
 export interface PlayerRow {
   tenant_id: string;

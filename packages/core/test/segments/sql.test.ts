@@ -4,7 +4,7 @@ import {
   withGuardrail,
 } from '@pitboss/core';
 import type { GuardrailReason, SegmentNode, SegmentSql, SqlDialect } from '@pitboss/core';
-import { AS_OF, AS_OF_MS, FIELDS_FOR_TESTS, RISK_BANDS, generate } from './data.js';
+import { AS_OF, AS_OF_MS, FIELDS_FOR_TESTS, FIELDS_WITHOUT_GUARDRAIL, generate } from './data.js';
 import type { PlayerRow } from './data.js';
 import { duckdbSegmentEngine, postgresSegmentEngine } from './engines.js';
 import type { SegmentEngine } from './engines.js';
@@ -162,8 +162,6 @@ describe('marketing guardrail', () => {
   it('applies to behavioural segments too, and joins features when a reason needs them', async () => {
     const behaviour = { marketing: true, all: [{ did: { type: 'payment', direction: 'deposit' }, op: 'at_least', times: 2, days: 30 }] };
     const fields = registrySegmentFields(FIELDS, [
-      { key: 'timed_out_until', type: 'timestamp', table: 'players', column: 'timed_out_until' },
-      { key: 'risk_band', type: 'enum', values: RISK_BANDS, table: 'players', column: 'risk_band' },
       { key: 'risk_feature', type: 'enum', values: ['low', 'high'], table: 'player_features', column: 'risk_band_feature' },
     ]);
     const g = withGuardrail(compileSegment(behaviour, { ...opts('postgres', 't1'), fields }), fields, { fieldKeys: { riskBand: 'risk_feature' } });
@@ -177,7 +175,7 @@ describe('marketing guardrail', () => {
   });
 
   it('fails closed when the registry lacks a field it needs, or the band is unknown', () => {
-    const plain = registrySegmentFields(FIELDS);
+    const plain = FIELDS_WITHOUT_GUARDRAIL;
     const c = compileSegment(rule, { dialect: 'postgres', fields: plain, asOf: AS_OF });
     expect(() => withGuardrail(c, plain)).toThrow(SegmentValidationError);
     expect(() => withGuardrail(c, plain)).toThrow(`guardrail timed_out: unknown field "${DEFAULT_GUARDRAIL_FIELDS.timedOutUntil}"`);
