@@ -11,3 +11,6 @@ export type { CreateApiKeyOptions } from './api-keys.js';
 export type { PoolStats } from './pool.js';
 export type { NeonSettings } from './drivers/neon.js';
 export type * from './types.js';
+export { SegmentStorage, MEMBER_COLUMNS, DEFAULT_RISK_BAND, riskBands } from './segments.js';
+export type { SavedSegment, SegmentInput, SegmentPreview, MemberPageResult, MemberRow, GuardrailReport, EvaluateOptions } from './segments.js';
+export type { AuditEntry, AuditRecord, AuditQuery } from './audit.js';

@@ -17,6 +17,9 @@ import type {
   PlayerPage, PlayerSummary, RejectedLine, ShardHealth, StorageConfig,
 } from './types.js';
 import { FeatureRefresher } from './feature-refresher.js';
+import { appendAudit, listAudit } from './audit.js';
+import type { AuditEntry, AuditQuery, AuditRecord } from './audit.js';
+import { SegmentStorage } from './segments.js';
 import { featureColumnsSql, refreshFeatures, writeProfile, writeShardEvents } from './writes.js';
 import type { ShardEvent } from './writes.js';
 
@@ -85,6 +88,7 @@ export class ShardedStorage {
   #map: Promise<Int16Array> | null = null;
   #closed = false;
   readonly #refresher: FeatureRefresher;
+  #segments: SegmentStorage | null = null;
 
   constructor(
     /** Physical shard databases, in configuration order. */
@@ -449,6 +453,36 @@ LIMIT ${query.limit + 1}`;
    */
   listApiKeys(tenantId: string): Promise<ApiKeyInfo[]> {
     return apiKeys.listApiKeys(this.control, tenantId);
+  }
+
+  /**
+   * Saved segments, previews, member pages and exports (see `segments.ts`).
+   *
+   * @example
+   * const preview = await storage.segments.preview('acme', { all: [{ field: 'country', op: 'eq', value: 'BR' }] }, { marketing: true });
+   */
+  get segments(): SegmentStorage {
+    return (this.#segments ??= new SegmentStorage(this.databases, this.control, this.deadlines.read));
+  }
+
+  /**
+   * Appends one entry to the control database's append-only `audit_log`.
+   *
+   * @example
+   * await storage.audit({ tenant: 'acme', actor: principal.keyId, action: 'segment.export', target: `segment:${id}`, requestId });
+   */
+  audit(entry: AuditEntry): Promise<number> {
+    return appendAudit(this.control, entry);
+  }
+
+  /**
+   * A tenant's audit entries, newest first.
+   *
+   * @example
+   * const entries = await storage.listAudit('acme', { action: 'segment.guardrail', limit: 20 });
+   */
+  listAudit(tenantId: string, query: AuditQuery = {}): Promise<AuditRecord[]> {
+    return listAudit(this.control, tenantId, query);
   }
 
   /**

@@ -58,6 +58,16 @@ ON CONFLICT (tenant_id, player_id) DO UPDATE SET
 WHERE EXCLUDED.profile <> '{}'::jsonb OR p.last_event_at IS NULL OR EXCLUDED.last_event_at > p.last_event_at
 RETURNING (xmax = 0) AS created`;
 
+// An exclusion only ever extends: a later event with an earlier end (or a
+// replayed old one) never shortens what is in force. GREATEST skips NULLs, and
+// an open-ended exclusion is `infinity`.
+const APPLY_EXCLUSIONS = `UPDATE players AS p SET
+  self_excluded_until = GREATEST(p.self_excluded_until, r.self_excluded_until),
+  timed_out_until = GREATEST(p.timed_out_until, r.timed_out_until),
+  updated_at = now()
+FROM json_to_recordset($2::json) AS r(player_id text, self_excluded_until timestamptz, timed_out_until timestamptz)
+WHERE p.tenant_id = $1 AND p.player_id = r.player_id`;
+
 const PERSONAL_KEYS = ['first_name', 'last_name', 'email', 'phone'] as const satisfies readonly (keyof PersonalData)[];
 
 const UPSERT_PERSONAL = `INSERT INTO player_personal AS pp (tenant_id, player_id, ${PERSONAL_KEYS.join(', ')})
@@ -100,6 +110,9 @@ interface PlayerChange {
   lastEventMs: number;
   patch: Record<string, unknown>;
   personal: PersonalData | null;
+  /** Latest end of a self-exclusion / time-out started in this batch (`infinity` when open-ended). */
+  selfExcludedUntil?: string;
+  timedOutUntil?: string;
 }
 
 function mergeProfile(into: Record<string, unknown>, patch: Omit<PlayerProfile, 'personal'>): void {
@@ -171,10 +184,27 @@ export async function writeShardEvents(tx: Tx, tenantId: string, events: readonl
       const { personal, ...profile } = event.profile;
       mergeProfile(c.patch, profile);
       c.personal = mergePersonal(c.personal, personal);
+    } else if (event.type === 'exclusion.started') {
+      const until = event.until ?? 'infinity';
+      if (event.kind === 'self_exclusion') c.selfExcludedUntil = laterEnd(c.selfExcludedUntil, until);
+      else c.timedOutUntil = laterEnd(c.timedOutUntil, until);
     }
   }
   await writePlayers(tx, tenantId, changes.values());
+  const exclusions = [...changes.values()].filter((c) => c.selfExcludedUntil !== undefined || c.timedOutUntil !== undefined);
+  if (exclusions.length > 0) {
+    await tx.query(APPLY_EXCLUSIONS, [
+      tenantId,
+      JSON.stringify(exclusions.map((c) => ({ player_id: c.player_id, self_excluded_until: c.selfExcludedUntil ?? null, timed_out_until: c.timedOutUntil ?? null }))),
+    ]);
+  }
   return stored;
+}
+
+function laterEnd(a: string | undefined, b: string): string {
+  if (a === undefined) return b;
+  if (a === 'infinity' || b === 'infinity') return 'infinity';
+  return Date.parse(b) > Date.parse(a) ? b : a;
 }
 
 /**
@@ -210,4 +240,4 @@ export async function refreshFeatures(db: Database, tenantId: string, playerIds:
 }
 
 /** The statements, for tests and the bench that run them against a real engine. */
-export const WRITE_SQL = { INSERT_EVENTS, UPSERT_PLAYERS, UPSERT_PERSONAL, REFRESH_FEATURES } as const;
+export const WRITE_SQL = { INSERT_EVENTS, UPSERT_PLAYERS, UPSERT_PERSONAL, APPLY_EXCLUSIONS, REFRESH_FEATURES } as const;
