@@ -12,6 +12,7 @@ import { registerOpsRoutes } from './routes/ops.js';
 import type { Lifecycle } from './routes/ops.js';
 import { SORT_KEYS } from '../storage/keyset.js';
 import { registerPlayerRoutes } from './routes/players.js';
+import { hasSegmentStorage, registerSegmentRoutes } from './routes/segments.js';
 import { registerModelRoutes } from './routes/models.js';
 import { registerScoreRoutes } from './routes/scores.js';
 import type { ScoringService } from '../scoring/service.js';
@@ -93,6 +94,7 @@ export function createApp(options: CreateAppOptions): PitbossApp {
     registerModelRoutes(app, options.scoring, config.limits.maxBodyBytes);
     registerScoreRoutes(app, options.scoring, config.limits.maxBodyBytes);
   }
+  if (hasSegmentStorage(storage)) registerSegmentRoutes(app, storage.segments, config.limits.maxBodyBytes);
   registerOpsRoutes(app, storage, metrics, lifecycle);
 
   app.doc31('/openapi.json', {

@@ -7,14 +7,14 @@ export type Role = (typeof ROLES)[number];
  * which roles hold it. Kept apart from the routes so the matrix can grow
  * (issue 4: personal-data masking, notes, audit) without touching handlers.
  */
-export const PERMISSIONS = ['events:write', 'players:read', 'players:write'] as const;
+export const PERMISSIONS = ['events:write', 'players:read', 'players:write', 'segments:read', 'segments:write', 'segments:settings'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** Which role holds which permission. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  admin: ['events:write', 'players:read', 'players:write'],
-  analyst: ['players:read'],
-  agent: ['players:read'],
+  admin: ['events:write', 'players:read', 'players:write', 'segments:read', 'segments:write', 'segments:settings'],
+  analyst: ['players:read', 'segments:read', 'segments:write'],
+  agent: ['players:read', 'segments:read'],
 };
 
 /**

@@ -36,7 +36,11 @@ describe('OpenAPI document, docs page and error handling', () => {
 
     const routes = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`));
     expect(routes.sort()).toEqual(
-      ['GET /healthz', 'GET /metrics', 'GET /readyz', 'GET /v1/players', 'GET /v1/players/{id}', 'POST /v1/events', 'PUT /v1/players/{id}'].sort(),
+      [
+        'GET /healthz', 'GET /metrics', 'GET /readyz', 'GET /v1/players', 'GET /v1/players/{id}', 'POST /v1/events', 'PUT /v1/players/{id}',
+        'POST /v1/segments/preview', 'GET /v1/segments', 'POST /v1/segments', 'GET /v1/segments/{id}', 'PUT /v1/segments/{id}', 'DELETE /v1/segments/{id}',
+        'GET /v1/segments/{id}/members', 'GET /v1/segments/{id}/export', 'GET /v1/segment-settings', 'PUT /v1/segment-settings',
+      ].sort(),
     );
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const op of Object.values(item)) {
