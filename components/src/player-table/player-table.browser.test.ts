@@ -87,7 +87,29 @@ const rowTexts = (el: HTMLElement, col = 0): string[] => bodyRows(el).map((r) =>
 const header = (el: HTMLElement, col: number): HTMLElement => root(el).querySelectorAll<HTMLElement>('[role="columnheader"]')[col]!;
 const active = (el: HTMLElement): HTMLElement | null => root(el).activeElement as HTMLElement | null;
 const activeRowOf = (el: HTMLElement): string | undefined => active(el)?.closest<HTMLElement>('[role="row"]')?.dataset['r'];
-const nextFrame = (): Promise<void> => new Promise((r) => requestAnimationFrame(() => r()));
+/**
+ * The next frame, or 100 ms: web-test-runner runs files in parallel tabs, and a tab
+ * in the background gets no animation frames at all.
+ */
+const nextFrame = (): Promise<void> =>
+  new Promise((r) => {
+    requestAnimationFrame(() => r());
+    setTimeout(r, 100);
+  });
+
+/**
+ * Moves the grid's native scroll offset, as a scrollbar drag does. Scroll events are
+ * dispatched in a frame; in a background tab (no frames) one is dispatched by hand.
+ */
+async function scrollGrid(el: PbPlayerTable<Player>, top: number): Promise<void> {
+  const grid = root(el).querySelector<HTMLElement>('[role="grid"]')!;
+  let fired = false;
+  grid.addEventListener('scroll', () => (fired = true), { once: true });
+  grid.scrollTop = top;
+  await nextFrame();
+  if (!fired) grid.dispatchEvent(new Event('scroll'));
+  await el.whenIdle();
+}
 
 function center(node: Element): [number, number] {
   const b = node.getBoundingClientRect();
@@ -349,9 +371,7 @@ describe('<pb-player-table>', () => {
   it('tab enters the grid at its one tab stop, which stays on the header when the active row scrolls away', async () => {
     const el = await mount(new MemoryDataSource(players(1000)), columns);
     await el.scrollToRow(500);
-    const scroller = root(el).querySelector<HTMLElement>('[role="grid"]')!;
-    scroller.scrollTop = 0;
-    await nextFrame();
+    await scrollGrid(el, 0);
     await el.whenIdle();
     expect(root(el).querySelectorAll('[tabindex="0"]')).to.have.length(1);
     expect(root(el).querySelector('[tabindex="0"]')!.getAttribute('role')).to.equal('columnheader');
@@ -468,8 +488,7 @@ describe('<pb-player-table>', () => {
     // The header stays stuck to the top of the grid.
     expect(header(el, 0).getBoundingClientRect().top).to.be.closeTo(grid.getBoundingClientRect().top, 1);
     await el.scrollToRow(0);
-    grid.scrollTop = grid.scrollHeight;
-    await nextFrame();
+    await scrollGrid(el, grid.scrollHeight);
     await el.whenIdle();
     expect(bodyRows(el).at(-1)!.textContent).to.contain('Player 10000000');
     expect(bodyRows(el).at(-1)!.getBoundingClientRect().bottom).to.be.closeTo(gridBottom, 1);
@@ -487,6 +506,19 @@ describe('<pb-player-table>', () => {
     expect(active(el)!.closest('[role="row"]')!.textContent).to.contain('Player 9999999');
     const fetched = source.calls.reduce((n, c) => n + c.end - c.start, 0);
     expect(fetched).to.be.below(2000);
+  });
+
+  it('updates the last of 10,000,000 generated rows live, then shrinks on reset', async () => {
+    const source = new GeneratedDataSource({ count: 10_000_000, row: player });
+    const el = await mount(source, columns);
+    await el.scrollToRow(9_999_999, 'end');
+    source.update([{ ...player(9_999_999), name: 'Last <i>one</i>' }]);
+    await el.whenIdle();
+    expect(bodyRows(el).at(-1)!.querySelector('[role="gridcell"]')!.textContent!.trim()).to.equal('Last <i>one</i>');
+    source.reset(5);
+    await el.whenIdle();
+    expect(el.rowCount).to.equal(5);
+    expect(rowTexts(el)).to.deep.equal(['Player 1', 'Player 2', 'Player 3', 'Player 4', 'Player 5']);
   });
 
   it('moves rows at natural speed under the wheel when the scroll range is scaled', async () => {

@@ -11,7 +11,7 @@ import { columnAlign, formatCell, riskBand, cellValue, type PbColumn, type RiskB
 import { RowCache } from './row-cache.js';
 import { ScrollScale } from './scroll-scale.js';
 import { styles } from './player-table.styles.js';
-import './player-table.events.js';
+import type {} from './player-table.events.js';
 
 /** How rows can be selected. */
 export type SelectionMode = 'none' | 'single' | 'multi';
@@ -213,6 +213,8 @@ export class PbPlayerTable<R extends RowBase = RowBase, F = unknown> extends Lit
 
   /** Resolves when the count and the visible rows have arrived and been rendered. */
   async whenIdle(): Promise<void> {
+    // Wheel input waiting for the next frame is applied now: a tab in the background gets no frames.
+    if (this.#wheelFrame) this.#applyWheel();
     do {
       await this.#countDone;
       await this.updateComplete;
@@ -585,14 +587,15 @@ export class PbPlayerTable<R extends RowBase = RowBase, F = unknown> extends Lit
     if (e.deltaX) this.#scroller!.scrollLeft += e.deltaX * unit;
     // Several wheel events can arrive in one frame: sum them and render once, in the frame.
     this.#wheelDelta += e.deltaY * unit;
-    if (!this.#wheelFrame) {
-      this.#wheelFrame = requestAnimationFrame(() => {
-        this.#wheelFrame = 0;
-        const delta = this.#wheelDelta;
-        this.#wheelDelta = 0;
-        this.#setVirtualTop(this.#virtualTop + delta);
-      });
-    }
+    if (!this.#wheelFrame) this.#wheelFrame = requestAnimationFrame(this.#applyWheel);
+  };
+
+  readonly #applyWheel = (): void => {
+    cancelAnimationFrame(this.#wheelFrame);
+    this.#wheelFrame = 0;
+    const delta = this.#wheelDelta;
+    this.#wheelDelta = 0;
+    if (delta) this.#setVirtualTop(this.#virtualTop + delta);
   };
 
   readonly #onFocusIn = (e: FocusEvent): void => {
