@@ -76,6 +76,28 @@ interface V2InferResponse {
   outputs: V2Tensor[];
 }
 
+/** The innermost `code` of an error chain (undici wraps socket errors in `TypeError: fetch failed`). */
+function codeOf(error: unknown): string | undefined {
+  let e: unknown = error;
+  let code: string | undefined;
+  for (let i = 0; i < 5 && e instanceof Error; i++) {
+    const c = (e as Error & { code?: unknown }).code;
+    if (typeof c === 'string') code = c;
+    e = e.cause;
+  }
+  return code;
+}
+
+function causeCode(error: unknown): string {
+  const code = codeOf(error);
+  return code ? ` (${code})` : '';
+}
+
+function isConnectionReset(error: unknown): boolean {
+  const code = codeOf(error);
+  return code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE';
+}
+
 interface Reply {
   status: number;
   ok: boolean;
@@ -95,16 +117,26 @@ class Transport {
   async send(url: string, init: RequestInit, signal?: AbortSignal): Promise<Reply> {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     try {
-      const res = await this.fetchFn(url, {
-        ...init,
-        headers: { ...this.headers, ...(init.headers as Record<string, string> | undefined) },
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-      });
-      return { status: res.status, ok: res.ok, headers: res.headers, body: new Uint8Array(await res.arrayBuffer()) };
+      return await this.attempt(url, init, signal ? AbortSignal.any([signal, timeout]) : timeout);
     } catch (error) {
-      const reason = timeout.aborted ? `no response within ${this.timeoutMs} ms` : signal?.aborted ? 'aborted' : `request failed: ${(error as Error).message}`;
-      throw new KServeError(url, 0, reason, { cause: error });
+      // A reused keep-alive connection the server closed as the request went out (the server's idle timer won the race): nothing was processed, and inference has no side effects, so one retry on a fresh connection is safe.
+      if (!isConnectionReset(error) || timeout.aborted || signal?.aborted) throw this.wrap(url, error, timeout, signal);
     }
+    try {
+      return await this.attempt(url, init, signal ? AbortSignal.any([signal, timeout]) : timeout);
+    } catch (error) {
+      throw this.wrap(url, error, timeout, signal);
+    }
+  }
+
+  private async attempt(url: string, init: RequestInit, signal: AbortSignal): Promise<Reply> {
+    const res = await this.fetchFn(url, { ...init, headers: { ...this.headers, ...(init.headers as Record<string, string> | undefined) }, signal });
+    return { status: res.status, ok: res.ok, headers: res.headers, body: new Uint8Array(await res.arrayBuffer()) };
+  }
+
+  private wrap(url: string, error: unknown, timeout: AbortSignal, signal?: AbortSignal): KServeError {
+    const reason = timeout.aborted ? `no response within ${this.timeoutMs} ms` : signal?.aborted ? 'aborted' : `request failed: ${(error as Error).message}${causeCode(error)}`;
+    return new KServeError(url, 0, reason, { cause: error });
   }
 
   /** `send`, then a KServeError carrying the server's `error` for any non-2xx status. */

@@ -158,4 +158,28 @@ describe('KServeScorer against @pitboss/model-server', () => {
     expect(error.message).toMatch(/request failed/);
     expect(error.cause).toBeDefined();
   });
+
+  it('retries once on a connection reset (the keep-alive race), not twice', async () => {
+    const meta = { name: 'm', versions: ['1'], inputs: [{ name: 'features', datatype: 'FP32', shape: [-1, 2] }], outputs: [{ name: 'probability', datatype: 'FP32', shape: [-1, 1] }] };
+    let seen = 0;
+    let resetsLeft = 1;
+    const flaky = createServer((req, res) => {
+      seen++;
+      if (resetsLeft-- > 0) req.socket.destroy();
+      else res.end(JSON.stringify(meta));
+    });
+    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(flaky.address() as AddressInfo).port}`;
+    const scorer = await KServeScorer.connect({ url, model: 'm', features: ['a', 'b'] });
+    expect(scorer.features).toEqual(['a', 'b']);
+    expect(seen).toBe(2);
+    seen = 0;
+    resetsLeft = 2;
+    const error = (await KServeScorer.connect({ url, model: 'm', features: ['a', 'b'] }).catch((e: unknown) => e)) as KServeError;
+    expect(seen).toBe(2);
+    expect(error.status).toBe(0);
+    expect(error.message).toMatch(/request failed: .*\((ECONNRESET|UND_ERR_SOCKET)\)/);
+    flaky.closeAllConnections();
+    await new Promise<void>((resolve) => flaky.close(() => resolve()));
+  });
 });
