@@ -2,10 +2,12 @@
 // segment (enum, relative date, feature, behaviour) compiled by core for
 // Postgres and DuckDB, each next to a plain count of the same players in the
 // same run. Postgres runs twice: with the indexes storage creates, then with
-// the covering events index docs/segments.md recommends.
+// the covering events index docs/segments.md recommends. The marketing form
+// (core's guardrail `removals()`, what `POST /v1/segments/preview` runs per
+// shard) is timed on the storage indexes.
 import { DuckDBInstance } from '@duckdb/node-api';
 import pg from 'pg';
-import { FIELDS, compileSegment, registrySegmentFields } from '@pitboss/core';
+import { FIELDS, compileSegment, registrySegmentFields, withGuardrail } from '@pitboss/core';
 import type { SegmentSql } from '@pitboss/core';
 import { median } from './types.js';
 import type { Bench, BenchContext, Figure } from './types.js';
@@ -61,7 +63,7 @@ async function timed(run: () => Promise<unknown>, repeats: number): Promise<numb
   return out;
 }
 
-async function postgres(ctx: BenchContext, n: number, repeats: number, q: SegmentSql, base: SegmentSql): Promise<{ figures: Figure[]; count: number }> {
+async function postgres(ctx: BenchContext, n: number, repeats: number, q: SegmentSql, base: SegmentSql, marketing: SegmentSql): Promise<{ figures: Figure[]; count: number }> {
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${DB}`);
@@ -85,6 +87,12 @@ async function postgres(ctx: BenchContext, n: number, repeats: number, q: Segmen
     await client.query('CREATE INDEX players_registered_at ON players (tenant_id, registered_at, player_id)');
     await client.query('CREATE INDEX player_features_deposit_sum_30d ON player_features (tenant_id, deposit_sum_30d, player_id)');
     await client.query('CREATE INDEX events_player_time ON events (tenant_id, player_id, occurred_at)');
+    // What the marketing guardrail reads (shard migration 0002): a few players excluded, timed out or high-risk.
+    await client.query(`ALTER TABLE players ADD COLUMN self_excluded_until timestamptz, ADD COLUMN timed_out_until timestamptz, ADD COLUMN risk_band text`);
+    await client.query(`UPDATE players SET
+      self_excluded_until = CASE WHEN abs(hashtext(player_id)) % 40 = 0 THEN 'infinity'::timestamptz END,
+      timed_out_until = CASE WHEN abs(hashtext(player_id)) % 40 = 1 THEN '${AS_OF}'::timestamptz + interval '1 day' END,
+      risk_band = (ARRAY['low', 'low', 'medium', 'high', 'severe'])[1 + abs(hashtext(player_id || 'r')) % 5]`);
     await client.query('VACUUM ANALYZE');
     const events = Number((await client.query('SELECT count(*) AS n FROM events')).rows[0].n);
     ctx.log(`postgres: ${n} players, ${events} events loaded and indexed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -92,6 +100,7 @@ async function postgres(ctx: BenchContext, n: number, repeats: number, q: Segmen
     const count = Number((await client.query(q.sql, q.params)).rows[0].count);
     const baseline = median(await timed(() => client.query(base.sql, base.params), repeats));
     const storageIdx = await timed(() => client.query(q.sql, q.params), repeats);
+    const guarded = await timed(() => client.query(marketing.sql, marketing.params), repeats);
     const plan1 = (await client.query(`EXPLAIN (ANALYZE, COSTS off, TIMING off, SUMMARY off) ${q.sql}`, q.params)).rows.map((x) => x['QUERY PLAN']).join('\n    ');
     ctx.log(`postgres plan, storage indexes:\n    ${plan1}`);
     await client.query('CREATE INDEX events_player_type_time ON events (tenant_id, player_id, type, occurred_at) INCLUDE (amount_minor)');
@@ -112,6 +121,7 @@ async function postgres(ctx: BenchContext, n: number, repeats: number, q: Segmen
       figures: [
         fig(`Postgres 4-condition segment count, ${n} players, storage indexes`, storageIdx),
         fig(`Postgres 4-condition segment count, ${n} players, + events (tenant_id, player_id, type, occurred_at) INCLUDE (amount_minor)`, covering),
+        fig(`Postgres 4-condition marketing preview (guardrail removals: matched, 4 reasons, kept), ${n} players, storage indexes`, guarded),
       ],
     };
   } finally {
@@ -182,7 +192,8 @@ const bench: Bench = {
     const all = { all: [{ field: 'blocked', op: 'is_not_null' }] };
     // PITBOSS_BENCH_ENGINES=duckdb skips the slow Postgres load when only DuckDB is of interest.
     const engines = (process.env.PITBOSS_BENCH_ENGINES ?? 'postgres,duckdb').split(',');
-    const p = engines.includes('postgres') ? await postgres(ctx, n, repeats, compile('postgres', SEGMENT), compile('postgres', all)) : null;
+    const removals = withGuardrail(compileSegment(SEGMENT, { dialect: 'postgres', fields, asOf: AS_OF, tenantId: TENANT }), fields).removals();
+    const p = engines.includes('postgres') ? await postgres(ctx, n, repeats, compile('postgres', SEGMENT), compile('postgres', all), removals) : null;
     const d = engines.includes('duckdb') ? await duckdb(ctx, n, repeats, compile('duckdb', SEGMENT), compile('duckdb', SEGMENT, 'wide'), compile('duckdb', all)) : null;
     ctx.log(`members: Postgres ${p?.count ?? '-'}, DuckDB ${d?.count ?? '-'}`);
     if (p && d && p.count !== d.count) throw new Error(`engines disagree: Postgres ${p.count}, DuckDB ${d.count}`);
