@@ -41,7 +41,13 @@ export interface SegmentInput {
   marketing?: boolean;
 }
 
-/** Non-personal columns of a member row, in page, export and CSV order. */
+/**
+ * Non-personal columns of a member row, in page, export and CSV order
+ * (analysts may read every one of them).
+ *
+ * @example
+ * MEMBER_COLUMNS.join(',') // the CSV header: 'player_id,country,currency,brand,registered_at,last_event_at,risk_band'
+ */
 export const MEMBER_COLUMNS = ['player_id', 'country', 'currency', 'brand', 'registered_at', 'last_event_at', 'risk_band'] as const;
 export type MemberRow = { [K in (typeof MEMBER_COLUMNS)[number]]: string | null } & { player_id: string };
 
@@ -82,7 +88,12 @@ const EXPORT_CHUNK = 1000;
  */
 const SEGMENT_FIELDS: SegmentFields = registrySegmentFields(FIELDS);
 
-/** Bands in registry order, lowest risk first. */
+/**
+ * Risk bands in registry order, lowest risk first: the values a tenant's guardrail threshold may take.
+ *
+ * @example
+ * riskBands() // ['low', 'medium', 'high', 'severe']
+ */
 export function riskBands(): readonly string[] {
   return fieldByKey('risk_band')?.values ?? [];
 }
