@@ -39,7 +39,7 @@ export const startVerb: Verb = {
         days: { type: 'string', default: '90' },
       });
       if (values.help) {
-        console.log('usage: pitboss start [--players 400] [--days 90] [--port 8787] [--data-dir ./.pitboss]\n\nFirst start: creates the database under PITBOSS_DATA_DIR, migrates it and seeds a synthetic tenant "demo". Later starts reuse it.');
+        console.log('usage: pitboss start [--players 400] [--days 90] [--port 8787] [--data-dir ./.pitboss]\n\nFirst start: creates the database under PITBOSS_DATA_DIR, migrates it, seeds a synthetic tenant "demo" and trains, activates and runs a logistic risk model on it (synth's planted labels). Later starts reuse both.');
         return 0;
       }
       const players = Number(values.players);
@@ -78,7 +78,8 @@ export const startVerb: Verb = {
         seed: 42,
         start: seedInfo.start ?? new Date(Date.parse(seedInfo.at) - seedInfo.days * 86_400_000).toISOString().slice(0, 10),
       });
-      if (model.trained) console.log(`pitboss: trained and activated risk model ${model.version} on the synthetic players (test ROC-AUC ${model.auc?.toFixed(3)}); scored ${model.scored} players`);
+      if (model.trained) console.log(`pitboss: trained and activated risk model ${model.version} on the synthetic players (test ROC-AUC ${model.auc.toFixed(3)}); scored ${model.scored} players`);
+      else if (model.skipped) console.log(`pitboss: no demo risk model (${model.skipped}); upload one with POST /v1/models`);
       const key = await demoKey(storage, config.dataDir);
       const running = await serveStorage(config, storage, logger, scoring);
       const secs = ((performance.now() - began) / 1000).toFixed(1);
