@@ -391,7 +391,7 @@ export function registerSegmentRoutes(app: OpenAPIHono<AppEnv>, store: SegmentSt
     method: 'get',
     path: '/v1/segments/{id}/members',
     tags: ['segments'],
-    summary: "A page of a saved segment's members, in player_id order (marketing: after the guardrail)",
+    summary: "A page of a saved segment's members, in player_id order (marketing: after the guardrail; the first page is audited)",
     security: [{ bearer: [] }],
     [PERMISSION_EXTENSION]: 'segments:read',
     middleware: [requirePermission('segments:read')] as const,
@@ -402,8 +402,15 @@ export function registerSegmentRoutes(app: OpenAPIHono<AppEnv>, store: SegmentSt
     const saved = await mustGet(store, c, c.req.valid('param').id);
     const q = c.req.valid('query');
     const locale = negotiateLocale(c.req.header('accept-language'));
+    const { tenant } = principalOf(c);
+    const asOf = new Date();
+    // A marketing list leaving the API is audited with who the guardrail removed: once per walk, on its first page.
+    if (saved.marketing && !q.cursor) {
+      const counted = await segmentCall(locale, () => store.preview(tenant, saved.segment, { marketing: true, locale, asOf, limit: 1 }));
+      if (counted.guardrail) await auditGuardrail(store, c, `segment:${saved.id}`, counted.guardrail, counted.as_of);
+    }
     const page = await segmentCall(locale, () =>
-      store.members(principalOf(c).tenant, saved.segment, { marketing: saved.marketing, locale, limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) }),
+      store.members(tenant, saved.segment, { marketing: saved.marketing, locale, asOf, limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) }),
     );
     return c.json(page, 200);
   });
