@@ -39,7 +39,7 @@ export const startVerb: Verb = {
         days: { type: 'string', default: '90' },
       });
       if (values.help) {
-        console.log('usage: pitboss start [--players 400] [--days 90] [--port 8787] [--data-dir ./.pitboss]\n\nFirst start: creates the database under PITBOSS_DATA_DIR, migrates it, seeds a synthetic tenant "demo" and trains, activates and runs a logistic risk model on it (synth's planted labels). Later starts reuse both.');
+        console.log('usage: pitboss start [--players 400] [--days 90] [--port 8787] [--data-dir ./.pitboss]\n\nFirst start: creates the database under PITBOSS_DATA_DIR, migrates it, seeds a synthetic tenant "demo" and trains, activates and runs a logistic risk model on it (synth planted labels). Later starts reuse both.');
         return 0;
       }
       const players = Number(values.players);
