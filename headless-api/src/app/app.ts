@@ -15,6 +15,9 @@ import { registerPlayerRoutes } from './routes/players.js';
 import { hasSegmentStorage, registerSegmentRoutes } from './routes/segments.js';
 import { registerModelRoutes } from './routes/models.js';
 import { registerScoreRoutes } from './routes/scores.js';
+import { maskPersonalData } from './masking.js';
+import { auditAccess, hasAuditStorage, registerAuditRoutes } from './routes/audit.js';
+import { hasPrivacyStorage, registerPrivacyRoutes } from './routes/privacy.js';
 import type { ScoringService } from '../scoring/service.js';
 import type { AppEnv, AppOptions } from './types.js';
 
@@ -88,6 +91,8 @@ export function createApp(options: CreateAppOptions): PitbossApp {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'API key: `Authorization: Bearer <key>`' });
   if (config.limits.maxInFlight) app.use('/v1/*', shedLoad(config.limits.maxInFlight));
   app.use('/v1/*', authenticate(storage));
+  app.use('/v1/*', maskPersonalData());
+  if (hasAuditStorage(storage)) app.use('/v1/*', auditAccess(storage));
   registerEventRoutes(app, { storage, metrics, ...(options.now ? { now: options.now } : {}), maxDeadLetterChars: config.limits.maxDeadLetterChars }, config.limits);
   registerPlayerRoutes(app, storage, options.sortKeys ?? SORT_KEYS, config.limits.maxBodyBytes);
   if (options.scoring) {
@@ -95,6 +100,8 @@ export function createApp(options: CreateAppOptions): PitbossApp {
     registerScoreRoutes(app, options.scoring, config.limits.maxBodyBytes);
   }
   if (hasSegmentStorage(storage)) registerSegmentRoutes(app, storage.segments, config.limits.maxBodyBytes);
+  if (hasPrivacyStorage(storage)) registerPrivacyRoutes(app, storage);
+  if (hasAuditStorage(storage)) registerAuditRoutes(app, storage);
   registerOpsRoutes(app, storage, metrics, lifecycle);
 
   app.doc31('/openapi.json', {

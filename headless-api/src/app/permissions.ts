@@ -7,14 +7,26 @@ export type Role = (typeof ROLES)[number];
  * which roles hold it. Kept apart from the routes so the matrix can grow
  * (issue 4: personal-data masking, notes, audit) without touching handlers.
  */
-export const PERMISSIONS = ['events:write', 'players:read', 'players:write', 'segments:read', 'segments:write', 'segments:settings'] as const;
+export const PERMISSIONS = [
+  'events:write', 'players:read', 'players:write', 'segments:read', 'segments:write', 'segments:settings',
+  'personal:read', 'personal:export', 'personal:erase', 'audit:read',
+] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-/** Which role holds which permission. */
+/**
+ * Which role holds which permission.
+ *
+ * Personal data (issue 4): `personal:read` is not a route guard but the
+ * right to see name, email, phone and IP unmasked in any response; a role
+ * without it (analyst) gets them masked by `masking.ts`. Agents handle
+ * players' requests, so they read and export (GDPR Art. 15/20 requests
+ * arrive through support) but do not erase: erasure is irreversible and
+ * stays with admins, as does reading the audit log.
+ */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  admin: ['events:write', 'players:read', 'players:write', 'segments:read', 'segments:write', 'segments:settings'],
+  admin: ['events:write', 'players:read', 'players:write', 'segments:read', 'segments:write', 'segments:settings', 'personal:read', 'personal:export', 'personal:erase', 'audit:read'],
   analyst: ['players:read', 'segments:read', 'segments:write'],
-  agent: ['players:read', 'segments:read'],
+  agent: ['players:read', 'segments:read', 'personal:read', 'personal:export'],
 };
 
 /**

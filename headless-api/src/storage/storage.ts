@@ -20,6 +20,7 @@ import { FeatureRefresher } from './feature-refresher.js';
 import { appendAudit, listAudit } from './audit.js';
 import type { AuditEntry, AuditQuery, AuditRecord } from './audit.js';
 import { SegmentStorage } from './segments.js';
+import { PrivacyStorage } from './privacy.js';
 import { featureColumnsSql, refreshFeatures, writeProfile, writeShardEvents } from './writes.js';
 import type { ShardEvent } from './writes.js';
 
@@ -89,6 +90,7 @@ export class ShardedStorage {
   #closed = false;
   readonly #refresher: FeatureRefresher;
   #segments: SegmentStorage | null = null;
+  #privacy: PrivacyStorage | null = null;
 
   constructor(
     /** Physical shard databases, in configuration order. */
@@ -463,6 +465,16 @@ LIMIT ${query.limit + 1}`;
    */
   get segments(): SegmentStorage {
     return (this.#segments ??= new SegmentStorage(this.databases, this.control, this.deadlines.read));
+  }
+
+  /**
+   * Personal-data export and erasure, audit queries, retention (see `privacy.ts`).
+   *
+   * @example
+   * const report = await storage.privacy.erasePlayer('acme', 'p-17', { actor: principal.keyId, requestId });
+   */
+  get privacy(): PrivacyStorage {
+    return (this.#privacy ??= new PrivacyStorage(this.databases, this.control, this.deadlines.write));
   }
 
   /**

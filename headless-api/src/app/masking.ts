@@ -1,0 +1,171 @@
+import type { MiddlewareHandler } from 'hono';
+import { can } from './permissions.js';
+import type { AppEnv } from './types.js';
+
+/** What replaces a personal value for a caller without `personal:read`. */
+export const MASK = '***';
+
+/** Keys whose value is personal data wherever they appear in a response body. */
+export const PERSONAL_KEYS: ReadonlySet<string> = new Set(['first_name', 'last_name', 'email', 'phone', 'ip', 'user_agent']);
+
+/** Keys whose whole value (every string inside) is personal data: the `personal` block of a player. */
+const PERSONAL_CONTAINERS: ReadonlySet<string> = new Set(['personal']);
+
+/**
+ * Keys holding text an operator sent us that failed validation (dead
+ * letters' raw lines): it may hold personal data under any key, or none
+ * that parses, so it is masked whole rather than guessed at.
+ */
+const OPAQUE_KEYS: ReadonlySet<string> = new Set(['raw']);
+
+function maskAll(value: unknown): unknown {
+  if (value === null || value === undefined) return value;
+  if (Array.isArray(value)) return value.map(maskAll);
+  if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskAll(v)]));
+  return MASK;
+}
+
+/**
+ * A deep copy of `value` with every personal value replaced by `MASK`:
+ * values under a personal key (`email`, `ip`, …), everything inside a
+ * `personal` object, and raw dead-letter lines. Nulls stay null, so a
+ * masked response keeps its shape and says whether a value exists.
+ *
+ * @example
+ * maskPersonal({ player_id: 'p1', personal: { email: 'a@b.co' } }); // { player_id: 'p1', personal: { email: '***' } }
+ */
+export function maskPersonal(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(maskPersonal);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (PERSONAL_CONTAINERS.has(k) || PERSONAL_KEYS.has(k) || OPAQUE_KEYS.has(k)) out[k] = maskAll(v);
+    else out[k] = maskPersonal(v);
+  }
+  return out;
+}
+
+/** One CSV record's fields (RFC 4180 quoting, one line). */
+function csvFields(line: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      fields.push(field);
+      field = '';
+    } else field += ch;
+  }
+  fields.push(field);
+  return fields;
+}
+
+const csvField = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+type LineMasker = (line: string) => string;
+
+function ndjsonMasker(): LineMasker {
+  return (line) => (line.trim() === '' ? line : JSON.stringify(maskPersonal(JSON.parse(line))));
+}
+
+function csvMasker(): LineMasker {
+  let personal: number[] | null = null;
+  return (line) => {
+    if (personal === null) {
+      personal = csvFields(line).flatMap((h, i) => (PERSONAL_KEYS.has(h.trim()) || OPAQUE_KEYS.has(h.trim()) ? [i] : []));
+      return line;
+    }
+    if (personal.length === 0 || line === '') return line;
+    const fields = csvFields(line);
+    for (const i of personal) if (i < fields.length && fields[i] !== '') fields[i] = MASK;
+    return fields.map(csvField).join(',');
+  };
+}
+
+/** Applies `mask` to each line of a text stream, keeping line endings. */
+function maskLines(body: ReadableStream<Uint8Array>, mask: LineMasker): ReadableStream<Uint8Array> {
+  const decoder = new TextDecoder();
+  const encoder = new TextEncoder();
+  let rest = '';
+  const emit = (text: string, controller: TransformStreamDefaultController<Uint8Array>) => {
+    const lines = (rest + text).split('\n');
+    rest = lines.pop()!;
+    if (lines.length > 0) controller.enqueue(encoder.encode(lines.map((l) => (l.endsWith('\r') ? mask(l.slice(0, -1)) + '\r' : mask(l))).join('\n') + '\n'));
+  };
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        emit(decoder.decode(chunk, { stream: true }), controller);
+      },
+      flush(controller) {
+        const last = rest + decoder.decode();
+        rest = '';
+        if (last !== '') controller.enqueue(encoder.encode(mask(last)));
+      },
+    }),
+  );
+}
+
+type BodyKind = 'json' | 'ndjson' | 'csv';
+
+function bodyKind(contentType: string | null): BodyKind | null {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type === 'application/json' || type.endsWith('+json')) return 'json';
+  if (type === 'application/x-ndjson' || type === 'application/ndjson' || type === 'application/jsonl') return 'ndjson';
+  if (type === 'text/csv') return 'csv';
+  return null;
+}
+
+/**
+ * Masks a whole response for a caller who may not see personal data. JSON
+ * bodies are buffered (they are bounded pages); NDJSON and CSV exports are
+ * masked line by line as they stream. A body of another type cannot carry
+ * a personal field by construction (metrics, ONNX files, HTML docs) and
+ * passes unchanged.
+ *
+ * @example
+ * const masked = await maskResponse(new Response(JSON.stringify({ email: 'a@b.co' }), { headers: { 'content-type': 'application/json' } }));
+ */
+export async function maskResponse(response: Response): Promise<Response> {
+  const kind = bodyKind(response.headers.get('content-type'));
+  if (kind === null || response.body === null) return response;
+  const headers = new Headers(response.headers);
+  headers.delete('content-length');
+  headers.delete('etag');
+  const init = { status: response.status, statusText: response.statusText, headers };
+  if (kind === 'json') {
+    const text = await response.text();
+    return new Response(text === '' ? text : JSON.stringify(maskPersonal(JSON.parse(text))), init);
+  }
+  return new Response(maskLines(response.body, kind === 'ndjson' ? ndjsonMasker() : csvMasker()), init);
+}
+
+/**
+ * Response-boundary masking: after every `/v1` handler (and the error
+ * handler) has answered, a caller whose role lacks `personal:read` gets
+ * the response with every personal value masked. One place, so a new route
+ * cannot forget it.
+ *
+ * @example
+ * app.use('/v1/*', authenticate(storage), maskPersonalData());
+ */
+export function maskPersonalData(): MiddlewareHandler<AppEnv> {
+  return async function maskForRole(c, next) {
+    await next();
+    const principal = c.get('principal');
+    if (!principal || can(principal.role, 'personal:read')) return;
+    const masked = await maskResponse(c.res);
+    if (masked === c.res) return;
+    // Hono's `res` setter copies the old response's headers onto the new one, which would restore the unmasked content-length.
+    c.res = undefined;
+    c.res = masked;
+  };
+}
