@@ -97,8 +97,13 @@ function flatten(data: JsonTensorData, out: (number | boolean | string | null)[]
 }
 
 function fromJson(input: RequestInput, datatype: NumericDatatype, count: number): TypedArray {
-  const flat: (number | boolean | string | null)[] = [];
-  flatten(input.data!, flat);
+  const data = input.data!;
+  let flat = data as (number | boolean | string | null)[];
+  // Row-major flat data (what clients send for big batches) is used as is; only nested data is copied flat.
+  if (data.some(Array.isArray)) {
+    flat = [];
+    flatten(data, flat);
+  }
   const at = `input '${input.name}'`;
   if (flat.length !== count) throw new InferenceError(400, `${at}: shape [${input.shape.join(', ')}] needs ${count} values, 'data' has ${flat.length}`);
   const out = new ARRAYS[datatype](count);
