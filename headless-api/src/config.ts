@@ -57,7 +57,7 @@ const Raw = z
       .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), 'expected the http(s):// base URL of a KServe v2 server')
       .optional(),
     PITBOSS_SCORER_MODE: z.enum(['binary', 'json'], { message: 'expected binary or json' }).default('binary'),
-    PITBOSS_SCORER_ONNX_MIN_BATCH: int(1, 1 << 30).default(64),
+    PITBOSS_SCORER_ONNX_MIN_BATCH: int(1, 1 << 30).optional(),
   });
 
 /** Checks across variables; run even when single variables fail, so every problem is listed at once. */
@@ -91,10 +91,11 @@ export interface Config {
   logLevel: LogLevel;
   /**
    * Where scores are computed: in this process (default; TypeScript below
-   * `onnxMinBatch` rows, onnxruntime-node from there) or, with
+   * `onnxMinBatch` rows, onnxruntime-node from there; default per model
+   * kind, see `scoring/backends.ts`) or, with
    * `PITBOSS_SCORER_URL`, a KServe v2 server over HTTP.
    */
-  scorer: { url: string | undefined; mode: 'binary' | 'json'; onnxMinBatch: number };
+  scorer: { url: string | undefined; mode: 'binary' | 'json'; onnxMinBatch: number | undefined };
 }
 
 /** Thrown with every problem found, one per line, naming the variable and flag. */

@@ -24,16 +24,21 @@ export interface ScorerBackend {
 }
 
 /**
- * Below this many rows the TypeScript forward pass beats an onnxruntime
- * session call (measured in packages/ml/README.md: ~8 µs vs ~90 µs per call
- * at batch 1; at batch 1,000 onnxruntime is 6-9× faster).
+ * Rows from which onnxruntime beats the TypeScript forward pass, per model
+ * kind. Measured here (2 busy cores, 21 features, one intra-op thread, the
+ * default float64 graph), predictions/s reference vs onnxruntime: logistic
+ * 2.1M vs 0.29M at 64 rows, 2.8M vs 1.3M at 256, 1.8M vs 3.0M at 4,096;
+ * MLP 21→16→1 0.17M vs 0.41M at 64 rows, 0.17M vs 1.2M at 4,096. A session
+ * call costs ~0.2 ms, which a logistic model's ~0.5 µs per row repays only
+ * in thousands of rows.
  */
-export const DEFAULT_ONNX_MIN_BATCH = 64;
+export const DEFAULT_ONNX_MIN_BATCH = { logistic: 4096, mlp: 32 } as const;
 
 /**
  * In-process scorer: ml's `ReferenceScorer` for small batches (re-scoring a
  * few players after ingest), onnxruntime-node (`OnnxNodeScorer`) from
- * `onnxMinBatch` rows. Both give the same probabilities within 1e-6.
+ * `onnxMinBatch` rows (default per model kind: `DEFAULT_ONNX_MIN_BATCH`).
+ * Both give the same probabilities within 1e-6.
  *
  * @example
  * const s = await InProcessScorer.open(model, { onnxMinBatch: 64 });
@@ -57,7 +62,7 @@ export class InProcessScorer implements Scorer {
   /** Opens both paths; fails if onnxruntime cannot load the file. */
   static async open(model: ModelFile, options: { onnxMinBatch?: number; onnx?: OnnxNodeScorerOptions } = {}): Promise<InProcessScorer> {
     const onnx = await OnnxNodeScorer.open(model.bytes, { threads: 1, ...options.onnx });
-    return new InProcessScorer(new ReferenceScorer(model.artifact), onnx, options.onnxMinBatch ?? DEFAULT_ONNX_MIN_BATCH);
+    return new InProcessScorer(new ReferenceScorer(model.artifact), onnx, options.onnxMinBatch ?? DEFAULT_ONNX_MIN_BATCH[model.artifact.network.kind]);
   }
 
   score(matrix: FeatureMatrix): Promise<ScoreBatch> {

@@ -15,7 +15,7 @@ import { ScoringService } from './service.js';
  */
 export function scoringFromConfig(config: Pick<Config, 'scorer'>, storage: ShardedStorage, logger: Logger): ScoringService {
   const { url, mode, onnxMinBatch } = config.scorer;
-  const backend = url ? kserveBackend({ url, mode }) : inProcessBackend({ onnxMinBatch });
+  const backend = url ? kserveBackend({ url, mode }) : inProcessBackend(onnxMinBatch === undefined ? {} : { onnxMinBatch });
   const scoring = new ScoringService(storage, { backend, logger });
   scoring.attach();
   return scoring;

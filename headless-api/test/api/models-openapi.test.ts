@@ -48,7 +48,7 @@ describe('model and score routes in the OpenAPI document; scorer config', () => 
   });
 
   it('scores in-process by default, over KServe with PITBOSS_SCORER_URL, and rejects a non-HTTP URL', () => {
-    expect(loadConfig({ env: {} }).scorer).toEqual({ url: undefined, mode: 'binary', onnxMinBatch: 64 });
+    expect(loadConfig({ env: {} }).scorer).toEqual({ url: undefined, mode: 'binary', onnxMinBatch: undefined });
     expect(loadConfig({ env: { PITBOSS_SCORER_URL: 'http://triton:8000', PITBOSS_SCORER_MODE: 'json' } }).scorer).toMatchObject({ url: 'http://triton:8000', mode: 'json' });
     expect(loadConfig({ argv: ['--scorer-onnx-min-batch', '1'], env: {} }).scorer.onnxMinBatch).toBe(1);
     expect(() => loadConfig({ env: { PITBOSS_SCORER_URL: 'ftp://x' } })).toThrow(/PITBOSS_SCORER_URL \(--scorer-url\): expected the http/);
