@@ -265,7 +265,10 @@ export interface RestartResult {
  * terminates the API's backends on the main server, twice. Pools must
  * reconnect, no request may hang, and every event lands once.
  */
-export async function databaseRestart(env: FourShards, o: { events: number; batch: number; concurrency: number; seed?: number }): Promise<RestartResult> {
+export async function databaseRestart(
+  env: FourShards,
+  o: { events: number; batch: number; concurrency: number; stormRounds: number; stormEveryMs: number; seed?: number },
+): Promise<RestartResult> {
   const tenant = 'restart';
   const client = new Client(env.api.url, env.keys[tenant]!, 45_000);
   let stopReads = false;
@@ -296,16 +299,27 @@ export async function databaseRestart(env: FourShards, o: { events: number; batc
       }
     })();
 
+    const terminate = async (): Promise<number> => {
+      const [t] = await sql<{ n: number }>(MAIN_PG, `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = ANY($1) AND pid <> pg_backend_pid()`, [
+        env.urls.slice(0, 3).map((u) => new URL(u).pathname.slice(1)),
+      ]);
+      return t!.n;
+    };
     let terminated = 0;
     for (const k of [1, 2]) {
       const target = Math.floor((batches.length * k) / 3);
       while (done < target && !finished) await sleep(10);
-      const [[t]] = await Promise.all([
-        sql<{ n: number }>(MAIN_PG, `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = ANY($1) AND pid <> pg_backend_pid()`, [env.urls.slice(0, 3).map((u) => new URL(u).pathname.slice(1))]),
-        env.cluster.restart(),
-      ]);
-      terminated += t!.n;
-      log(`restart ${k} at ${done}/${batches.length}; terminated ${t!.n} backends`);
+      const [t] = await Promise.all([terminate(), env.cluster.restart()]);
+      terminated += t;
+      log(`restart ${k} at ${done}/${batches.length}; terminated ${t} backends`);
+    }
+    // Then a storm: the API's backends on the main server (control database included) are
+    // terminated every `stormEveryMs` until the ingest ends, so that every code path that
+    // touches a database, background work included, meets a dead connection.
+    for (let i = 0; i < o.stormRounds && !finished; i++) {
+      terminated += await terminate();
+      await sleep(o.stormEveryMs);
+      env.api.assertNoCrash();
     }
     // The driver's first checkout after a restart may still fail; judge the steady state a moment later.
     await sleep(1000);

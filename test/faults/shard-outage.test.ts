@@ -39,8 +39,11 @@ describe('faults: a shard database goes down and comes back (real processes)', (
     expect(r.stored).toEqual(r.source);
   }, 180_000);
 
-  it('database restarts under traffic: pools reconnect, no request hangs, every event lands once', async () => {
-    const r = await databaseRestart(env, { events: 9000, batch: 300, concurrency: 3 });
+  // Fails while the bug stands: a failed query in the background re-score after a feature refresh
+  // (FeatureRefresher.#drain → onRefreshed → ScoringService.#rescore → getDeployment) is an
+  // unhandled rejection, and the API process exits 1 (see the report of the faults work).
+  it('database restarts under traffic: pools reconnect, the API survives, no request hangs, every event lands once', async () => {
+    const r = await databaseRestart(env, { events: 12_000, batch: 300, concurrency: 3, stormRounds: 20, stormEveryMs: 150 });
     console.log(JSON.stringify({ ...r, stats: { ...r.stats, latencies: r.stats.latencies.length } }, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
     expect(r.terminated).toBeGreaterThan(0);
     // No request waited for its client timeout (45 s), nor close to the server's 30 s write deadline.

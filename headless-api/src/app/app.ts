@@ -8,6 +8,7 @@ import { observe } from './observe.js';
 import { shedLoad } from './shed.js';
 import { DOCS_HTML } from './routes/docs-page.js';
 import { registerEventRoutes } from './routes/events.js';
+import { hasExportStorage, registerExportRoutes } from './routes/export.js';
 import { registerOpsRoutes } from './routes/ops.js';
 import type { Lifecycle } from './routes/ops.js';
 import { SORT_KEYS } from '../storage/keyset.js';
@@ -102,6 +103,7 @@ export function createApp(options: CreateAppOptions): PitbossApp {
   if (hasSegmentStorage(storage)) registerSegmentRoutes(app, storage.segments, config.limits.maxBodyBytes);
   if (hasPrivacyStorage(storage)) registerPrivacyRoutes(app, storage);
   if (hasAuditStorage(storage)) registerAuditRoutes(app, storage);
+  if (hasExportStorage(storage)) registerExportRoutes(app, storage);
   registerOpsRoutes(app, storage, metrics, lifecycle);
 
   app.doc31('/openapi.json', {

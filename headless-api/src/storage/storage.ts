@@ -22,6 +22,8 @@ import type { AuditEntry, AuditQuery, AuditRecord } from './audit.js';
 import { SegmentStorage } from './segments.js';
 import { PrivacyStorage } from './privacy.js';
 import { featureColumnsSql, refreshFeatures, writeProfile, writeShardEvents } from './writes.js';
+import { exportPages } from './export.js';
+import type { ExportPage, ExportQuery, ExportTable } from './export.js';
 import type { ShardEvent } from './writes.js';
 
 const LOGICAL_SHARDS = 256;
@@ -475,6 +477,18 @@ LIMIT ${query.limit + 1}`;
    */
   get privacy(): PrivacyStorage {
     return (this.#privacy ??= new PrivacyStorage(this.databases, this.control, this.deadlines.write));
+  }
+
+  /**
+   * Every row of a tenant's players, events or features, one keyset page at
+   * a time, database by database (see `export.ts`); each page's query runs
+   * within the read deadline.
+   *
+   * @example
+   * for await (const page of storage.exportPages('acme', 'events', { maskPersonal: true })) send(page.rows);
+   */
+  exportPages(tenantId: string, table: ExportTable, query: ExportQuery): AsyncGenerator<ExportPage> {
+    return exportPages(this.databases, tenantId, table, { timeoutMs: this.deadlines.read, ...query });
   }
 
   /**

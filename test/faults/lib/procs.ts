@@ -167,6 +167,7 @@ export async function migrateAndKey(urls: string[], tenant: string): Promise<str
 export class ApiProcess {
   child: ChildProcess | undefined;
   private log = '';
+  private stderr = '';
   private expecting = false;
   readonly starts: number[] = [];
   /** Exits nobody asked for (a crash), with the log tail at that moment. */
@@ -201,13 +202,16 @@ export class ApiProcess {
     this.expecting = false;
     child.once('exit', (code, signal) => {
       children.delete(child);
-      if (!this.expecting) this.crashes.push(`exit ${code ?? signal}:\n${this.log.slice(-8000)}`);
+      if (!this.expecting) this.crashes.push(`exit ${code ?? signal}; stderr:\n${this.stderr.slice(-6000)}\nlast log lines:\n${this.log.slice(-3000)}`);
     });
     const keep = (chunk: Buffer): void => {
       this.log = (this.log + chunk.toString('utf8')).slice(-64 * 1024);
     };
     child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      keep(chunk);
+      this.stderr = (this.stderr + chunk.toString('utf8')).slice(-16 * 1024);
+    });
     this.child = child;
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
