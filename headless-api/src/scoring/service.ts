@@ -15,6 +15,9 @@ import { distribution } from './compare.js';
 import type { Distribution } from './compare.js';
 import { inspectModelFile, ModelFileError } from './model-file.js';
 
+/** Most players re-scored in one batch after ingestion. */
+const RESCORE_BATCH = 5000;
+
 /** Why a scoring request cannot be served; the HTTP layer maps `code` to a status. */
 export class ScoringError extends Error {
   override readonly name = 'ScoringError';
@@ -78,6 +81,10 @@ export class ScoringService {
   readonly #logger: Logger;
   readonly #cacheSize: number;
   readonly #cache = new Map<string, Promise<Loaded>>();
+  readonly #pending = new Map<string, Set<string>>();
+  #draining: Promise<void> | null = null;
+  readonly #idle: (() => void)[] = [];
+  #closed = false;
   /** Last background re-scoring failure (cleared by the next success), for `/metrics` and logs. */
   lastRescoreError: Error | null = null;
 
@@ -94,14 +101,58 @@ export class ScoringService {
   }
 
   /**
-   * Re-scores players after each feature refresh of ingestion (one batch per
-   * refreshed chunk), before `storage.featuresSettled()` resolves.
+   * Re-scores players after ingestion refreshes their features. Players are
+   * queued per tenant and coalesced (a player touched by several batches
+   * while a re-score runs is scored once), then scored in batches of up to
+   * 5,000, off the feature refresher's path: a slow or failing scorer never
+   * delays features. `settled()` waits for the queue.
    *
    * @example
-   * scoring.attach(); await storage.ingest('acme', lines); await storage.featuresSettled(); // scores stored
+   * scoring.attach(); await storage.ingest('acme', lines);
+   * await storage.featuresSettled(); await scoring.settled(); // scores stored
    */
   attach(): void {
-    this.#storage.onFeaturesRefreshed((tenantId, playerIds) => this.#rescore(tenantId, playerIds));
+    this.#storage.onFeaturesRefreshed(async (tenantId, playerIds) => this.#enqueue(tenantId, playerIds));
+  }
+
+  /**
+   * Resolves when no re-score is queued or running.
+   *
+   * @example
+   * await storage.featuresSettled(); await scoring.settled();
+   */
+  settled(): Promise<void> {
+    if (this.#draining === null) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  /** Players waiting to be re-scored. */
+  get backlog(): number {
+    let n = 0;
+    for (const ids of this.#pending.values()) n += ids.size;
+    return n;
+  }
+
+  #enqueue(tenantId: string, playerIds: readonly string[]): void {
+    if (this.#closed) return;
+    let ids = this.#pending.get(tenantId);
+    if (!ids) this.#pending.set(tenantId, (ids = new Set()));
+    for (const id of playerIds) ids.add(id);
+    if (this.#draining) return;
+    this.#draining = this.#drain().finally(() => {
+      this.#draining = null;
+      for (const resolve of this.#idle.splice(0)) resolve();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#pending.size > 0 && !this.#closed) {
+      const [tenantId, ids] = this.#pending.entries().next().value as [string, Set<string>];
+      const batch = [...ids].slice(0, RESCORE_BATCH);
+      for (const id of batch) ids.delete(id);
+      if (ids.size === 0) this.#pending.delete(tenantId);
+      await this.#rescore(tenantId, batch);
+    }
   }
 
   async #rescore(tenantId: string, playerIds: readonly string[]): Promise<void> {
@@ -111,7 +162,7 @@ export class ScoringService {
       await this.#scoreWith(tenantId, playerIds, deployment);
       this.lastRescoreError = null;
     } catch (error) {
-      // Features are stored; the next refresh or POST /v1/scores scores these players. Logged, never thrown: the refresher has no one to throw to.
+      // Features are stored; the players' next event or POST /v1/scores scores them. Logged, never thrown: a background queue has no caller.
       this.lastRescoreError = error instanceof Error ? error : new Error(String(error));
       this.#logger.error('re-scoring after feature refresh failed', { tenant: tenantId, players: playerIds.length, error: this.lastRescoreError });
     }
@@ -331,8 +382,11 @@ export class ScoringService {
     return { a: ra, b: rb };
   }
 
-  /** Closes every loaded scorer. */
+  /** Stops re-scoring (dropping the queue), waits for the batch in progress, closes every loaded scorer. */
   async close(): Promise<void> {
+    this.#closed = true;
+    this.#pending.clear();
+    await this.#draining;
     const loaded = [...this.#cache.values()];
     this.#cache.clear();
     await Promise.all(loaded.map(async (p) => (await p).scorer.close()));

@@ -150,6 +150,7 @@ describe.each(SCORE_BACKENDS)('models and scores on $name', (backend) => {
     });
     expect(res.status).toBe(200);
     await storage.featuresSettled();
+    await main.scoring.settled();
     const after = await json<{ scored_at: string; model_version: string }>(await call('GET', `/v1/players/${known}/score`), 200);
     expect(Date.parse(after.scored_at)).toBeGreaterThan(Date.parse(before.scored_at));
     expect(after.model_version).toBe('1');
