@@ -188,6 +188,12 @@ export class KServeScorer implements Scorer {
   /** Datatype of the model's input tensor. */
   readonly datatype: 'FP32' | 'FP64';
   readonly mode: KServeMode;
+  /**
+   * The model metadata's `parameters` (`@pitboss/model-server` serves the ONNX
+   * `metadata_props` there, e.g. `pitboss.model_version`; Triton serves none).
+   * `version` is the server's version (the routing key), not that string.
+   */
+  readonly parameters: Readonly<Record<string, unknown>>;
   private readonly base: string;
   private readonly input: string;
   private readonly output: string;
@@ -198,6 +204,7 @@ export class KServeScorer implements Scorer {
     this.transport = transport;
     this.base = base;
     this.name = meta.name;
+    this.parameters = { ...meta.parameters };
     const versions = meta.versions ?? [];
     this.version = options.version ?? versions[versions.length - 1] ?? '';
     const where = `model '${meta.name}'`;

@@ -79,6 +79,7 @@ describe('KServeScorer against @pitboss/model-server', () => {
     const reference = new ReferenceScorer(artifact);
     expect(remote.features).toEqual(data.names);
     expect(remote.datatype).toBe('FP32');
+    expect(remote.parameters[META.version]).toBe(artifact.version);
     expect(await remote.ready()).toBe(true);
     for (const m of [probe, finite]) {
       const got = await remote.score(m);
