@@ -16,6 +16,7 @@ const verbs: Record<string, () => Promise<Verb>> = {
   seed: async () => (await import('./seed.js')).seedVerb,
   keys: async () => (await import('./keys.js')).keysVerb,
   train: async () => (await import('./train.js')).trainVerb,
+  retention: async () => (await import('./retention.js')).retentionVerb,
 };
 
 const summaries: Record<string, string> = {
@@ -26,6 +27,7 @@ const summaries: Record<string, string> = {
   seed: 'load synthetic data through the ingestion path',
   keys: 'create or revoke API keys',
   train: 'train a risk or churn model and export it as ONNX',
+  retention: "delete events older than each tenant's retention horizon",
 };
 
 function usage(): string {
