@@ -1,0 +1,54 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp, createJsonLogger, createStorage, listen } from '@pitboss/headless-api';
+import type { AppLimits, ShardedStorage } from '@pitboss/headless-api';
+
+/** The real API (PGlite storage) behind a real HTTP listener on loopback. */
+export interface ApiServer {
+  url: string;
+  storage: ShardedStorage;
+  key(role: 'admin' | 'analyst' | 'agent', tenant?: string): Promise<string>;
+  tenant: string;
+  close(): Promise<void>;
+}
+
+export async function startApi(limits: Partial<AppLimits> = {}): Promise<ApiServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'pb-sdk-'));
+  const storage = await createStorage({ driver: 'pglite', dataDir: dir });
+  await storage.migrate();
+  const logger = createJsonLogger({ level: 'error', write: () => undefined });
+  const { app } = createApp({ storage, logger, config: { limits: { maxBodyBytes: 1 << 20, maxLines: 500, maxDeadLetterChars: 8192, ...limits } } });
+  const server = await listen({ fetch: app.fetch, host: '127.0.0.1', port: 0, logger });
+  const tenant = `sdk${Date.now().toString(36)}`;
+  return {
+    url: server.url,
+    storage,
+    tenant,
+    key: async (role, t = tenant) => (await storage.createApiKey(t, role)).key,
+    close: async () => {
+      await server.close(200);
+      await storage.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+let seq = 0;
+const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+
+/** A profile event that registers `player` in `country`. */
+export function registered(player: string, country = 'GB', extra: Record<string, unknown> = {}) {
+  return {
+    schema_version: 1, type: 'player.updated', event_id: `reg-${player}-${++seq}`, player_id: player, occurred_at: ago(600),
+    profile: { registered_at: ago(600 - (seq % 300)), country, currency: 'EUR', brand: 'acme', ...extra },
+  };
+}
+
+/** An approved card deposit. */
+export function deposit(player: string, amount = 5000) {
+  return {
+    schema_version: 1, type: 'payment', event_id: `pay-${player}-${++seq}`, player_id: player, occurred_at: ago(120),
+    payment_id: `pm-${seq}`, direction: 'deposit', status: 'approved', method: 'card', amount_minor: amount, currency: 'EUR',
+  };
+}
