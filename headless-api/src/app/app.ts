@@ -1,11 +1,13 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { requestId } from 'hono/request-id';
-import { authenticate } from './auth.js';
 import { ApiError, errorHandler, notFoundHandler } from './errors.js';
 import { createMetrics } from './metrics.js';
 import type { Metrics } from './metrics.js';
 import { observe } from './observe.js';
 import { shedLoad } from './shed.js';
+import { createSecurity } from './security.js';
+import type { SecurityOptions } from './security.js';
+import { securityHeaders } from './security-headers.js';
 import { DOCS_HTML } from './routes/docs-page.js';
 import { registerEventRoutes } from './routes/events.js';
 import { hasExportStorage, registerExportRoutes } from './routes/export.js';
@@ -28,6 +30,8 @@ export interface CreateAppOptions extends AppOptions {
   lifecycle?: Lifecycle;
   /** Model registry and scoring (`/v1/models`, `/v1/scores`, …); those routes are absent without it. */
   scoring?: ScoringService;
+  /** Embed tokens, JWT verification, rate limits (see `security.ts`). */
+  security?: SecurityOptions & { hsts?: boolean };
 }
 
 /** The Hono app plus what its host needs to reach. */
@@ -86,12 +90,14 @@ export function createApp(options: CreateAppOptions): PitbossApp {
   });
 
   app.use(requestId({ generator: (c) => incomingId(c.req.header('x-request-id')) }), observe({ logger, metrics }));
+  app.use(securityHeaders({ hsts: options.security?.hsts ?? false, docsHtml: DOCS_HTML }));
+  const security = createSecurity(storage, options.security);
   app.onError(errorHandler());
   app.notFound(notFoundHandler());
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'API key: `Authorization: Bearer <key>`' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'An API key, an embed token or a backoffice user JWT: `Authorization: Bearer <credential>`' });
   if (config.limits.maxInFlight) app.use('/v1/*', shedLoad(config.limits.maxInFlight));
-  app.use('/v1/*', authenticate(storage));
+  app.use('/v1/*', ...security.middleware);
   app.use('/v1/*', maskPersonalData());
   if (hasAuditStorage(storage)) app.use('/v1/*', auditAccess(storage));
   registerEventRoutes(app, { storage, metrics, ...(options.now ? { now: options.now } : {}), maxDeadLetterChars: config.limits.maxDeadLetterChars }, config.limits);
@@ -104,6 +110,7 @@ export function createApp(options: CreateAppOptions): PitbossApp {
   if (hasPrivacyStorage(storage)) registerPrivacyRoutes(app, storage);
   if (hasAuditStorage(storage)) registerAuditRoutes(app, storage);
   if (hasExportStorage(storage)) registerExportRoutes(app, storage);
+  security.register(app, config.limits.maxBodyBytes);
   registerOpsRoutes(app, storage, metrics, lifecycle);
 
   app.doc31('/openapi.json', {

@@ -1,5 +1,11 @@
 import type { MiddlewareHandler } from 'hono';
+import { decodeJwt } from 'jose';
+import type { JWTPayload } from 'jose';
+import { looksLikeEmbed, EmbedRejected } from './embed.js';
+import type { EmbedTokens } from './embed.js';
 import { ApiError } from './errors.js';
+import { JwksUnavailable, JwtRejected } from './jwt.js';
+import type { JwtVerifier } from './jwt.js';
 import { can } from './permissions.js';
 import type { Permission } from './permissions.js';
 import type { ApiStorage, AppEnv, Principal } from './types.js';
@@ -13,13 +19,22 @@ export interface AuthOptions {
   cacheTtlMs?: number;
   cacheSize?: number;
   now?: () => number;
+  /** Accept backoffice users' JWTs from each tenant's OIDC provider. */
+  jwt?: JwtVerifier;
+  /** Accept embed tokens (browsers), each bound to its origins. */
+  embed?: EmbedTokens;
 }
 
-const BEARER = /^Bearer\s+(\S{8,512})\s*$/i;
+// Signed JWTs with RSA-4096 keys and a few claims run past 1 KiB; the header-size limit bounds the rest.
+const BEARER = /^Bearer\s+(\S{8,8192})\s*$/i;
+const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
 /**
- * Resolves `Authorization: Bearer <key>` to a principal (tenant, role) through
- * `storage.verifyApiKey`, and sets it as `c.var.principal`. 401 otherwise.
+ * Resolves `Authorization: Bearer <credential>` to a principal (tenant, role)
+ * and sets it as `c.var.principal`; 401 otherwise. The credential is an API
+ * key (`pb_…`, checked by `storage.verifyApiKey`), an embed token (only from
+ * one of the origins it names; 403 from any other), or a backoffice user's
+ * JWT (see `jwt.ts`).
  *
  * @example
  * app.use('/v1/*', authenticate(storage));
@@ -38,6 +53,10 @@ export function authenticate(storage: Pick<ApiStorage, 'verifyApiKey'>, options:
     if (!header) throw new ApiError('unauthorized', { detail: 'send Authorization: Bearer <api key>', headers: challenge });
     const key = BEARER.exec(header)?.[1];
     if (!key) throw new ApiError('unauthorized', { detail: 'malformed Authorization header; expected Bearer <api key>', headers: challenge });
+    if (!key.startsWith('pb_') && JWT_SHAPE.test(key)) {
+      c.set('principal', await verifyToken(key, c.req.header('origin')));
+      return next();
+    }
     const t = now();
     let hit = cache.get(key);
     if (!hit || hit.until < t) {
@@ -58,6 +77,38 @@ export function authenticate(storage: Pick<ApiStorage, 'verifyApiKey'>, options:
     c.set('principal', hit.principal);
     await next();
   };
+
+  async function verifyToken(token: string, origin: string | undefined): Promise<Principal> {
+    let claimed: JWTPayload;
+    try {
+      claimed = decodeJwt(token);
+    } catch (err) {
+      throw new ApiError('unauthorized', { detail: 'malformed token', headers: challenge, cause: err });
+    }
+    if (looksLikeEmbed(claimed.iss) && options.embed) {
+      let verified;
+      try {
+        verified = await options.embed.verify(token);
+      } catch (err) {
+        if (err instanceof EmbedRejected) throw new ApiError('unauthorized', { detail: err.message, headers: challenge, cause: err });
+        throw err;
+      }
+      if (!origin || !verified.origins.includes(origin)) {
+        throw new ApiError('forbidden', { detail: 'this embed token is not valid from this origin' });
+      }
+      return verified.principal;
+    }
+    if (!options.jwt) throw new ApiError('unauthorized', { detail: 'tokens are not accepted here; use an API key', headers: challenge });
+    try {
+      return await options.jwt.verify(token);
+    } catch (err) {
+      if (err instanceof JwtRejected) throw new ApiError('unauthorized', { detail: err.message, headers: challenge, cause: err });
+      if (err instanceof JwksUnavailable) {
+        throw new ApiError('not-ready', { detail: "the tenant's identity provider key set could not be fetched; retry later", headers: { 'retry-after': '5' }, cause: err });
+      }
+      throw err;
+    }
+  }
 }
 
 /**

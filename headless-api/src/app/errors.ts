@@ -20,7 +20,10 @@ export const PROBLEMS = {
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
   'precondition-failed': { status: 412, title: 'The resource changed since you read it' },
   'payload-too-large': { status: 413, title: 'Payload too large' },
+  'uri-too-long': { status: 414, title: 'Request URL too long' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
+  'rate-limited': { status: 429, title: 'Too many requests' },
+  'headers-too-large': { status: 431, title: 'Request header fields too large' },
   'shard-unavailable': { status: 503, title: 'A storage shard is unavailable' },
   'not-ready': { status: 503, title: 'Service not ready' },
   'shutting-down': { status: 503, title: 'Server is shutting down' },
@@ -102,7 +105,7 @@ export function problemResponse(c: Context<AppEnv>, slug: ProblemSlug, options: 
 
 const SLUG_BY_STATUS: Partial<Record<number, ProblemSlug>> = {
   400: 'bad-request', 401: 'unauthorized', 403: 'forbidden', 404: 'not-found', 405: 'method-not-allowed',
-  413: 'payload-too-large', 415: 'unsupported-media-type', 503: 'not-ready',
+  413: 'payload-too-large', 414: 'uri-too-long', 415: 'unsupported-media-type', 429: 'rate-limited', 431: 'headers-too-large', 503: 'not-ready',
 };
 
 /**

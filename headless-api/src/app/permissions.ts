@@ -10,6 +10,7 @@ export type Role = (typeof ROLES)[number];
 export const PERMISSIONS = [
   'events:write', 'players:read', 'players:write', 'segments:read', 'segments:write', 'segments:settings',
   'personal:read', 'personal:export', 'personal:erase', 'audit:read',
+  'keys:manage', 'tenant:settings', 'embed-tokens:create',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -24,9 +25,9 @@ export type Permission = (typeof PERMISSIONS)[number];
  * stays with admins, as does reading the audit log.
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  admin: ['events:write', 'players:read', 'players:write', 'segments:read', 'segments:write', 'segments:settings', 'personal:read', 'personal:export', 'personal:erase', 'audit:read'],
-  analyst: ['players:read', 'segments:read', 'segments:write'],
-  agent: ['players:read', 'segments:read', 'personal:read', 'personal:export'],
+  admin: ['events:write', 'players:read', 'players:write', 'segments:read', 'segments:write', 'segments:settings', 'personal:read', 'personal:export', 'personal:erase', 'audit:read', 'keys:manage', 'tenant:settings', 'embed-tokens:create'],
+  analyst: ['players:read', 'segments:read', 'segments:write', 'embed-tokens:create'],
+  agent: ['players:read', 'segments:read', 'personal:read', 'personal:export', 'embed-tokens:create'],
 };
 
 /**

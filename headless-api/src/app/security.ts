@@ -1,0 +1,84 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import { authenticate } from './auth.js';
+import { cors, tenantOrigin } from './cors.js';
+import { EmbedTokens } from './embed.js';
+import { JwtVerifier } from './jwt.js';
+import type { JwtVerifierOptions } from './jwt.js';
+import { MemoryBucketStore, PostgresBucketStore, rateLimit } from './rate-limit.js';
+import type { BucketStore } from './rate-limit.js';
+import { registerEmbedRoutes } from './routes/embed.js';
+import { registerKeyRoutes } from './routes/keys.js';
+import type { KeyStore } from './routes/keys.js';
+import { registerTenantRoutes } from './routes/tenants.js';
+import { EMPTY_SETTINGS, TenantSettingsStore } from './tenant-settings.js';
+import type { BucketLimit, TenantSettingsSource } from './tenant-settings.js';
+import type { ApiStorage, AppEnv } from './types.js';
+import type { Database } from '../storage/pool.js';
+
+/** Authentication, CORS and rate-limit settings of an app (all optional). */
+export interface SecurityOptions {
+  /** HS256 secret (≥ 32 bytes) for embed tokens; every process accepting them needs the same. Default: random per process. */
+  embedSecret?: string;
+  jwt?: JwtVerifierOptions;
+  /** Accept http: JWKS URLs in tenant settings (tests, local providers). */
+  allowHttpJwks?: boolean;
+  /**
+   * Token buckets; off when absent. Defaults once on: 50/s burst 100 per key,
+   * 200/s burst 400 per tenant, in memory; tenants may override theirs.
+   */
+  rateLimit?: { perKey?: BucketLimit; perTenant?: BucketLimit; store?: 'memory' | 'postgres' | BucketStore } | false;
+  /** How long tenant settings are cached per process. Default 10 s. */
+  settingsCacheTtlMs?: number;
+}
+
+type ControlStorage = ApiStorage & KeyStore & { control: Database };
+
+function hasControl(storage: ApiStorage): storage is ControlStorage {
+  return 'control' in storage && 'createApiKey' in storage && 'listApiKeys' in storage && 'revokeApiKey' in storage;
+}
+
+const NO_SETTINGS: TenantSettingsSource = { get: async () => EMPTY_SETTINGS, anyTenantAllows: async () => false };
+
+/**
+ * The `/v1` security chain in its order (CORS, authentication, the tenant's
+ * origin check, rate limits) and the routes that manage it (keys, tenant
+ * settings, embed tokens). Without a control database (a custom
+ * `ApiStorage`) only API keys work and the management routes are absent.
+ *
+ * @example
+ * const security = createSecurity(storage, { embedSecret: process.env.PITBOSS_EMBED_SECRET });
+ * app.use('/v1/*', ...security.middleware);
+ * security.register(app, 1 << 20);
+ */
+export function createSecurity(storage: ApiStorage, options: SecurityOptions = {}): { middleware: MiddlewareHandler<AppEnv>[]; register(app: OpenAPIHono<AppEnv>, maxBodyBytes: number): void } {
+  const store = hasControl(storage) ? new TenantSettingsStore(storage.control, options.settingsCacheTtlMs) : null;
+  const settings = store ?? NO_SETTINGS;
+  const embed = new EmbedTokens(options.embedSecret);
+  const jwt = store ? new JwtVerifier(settings, options.jwt) : undefined;
+  const middleware: MiddlewareHandler<AppEnv>[] = [
+    cors(settings),
+    authenticate(storage, { embed, ...(jwt ? { jwt } : {}) }),
+    tenantOrigin(settings),
+  ];
+  if (options.rateLimit) {
+    const rl = options.rateLimit;
+    const bucketStore: BucketStore = typeof rl.store === 'object' ? rl.store
+      : rl.store === 'postgres' && hasControl(storage) ? new PostgresBucketStore(storage.control)
+      : new MemoryBucketStore();
+    middleware.push(rateLimit(settings, {
+      store: bucketStore,
+      perKey: rl.perKey ?? { rate: 50, burst: 100 },
+      perTenant: rl.perTenant ?? { rate: 200, burst: 400 },
+    }));
+  }
+  return {
+    middleware,
+    register(app, maxBodyBytes) {
+      if (!hasControl(storage) || !store) return;
+      registerKeyRoutes(app, storage, maxBodyBytes);
+      registerTenantRoutes(app, store, { maxBodyBytes, ...(options.allowHttpJwks ? { allowHttpJwks: true } : {}) });
+      registerEmbedRoutes(app, embed, settings, maxBodyBytes);
+    },
+  };
+}

@@ -1,0 +1,144 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import type { JWK, JWTPayload } from 'jose';
+import pg from 'pg';
+import { createStorage } from '../../src/storage/index.js';
+import { createApp } from '../../src/app/app.js';
+import type { CreateAppOptions } from '../../src/app/app.js';
+import { createJsonLogger } from '../../src/app/logger.js';
+import type { ShardedStorage } from '../../src/storage/index.js';
+import { PG_ADMIN_URL } from './backends.js';
+import { LIMITS } from './fixtures.js';
+
+/** A storage opened for an auth suite, plus the URLs a second "process" needs to share it. */
+export interface AuthBackend {
+  name: string;
+  open(): Promise<{ storage: ShardedStorage; urls: string[] | null; close(): Promise<void> }>;
+}
+
+function withDb(url: string, db: string): string {
+  const u = new URL(url);
+  u.pathname = '/' + db;
+  return u.toString();
+}
+
+export const authBackends: AuthBackend[] = [
+  {
+    name: 'pglite',
+    async open() {
+      const dir = await mkdtemp(join(tmpdir(), 'pb-au-'));
+      const storage = await createStorage({ driver: 'pglite', dataDir: dir });
+      await storage.migrate();
+      return { storage, urls: null, close: async () => { await storage.close(); await rm(dir, { recursive: true, force: true }); } };
+    },
+  },
+  {
+    name: 'postgres×4',
+    async open() {
+      const prefix = `pb_au_${process.pid}_${Date.now().toString(36)}`;
+      const names = [0, 1, 2, 3].map((i) => `${prefix}_${i}`);
+      const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await admin.connect();
+      try {
+        for (const n of names) await admin.query(`CREATE DATABASE ${n}`);
+      } finally {
+        await admin.end();
+      }
+      const urls = names.map((n) => withDb(PG_ADMIN_URL, n));
+      const storage = await createStorage({ driver: 'pg', urls, poolSize: 4 });
+      await storage.migrate();
+      return {
+        storage,
+        urls,
+        close: async () => {
+          await storage.close();
+          const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+          await c.connect();
+          try {
+            for (const n of names) await c.query(`DROP DATABASE IF EXISTS ${n} WITH (FORCE)`);
+          } finally {
+            await c.end();
+          }
+        },
+      };
+    },
+  },
+];
+
+/** An app over `storage` with quiet logs and the given security options. */
+export function authApp(storage: ShardedStorage, security: CreateAppOptions['security'] = {}, logs: Record<string, unknown>[] = []) {
+  const logger = createJsonLogger({ level: 'info', write: (line) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
+  return createApp({ storage, logger, config: { limits: LIMITS }, security }).app;
+}
+
+/**
+ * A real OIDC-style issuer on loopback: ES256 keys made by jose, the public
+ * ones served as a JWKS over HTTP, fetches counted, keys added and removed
+ * at will (rotation).
+ */
+export class LocalIssuer {
+  readonly issuer: string;
+  fetches = 0;
+  readonly #keys = new Map<string, { privateKey: CryptoKey; jwk: JWK }>();
+  #published: string[] = [];
+  readonly #server = createServer((req, res) => {
+    if (req.url !== '/jwks') {
+      res.writeHead(404).end();
+      return;
+    }
+    this.fetches++;
+    res.writeHead(200, { 'content-type': 'application/jwk-set+json' });
+    res.end(JSON.stringify({ keys: this.#published.map((kid) => this.#keys.get(kid)!.jwk) }));
+  });
+
+  private constructor(readonly url: string) {
+    this.issuer = url;
+  }
+
+  static async start(): Promise<LocalIssuer> {
+    const issuer = new LocalIssuer('');
+    await new Promise<void>((resolve) => issuer.#server.listen(0, '127.0.0.1', resolve));
+    const port = (issuer.#server.address() as AddressInfo).port;
+    return Object.assign(issuer, { url: `http://127.0.0.1:${port}`, issuer: `http://127.0.0.1:${port}` });
+  }
+
+  get jwksUrl(): string {
+    return `${this.url}/jwks`;
+  }
+
+  /** Makes a key pair `kid`; published in the JWKS unless `publish` is false. */
+  async addKey(kid: string, publish = true): Promise<void> {
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
+    this.#keys.set(kid, { privateKey, jwk });
+    if (publish) this.#published.push(kid);
+  }
+
+  publish(kid: string): void {
+    this.#published.push(kid);
+  }
+
+  unpublish(kid: string): void {
+    this.#published = this.#published.filter((k) => k !== kid);
+  }
+
+  /** A token signed by `kid` (published or not) with standard claims plus `claims`. */
+  async sign(kid: string, claims: JWTPayload, options: { audience?: string; issuer?: string; expiresIn?: string | number } = {}): Promise<string> {
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256', kid })
+      .setIssuer(options.issuer ?? this.issuer)
+      .setAudience(options.audience ?? 'pitboss')
+      .setSubject(typeof claims.sub === 'string' ? claims.sub : 'user-1')
+      .setIssuedAt()
+      .setExpirationTime(options.expiresIn ?? '5m')
+      .sign(this.#keys.get(kid)!.privateKey);
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve, reject) => this.#server.close((err) => (err ? reject(err) : resolve())));
+  }
+}
