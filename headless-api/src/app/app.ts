@@ -103,6 +103,9 @@ export function createApp(options: CreateAppOptions): PitbossApp {
   registerEventRoutes(app, { storage, metrics, ...(options.now ? { now: options.now } : {}), maxDeadLetterChars: config.limits.maxDeadLetterChars }, config.limits);
   registerPlayerRoutes(app, storage, options.sortKeys ?? SORT_KEYS, config.limits.maxBodyBytes);
   if (options.scoring) {
+    const scoring = options.scoring;
+    metrics.addGauge({ name: 'pitboss_rescore_backlog', help: 'Players waiting to be re-scored after ingestion.', collect: () => [{ labels: {}, value: scoring.backlog }] });
+    metrics.addGauge({ name: 'pitboss_rescore_failing', help: '1 while the last re-scoring after ingestion failed.', collect: () => [{ labels: {}, value: scoring.lastRescoreError ? 1 : 0 }] });
     registerModelRoutes(app, options.scoring, config.limits.maxBodyBytes);
     registerScoreRoutes(app, options.scoring, config.limits.maxBodyBytes);
   }

@@ -42,6 +42,12 @@ describe('model and score routes in the OpenAPI document; scorer config', () => 
     }
   });
 
+  it('exports the re-scoring backlog and failure gauges', async () => {
+    const text = await (await app.app.request('/metrics')).text();
+    expect(text).toMatch(/^pitboss_rescore_backlog 0$/m);
+    expect(text).toMatch(/^pitboss_rescore_failing 0$/m);
+  });
+
   it('asks for credentials on scoring routes', async () => {
     expect((await app.app.request('/v1/models')).status).toBe(401);
     expect((await app.app.request('/v1/scores', { method: 'POST' })).status).toBe(401);
