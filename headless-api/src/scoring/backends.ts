@@ -1,4 +1,4 @@
-import { KServeScorer, ReferenceScorer } from '@pitboss/ml';
+import { KServeScorer, META, ReferenceScorer } from '@pitboss/ml';
 import type { FeatureMatrix, KServeMode, ModelArtifact, ScoreBatch, Scorer } from '@pitboss/ml';
 import { OnnxNodeScorer } from '@pitboss/ml/node';
 import type { OnnxNodeScorerOptions } from '@pitboss/ml/node';
@@ -96,14 +96,23 @@ export function inProcessBackend(options: { onnxMinBatch?: number; onnx?: OnnxNo
 export function kserveBackend(options: { url: string; mode?: KServeMode; timeoutMs?: number }): ScorerBackend {
   return {
     kind: 'kserve',
-    open: (model) =>
-      KServeScorer.connect({
+    async open(model) {
+      const scorer = await KServeScorer.connect({
         url: options.url,
         model: model.name,
         version: model.version,
         features: model.features,
         ...(options.mode ? { mode: options.mode } : {}),
         ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-      }),
+      });
+      // Servers that publish the ONNX metadata (@pitboss/model-server) must hold the registry's file, not another one deployed under the same version.
+      const served = scorer.parameters[META.version];
+      const order = scorer.parameters[META.features];
+      if ((served !== undefined && served !== model.version) || (typeof order === 'string' && order !== JSON.stringify(model.features))) {
+        await scorer.close();
+        throw new Error(`the server's ${model.name} version ${model.version} is another model (its ${META.version} is ${JSON.stringify(served)}); deploy the registry's file`);
+      }
+      return scorer;
+    },
   };
 }

@@ -45,6 +45,7 @@ describe('scoring over KServe v2 against packages/model-server (PGlite)', () => 
   let admin: string;
   let players: string[];
   const apps: ReturnType<typeof scoringApp>[] = [];
+  let other: Awaited<ReturnType<typeof trainTenantModel>>;
 
   beforeAll(async () => {
     ({ storage, close } = await SCORE_BACKENDS[0]!.open());
@@ -52,9 +53,12 @@ describe('scoring over KServe v2 against packages/model-server (PGlite)', () => 
     const labels = await seedSynth(storage, tenant, 160);
     players = [...labels.keys()].sort();
     const model = await trainTenantModel(storage, tenant, labels, { version: '1', seed: 3, synthetic: true, source: 'synth' });
+    other = await trainTenantModel(storage, tenant, labels, { version: '2', seed: 4, synthetic: true, source: 'synth' });
     dir = await mkdtemp(join(tmpdir(), 'pb-sc-kserve-'));
     await writeFile(join(dir, 'risk.onnx'), model.bytes);
-    server = await startModelServer(['--model', `${model.trained.artifact.name}=${join(dir, 'risk.onnx')}@1`]);
+    const name = model.trained.artifact.name;
+    // Version 2 on the server is deliberately version 1's file: the API must refuse to score with it.
+    server = await startModelServer(['--model', `${name}=${join(dir, 'risk.onnx')}@1`, '--model', `${name}=${join(dir, 'risk.onnx')}@2`]);
     const local = scoringApp(storage);
     apps.push(local);
     const up = await local.app.request('/v1/models', { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/octet-stream' }, body: new Uint8Array(model.bytes) });
@@ -95,6 +99,16 @@ describe('scoring over KServe v2 against packages/model-server (PGlite)', () => 
         expect(s.reasons.map((r) => r.feature)).toEqual(l.reasons.map((r) => r.feature));
       });
     }
+  });
+
+  it('refuses a server whose file for a version is not the registry\'s', async () => {
+    const h = { authorization: `Bearer ${admin}` };
+    expect((await apps[0]!.app.request('/v1/models', { method: 'POST', headers: { ...h, 'content-type': 'application/octet-stream' }, body: new Uint8Array(other.bytes) })).status).toBe(201);
+    const remote = scoringApp(storage, kserveBackend({ url: server!.url, mode: 'json' }));
+    apps.push(remote);
+    const res = await remote.app.request('/v1/models/2/activate', { method: 'POST', headers: h });
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { detail: string }).detail).toMatch(/is another model/);
   });
 
   it('answers 503 scorer-unavailable when the model server is gone', async () => {
