@@ -11,6 +11,9 @@ import { securityHeaders } from './security-headers.js';
 import { DOCS_HTML } from './routes/docs-page.js';
 import { registerEventRoutes } from './routes/events.js';
 import { hasExportStorage, registerExportRoutes } from './routes/export.js';
+import { registerStreamRoutes } from './routes/stream.js';
+import type { StreamOptions } from './routes/stream.js';
+import { LiveBus, connectIngest } from './live.js';
 import { registerOpsRoutes } from './routes/ops.js';
 import type { Lifecycle } from './routes/ops.js';
 import { SORT_KEYS } from '../storage/keyset.js';
@@ -30,6 +33,10 @@ export interface CreateAppOptions extends AppOptions {
   lifecycle?: Lifecycle;
   /** Model registry and scoring (`/v1/models`, `/v1/scores`, …); those routes are absent without it. */
   scoring?: ScoringService;
+  /** Live updates bus behind `/v1/stream`; default: a new one, fed by the storage's committed events. */
+  live?: LiveBus;
+  /** Heartbeat, per-client buffer and retry of `/v1/stream`. */
+  stream?: StreamOptions;
   /** Embed tokens, JWT verification, rate limits (see `security.ts`). */
   security?: SecurityOptions & { hsts?: boolean };
 }
@@ -38,6 +45,8 @@ export interface CreateAppOptions extends AppOptions {
 export interface PitbossApp {
   app: OpenAPIHono<AppEnv>;
   metrics: Metrics;
+  /** Close it on shutdown so open `/v1/stream` responses end (`live.close()`). */
+  live: LiveBus;
 }
 
 const REQUEST_ID = /^[\w.:=-]{1,128}$/;
@@ -113,6 +122,9 @@ export function createApp(options: CreateAppOptions): PitbossApp {
   if (hasPrivacyStorage(storage)) registerPrivacyRoutes(app, storage);
   if (hasAuditStorage(storage)) registerAuditRoutes(app, storage);
   if (hasExportStorage(storage)) registerExportRoutes(app, storage);
+  const live = options.live ?? new LiveBus();
+  if (!options.live) connectIngest(storage, live);
+  registerStreamRoutes(app, live, options.stream);
   security.register(app, config.limits.maxBodyBytes);
   registerOpsRoutes(app, storage, metrics, lifecycle);
 
@@ -125,7 +137,7 @@ export function createApp(options: CreateAppOptions): PitbossApp {
     },
   });
   app.get('/docs', (c) => c.html(DOCS_HTML));
-  return { app, metrics };
+  return { app, metrics, live };
 }
 
 function incomingId(header: string | undefined): string {

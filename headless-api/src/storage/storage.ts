@@ -25,6 +25,7 @@ import { featureColumnsSql, refreshFeatures, writeProfile, writeShardEvents } fr
 import { exportPages } from './export.js';
 import type { ExportPage, ExportQuery, ExportTable } from './export.js';
 import type { ShardEvent } from './writes.js';
+import type { Event } from '@pitboss/core';
 
 const LOGICAL_SHARDS = 256;
 const RECENT_EVENTS = 20;
@@ -91,6 +92,7 @@ export class ShardedStorage {
   #map: Promise<Int16Array> | null = null;
   #closed = false;
   readonly #refresher: FeatureRefresher;
+  readonly #committed = new Set<(tenantId: string, events: readonly Event[]) => void>();
   #segments: SegmentStorage | null = null;
   #privacy: PrivacyStorage | null = null;
 
@@ -207,6 +209,10 @@ export class ShardedStorage {
             outcome.duplicate.push(e.line);
           }
         }
+        if (this.#committed.size > 0 && touched.size > 0) {
+          const fresh = events.filter((e) => stored.has(e.event.event_id)).map((e) => e.event);
+          for (const listener of this.#committed) listener(tenantId, fresh);
+        }
         if (this.featureRefresh === 'background') {
           this.#refresher.enqueue(db, tenantId, touched);
           return;
@@ -227,6 +233,20 @@ export class ShardedStorage {
     outcome.retryable.sort((a, b) => a.line - b.line);
     if (stale.length > 0) outcome.stale_features = stale.sort();
     return outcome;
+  }
+
+  /**
+   * Adds a listener called with the events newly stored on a database right
+   * after its transaction commits (duplicates are left out), once per
+   * database and batch. It runs on the ingest path: it must be quick and
+   * must not throw. Returns a function that removes it. Feeds live updates.
+   *
+   * @example
+   * const off = storage.onEventsCommitted((tenant, events) => bus.publish(tenant, 'event', events[0]));
+   */
+  onEventsCommitted(listener: (tenantId: string, events: readonly Event[]) => void): () => void {
+    this.#committed.add(listener);
+    return () => void this.#committed.delete(listener);
   }
 
   /**

@@ -1,0 +1,207 @@
+import { randomBytes } from 'node:crypto';
+import { toEventRow } from '@pitboss/core';
+import type { Event } from '@pitboss/core';
+
+/**
+ * The in-process bus behind `GET /v1/stream`: what ingestion (and scoring)
+ * publish after commit, fanned out to the subscribers of the same tenant,
+ * with a bounded per-tenant replay buffer so that a client reconnecting with
+ * `Last-Event-ID` gets what it missed.
+ *
+ * Ids are `<epoch>-<seq>`: `epoch` is random per bus (per process start),
+ * `seq` counts up per tenant. An id from another epoch (the server
+ * restarted), from the future, or older than the buffer cannot be resumed:
+ * the subscriber is told to `reset` (re-read its state, then follow on).
+ */
+
+/** Kinds of live messages (the SSE `event:` field). */
+export type LiveKind = 'event' | 'score';
+
+/** One published message. `data` is serialised once, shared by every subscriber. */
+export interface LiveMessage {
+  id: string;
+  kind: LiveKind;
+  data: string;
+}
+
+/** Why a resume failed. */
+export type ResetReason = 'unknown-id' | 'too-old' | 'server-restarted';
+
+/** What a subscriber receives. */
+export interface LiveListener {
+  message(message: LiveMessage): void;
+  /** The bus closed (shutdown); the subscription is over. */
+  closed(): void;
+}
+
+/** A subscription: what was missed (or why it cannot be replayed), and how to leave. */
+export interface Subscription {
+  /** Messages after the given `Last-Event-ID`, oldest first; empty without one. */
+  replay: LiveMessage[];
+  /** Set when the `Last-Event-ID` could not be resumed. */
+  reset: ResetReason | null;
+  /** Id of the newest message of the tenant now (null before the first): a client that resets resumes from here. */
+  head: string | null;
+  unsubscribe(): void;
+}
+
+export interface LiveBusOptions {
+  /** Messages kept per tenant for resumption; default 1000. */
+  replay?: number;
+}
+
+interface TenantChannel {
+  seq: number;
+  /** Ring of the newest messages; `buffer[i]` holds seq `first + i`. */
+  buffer: LiveMessage[];
+  first: number;
+  listeners: Set<LiveListener>;
+}
+
+/**
+ * An in-process publish/subscribe bus, one channel per tenant.
+ *
+ * @example
+ * const bus = new LiveBus({ replay: 1000 });
+ * const sub = bus.subscribe('acme', { message: (m) => send(m), closed: () => end() }, lastEventId);
+ * bus.publish('acme', 'event', { event_id: 'e1', type: 'bet.placed' });
+ * sub.unsubscribe();
+ */
+export class LiveBus {
+  /** Distinguishes this process's ids from those of an earlier run. */
+  readonly epoch = randomBytes(6).toString('base64url');
+  readonly #replay: number;
+  readonly #channels = new Map<string, TenantChannel>();
+  #closed = false;
+
+  constructor(options: LiveBusOptions = {}) {
+    this.#replay = options.replay ?? 1000;
+    if (!Number.isInteger(this.#replay) || this.#replay < 1) throw new RangeError('replay must be a positive integer');
+  }
+
+  #channel(tenant: string): TenantChannel {
+    let ch = this.#channels.get(tenant);
+    if (!ch) this.#channels.set(tenant, (ch = { seq: 0, buffer: [], first: 1, listeners: new Set() }));
+    return ch;
+  }
+
+  /**
+   * Publishes to every subscriber of `tenant` and keeps the message for
+   * replay. Returns it (with its id). A no-op returning null once closed.
+   *
+   * @example
+   * bus.publish('acme', 'score', { player_id: 'p1', score: 71, band: 'high' });
+   */
+  publish(tenant: string, kind: LiveKind, data: unknown): LiveMessage | null {
+    if (this.#closed) return null;
+    const ch = this.#channel(tenant);
+    const message: LiveMessage = { id: `${this.epoch}-${++ch.seq}`, kind, data: JSON.stringify(data) };
+    ch.buffer.push(message);
+    if (ch.buffer.length > this.#replay) {
+      ch.buffer.shift();
+      ch.first++;
+    }
+    for (const l of ch.listeners) l.message(message);
+    return message;
+  }
+
+  /**
+   * Subscribes to a tenant's messages. With `lastEventId`, the messages after
+   * it come back in `replay` (delivered by the caller before any live one),
+   * or `reset` says why they cannot.
+   *
+   * @example
+   * const { replay, reset, unsubscribe } = bus.subscribe('acme', listener, req.header('last-event-id'));
+   */
+  subscribe(tenant: string, listener: LiveListener, lastEventId?: string): Subscription {
+    const ch = this.#channel(tenant);
+    let replay: LiveMessage[] = [];
+    let reset: ResetReason | null = null;
+    if (lastEventId !== undefined && lastEventId !== '') {
+      const m = /^([\w-]+)-(\d{1,15})$/.exec(lastEventId);
+      const seq = m ? Number(m[2]) : NaN;
+      if (!m) reset = 'unknown-id';
+      else if (m[1] !== this.epoch) reset = 'server-restarted';
+      else if (seq > ch.seq) reset = 'unknown-id';
+      else if (seq < ch.first - 1) reset = 'too-old';
+      else replay = ch.buffer.slice(seq - ch.first + 1);
+    }
+    const head = ch.seq > 0 ? `${this.epoch}-${ch.seq}` : null;
+    if (this.#closed) {
+      queueMicrotask(() => listener.closed());
+    } else {
+      ch.listeners.add(listener);
+    }
+    return { replay, reset, head, unsubscribe: () => void ch.listeners.delete(listener) };
+  }
+
+  /** Subscribers now, across tenants (for `/metrics` and tests). */
+  get subscribers(): number {
+    let n = 0;
+    for (const ch of this.#channels.values()) n += ch.listeners.size;
+    return n;
+  }
+
+  /**
+   * Closes the bus for shutdown: every subscriber gets `closed()` (the SSE
+   * route ends its response), later publishes are dropped.
+   *
+   * @example
+   * process.on('SIGTERM', () => { bus.close(); void server.close(); });
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const ch of this.#channels.values()) {
+      const listeners = [...ch.listeners];
+      ch.listeners.clear();
+      for (const l of listeners) l.closed();
+    }
+  }
+}
+
+/** What a live `event` message carries: the event's flat columns without personal data (no IP, no payload). */
+export interface LiveEvent {
+  event_id: string;
+  player_id: string;
+  type: string;
+  occurred_at: string;
+  product: string | null;
+  amount_minor: number | null;
+  currency: string | null;
+  status: string | null;
+  direction: string | null;
+}
+
+/**
+ * The live message of an accepted event.
+ *
+ * @example
+ * bus.publish('acme', 'event', liveEvent(event));
+ */
+export function liveEvent(event: Event): LiveEvent {
+  const { row } = toEventRow(event);
+  return {
+    event_id: row.event_id, player_id: row.player_id, type: row.type, occurred_at: row.occurred_at, product: row.product,
+    amount_minor: row.amount_minor, currency: row.currency, status: row.status, direction: row.direction,
+  };
+}
+
+/** A storage that reports committed events (`ShardedStorage.onEventsCommitted`). */
+export interface CommitHook {
+  onEventsCommitted(listener: (tenantId: string, events: readonly Event[]) => void): () => void;
+}
+
+/**
+ * Publishes every event `storage` commits to `bus`; returns a function that stops.
+ *
+ * @example
+ * const stop = connectIngest(storage, bus);
+ */
+export function connectIngest(storage: object, bus: LiveBus): () => void {
+  const hook = (storage as Partial<CommitHook>).onEventsCommitted;
+  if (typeof hook !== 'function') return () => {};
+  return hook.call(storage, (tenant, events) => {
+    for (const e of events) bus.publish(tenant, 'event', liveEvent(e));
+  });
+}

@@ -1,0 +1,190 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { createApp } from '../../src/app/app.js';
+import type { PitbossApp } from '../../src/app/app.js';
+import { LiveBus, connectIngest } from '../../src/app/live.js';
+import { createJsonLogger } from '../../src/app/logger.js';
+import { listen } from '../../src/server.js';
+import type { RunningServer } from '../../src/server.js';
+import type { ShardedStorage } from '../../src/storage/index.js';
+import { EX_BACKENDS } from './export-setup.js';
+import { LIMITS, bet, ndjson } from './fixtures.js';
+import { openSse } from './stream-client.js';
+import type { SseClient, SseFrame } from './stream-client.js';
+
+/**
+ * `GET /v1/stream` over real HTTP (@hono/node-server on an ephemeral port):
+ * ingest through `POST /v1/events`, receive on an EventSource-style client;
+ * on PGlite and 4 Postgres shards.
+ */
+
+const logger = createJsonLogger({ level: 'warn', write: () => {} });
+
+for (const backend of EX_BACKENDS) {
+  describe(`live stream (${backend.name})`, () => {
+    let storage: ShardedStorage;
+    let close: () => Promise<void>;
+    let api: PitbossApp;
+    let server: RunningServer;
+    let stopFeed: () => void;
+    const keys = { admin: '', analyst: '', rival: '' };
+    const open: SseClient[] = [];
+
+    const subscribe = async (key: string, extra: Record<string, string> = {}, path = '/v1/stream'): Promise<SseClient> => {
+      const client = await openSse(server.url + path, { authorization: `Bearer ${key}`, ...extra });
+      open.push(client);
+      expect(client.status).toBe(200);
+      return client;
+    };
+    const ingest = async (key: string, rows: unknown[]) => {
+      const res = await fetch(server.url + '/v1/events', { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson' }, body: ndjson(rows) });
+      expect(res.status, await res.clone().text()).toBe(200);
+      return (await res.json()) as { accepted: number };
+    };
+    const events = (client: SseClient, n: number): Promise<SseFrame[]> =>
+      (async () => {
+        const out: SseFrame[] = [];
+        while (out.length < n) out.push(await client.until((f) => f.event !== 'comment'));
+        return out;
+      })();
+
+    beforeAll(async () => {
+      ({ storage, close } = await backend.open());
+      const live = new LiveBus({ replay: 8 });
+      stopFeed = connectIngest(storage, live);
+      api = createApp({ storage, logger, config: { limits: LIMITS }, live, stream: { heartbeatMs: 150, maxBufferedBytes: 64 * 1024 } });
+      server = await listen({ fetch: api.app.fetch, host: '127.0.0.1', port: 0, logger });
+      keys.admin = (await storage.createApiKey('acme', 'admin')).key;
+      keys.analyst = (await storage.createApiKey('acme', 'analyst')).key;
+      keys.rival = (await storage.createApiKey('rival', 'admin')).key;
+    }, 120_000);
+    afterAll(async () => {
+      for (const c of open) c.close();
+      stopFeed?.();
+      api?.live.close();
+      await server?.close(1000);
+      await close?.();
+    });
+
+    it('an ingested event reaches a subscriber, after commit, without personal data', async () => {
+      const client = await subscribe(keys.analyst);
+      const sent = [bet('p-1'), bet('p-2'), { ...bet('p-3'), type: 'session.started', session_id: 's1', device: 'mobile', ip: '10.1.2.3', bet_id: undefined, bet_type: undefined, stake_minor: undefined, currency: undefined, odds: undefined, legs: undefined }];
+      const report = await ingest(keys.admin, sent.map((e) => JSON.parse(JSON.stringify(e)) as unknown));
+      expect(report.accepted).toBe(3);
+      const got = await events(client, 3);
+      expect(got.map((f) => f.event)).toEqual(['event', 'event', 'event']);
+      const data = got.map((f) => JSON.parse(f.data) as Record<string, unknown>);
+      expect(data.map((d) => d.event_id).sort()).toEqual(sent.map((e) => e.event_id).sort());
+      const first = data.find((d) => d.event_id === sent[0]!.event_id)!;
+      expect(first).toMatchObject({ player_id: 'p-1', type: 'bet.placed', amount_minor: 1000, currency: 'EUR' });
+      for (const d of data) expect(Object.keys(d)).not.toContain('ip');
+      expect(got.map((f) => f.data).join('')).not.toContain('10.1.2.3');
+      // Ids increase: the order a reconnecting client resumes in.
+      const seqs = got.map((f) => Number(f.id!.split('-').at(-1)));
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      // A duplicate is not committed again, so it is not announced again.
+      await ingest(keys.admin, [sent[0]]);
+      await ingest(keys.admin, [bet('p-4')]);
+      expect(JSON.parse((await events(client, 1))[0]!.data)).toMatchObject({ player_id: 'p-4' });
+    });
+
+    it('tenants see only their own events', async () => {
+      const acme = await subscribe(keys.admin);
+      const rival = await subscribe(keys.rival);
+      await ingest(keys.admin, [bet('a-1')]);
+      await ingest(keys.rival, [bet('r-1')]);
+      const a = await events(acme, 1);
+      const r = await events(rival, 1);
+      expect(JSON.parse(a[0]!.data)).toMatchObject({ player_id: 'a-1' });
+      expect(JSON.parse(r[0]!.data)).toMatchObject({ player_id: 'r-1' });
+      // Nothing else arrives on either stream: only heartbeats.
+      await expect(acme.until((f) => f.event !== 'comment', 500)).rejects.toThrow(/no SSE frame/);
+      await expect(rival.until((f) => f.event !== 'comment', 500)).rejects.toThrow(/no SSE frame/);
+    });
+
+    it('a client reconnecting with Last-Event-ID gets exactly what it missed', async () => {
+      const first = await subscribe(keys.admin);
+      await ingest(keys.admin, [bet('r-a'), bet('r-b')].map((e) => e));
+      const seen = await events(first, 2);
+      first.close();
+      const missed = [bet('m-1'), bet('m-2'), bet('m-3')];
+      for (const e of missed) await ingest(keys.admin, [e]);
+      const again = await subscribe(keys.admin, { 'last-event-id': seen[1]!.id! });
+      const replayed = await events(again, 3);
+      expect(replayed.map((f) => JSON.parse(f.data).event_id)).toEqual(missed.map((e) => e.event_id));
+      // The query parameter does the same for a first connection (EventSource cannot set headers).
+      const viaQuery = await subscribe(keys.admin, {}, `/v1/stream?last_event_id=${encodeURIComponent(replayed[1]!.id!)}`);
+      expect(JSON.parse((await events(viaQuery, 1))[0]!.data).event_id).toBe(missed[2]!.event_id);
+    });
+
+    it('an id older than the replay buffer, or from another run, gets an explicit reset', async () => {
+      const c = await subscribe(keys.admin);
+      await ingest(keys.admin, [bet('o-1')]);
+      const [old] = await events(c, 1);
+      const batch = Array.from({ length: 12 }, (_, i) => bet(`o-${i + 2}`));
+      await ingest(keys.admin, batch);
+      const all = await events(c, 12);
+      const tooOld = await subscribe(keys.admin, { 'last-event-id': old!.id! });
+      const reset = await tooOld.until((f) => f.event !== 'comment');
+      expect(reset.event).toBe('reset');
+      expect(JSON.parse(reset.data)).toMatchObject({ reason: 'too-old', last_event_id: old!.id, head: all.at(-1)!.id });
+      expect(reset.id).toBe(all.at(-1)!.id);
+      const restarted = await subscribe(keys.admin, { 'last-event-id': 'AAAAAAAA-3' });
+      expect(JSON.parse((await restarted.until((f) => f.event !== 'comment')).data)).toMatchObject({ reason: 'server-restarted' });
+      // After a reset the stream goes on live.
+      await ingest(keys.admin, [bet('o-live')]);
+      expect(JSON.parse((await events(tooOld, 1))[0]!.data)).toMatchObject({ player_id: 'o-live' });
+    });
+
+    it('sends heartbeat comments while idle', async () => {
+      const c = await subscribe(keys.rival);
+      const t0 = performance.now();
+      const hb = await c.until((f) => f.event === 'comment' && f.data === 'heartbeat', 2000);
+      expect(hb.at - t0).toBeLessThan(1000);
+      const hb2 = await c.until((f) => f.event === 'comment' && f.data === 'heartbeat', 2000);
+      expect(hb2.at - hb.at).toBeGreaterThan(100);
+    });
+
+    it('drops a client that does not read, with a reason, instead of buffering without bound', async () => {
+      // A tenant of its own: a burst larger than the buffer would drop any subscriber of the tenant, however fast it reads.
+      const slowKey = (await storage.createApiKey('slow', 'admin')).key;
+      const before = api.live.subscribers;
+      const res = await fetch(server.url + '/v1/stream', { headers: { authorization: `Bearer ${slowKey}` } });
+      expect(res.status).toBe(200);
+      expect(api.live.subscribers).toBe(before + 1);
+      const big = 'x'.repeat(16 * 1024);
+      // 64 MB offered to a client that reads nothing: the socket buffers fill, then the 64 KiB queue.
+      for (let i = 0; i < 4000 && api.live.subscribers > before; i++) {
+        api.live.publish('slow', 'score', { player_id: 'p', pad: big, i });
+        if (i % 50 === 0) await new Promise((r) => setTimeout(r, 1));
+      }
+      expect(api.live.subscribers).toBe(before);
+      const text = await res.text();
+      expect(text.length).toBeLessThan(32 * 1024 * 1024);
+      expect(text.trimEnd().split('\n\n').at(-1)).toBe('event: dropped\ndata: {"reason":"slow-consumer","max_buffered_bytes":65536}');
+    });
+
+    it('ends every stream with a shutdown event when the bus closes', async () => {
+      const live = new LiveBus();
+      const app2 = createApp({ storage, logger, config: { limits: LIMITS }, live, stream: { heartbeatMs: 10_000 } });
+      const s2 = await listen({ fetch: app2.app.fetch, host: '127.0.0.1', port: 0, logger });
+      try {
+        const c = await openSse(s2.url + '/v1/stream', { authorization: `Bearer ${keys.admin}` });
+        open.push(c);
+        await c.next();
+        live.close();
+        const f = await c.until((x) => x.event !== 'comment');
+        expect(f).toMatchObject({ event: 'shutdown', data: '{"reason":"server-shutdown"}' });
+        await c.ended;
+        const closed = performance.now();
+        await s2.close(5000);
+        expect(performance.now() - closed).toBeLessThan(2000);
+      } finally {
+        await s2.close(100);
+      }
+    });
+
+    it('needs credentials', async () => {
+      expect((await fetch(server.url + '/v1/stream')).status).toBe(401);
+    });
+  });
+}
