@@ -15,7 +15,7 @@ export type { RetryPolicy } from './retry.js';
 export { PitbossClient } from './client.js';
 export type { PitbossClientOptions, RetryInfo, CallOptions, RequestInit as PitbossRequestInit } from './client.js';
 export { LiveStream } from './live.js';
-export type { LiveMessage, LiveOptions, LiveState } from './live.js';
+export type { LiveMessage, LiveEventData, LiveScoreData, LiveResetData, LiveOptions, LiveState } from './live.js';
 export { parseSse } from './sse.js';
 export type { SseMessage, SseRetry } from './sse.js';
 export { RemotePlayerDataSource, PLAYER_SORT_KEYS, segmentOf } from './remote-datasource.js';

@@ -4,12 +4,46 @@ import { backoffMs, sleep } from './retry.js';
 import type { RetryPolicy } from './retry.js';
 import { parseSse } from './sse.js';
 
-/** One live update: the SSE event name, its id (resume point) and its JSON data. */
-export interface LiveMessage<D = unknown> {
-  event: string;
-  id: string;
-  data: D;
+/** `event`: an accepted event's flat columns, without personal data. */
+export interface LiveEventData {
+  event_id: string;
+  player_id: string;
+  type: string;
+  occurred_at: string;
+  product: string | null;
+  amount_minor: number | null;
+  currency: string | null;
+  status: string | null;
+  direction: string | null;
 }
+
+/** `score`: a new score of a player. */
+export interface LiveScoreData {
+  player_id: string;
+  [field: string]: unknown;
+}
+
+/** `reset`: the stream could not resume from the id sent; re-read state, then follow on from `head`. */
+export interface LiveResetData {
+  reason: 'unknown-id' | 'too-old' | 'server-restarted' | (string & {});
+  last_event_id: string | null;
+  head: string | null;
+}
+
+/**
+ * One live update, by SSE event name. `dropped` (this client read too
+ * slowly) and `shutdown` (the server is stopping) end the connection; the
+ * stream reconnects and resumes by itself, they are passed on for display.
+ * `id` is the resume point after this message.
+ */
+export type LiveMessage =
+  | { event: 'event'; id: string; data: LiveEventData }
+  | { event: 'score'; id: string; data: LiveScoreData }
+  | { event: 'reset'; id: string; data: LiveResetData }
+  | { event: 'dropped' | 'shutdown'; id: string; data: { reason: string; [field: string]: unknown } }
+  | { event: 'unknown'; id: string; name: string; data: unknown };
+
+const KNOWN = new Set(['event', 'score', 'reset', 'dropped', 'shutdown']);
 
 /** Where the connection stands. */
 export type LiveState = 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -38,7 +72,7 @@ type Listener = (message: LiveMessage) => void;
  *
  * @example
  * const live = client.live();
- * const off = live.subscribe((m) => { if (m.event === 'event') refresh(m.data); });
+ * const off = live.subscribe((m) => { if (m.event === 'event') console.log(m.data.player_id, m.data.type); });
  * live.onError((e) => console.error('live updates stopped', e));
  */
 export class LiveStream {
@@ -130,7 +164,8 @@ export class LiveStream {
           }
           failures = 0;
           this.#lastEventId = m.lastEventId;
-          const message: LiveMessage = { event: m.event, id: m.lastEventId, data: parseData(m.data) };
+          const data = parseData(m.data);
+          const message = (KNOWN.has(m.event) ? { event: m.event, id: m.lastEventId, data } : { event: 'unknown', id: m.lastEventId, name: m.event, data }) as LiveMessage;
           for (const l of this.#listeners) l(message);
         }
       } catch (error) {

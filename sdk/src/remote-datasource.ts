@@ -145,7 +145,19 @@ export class RemotePlayerDataSource implements DataSource<PlayerRow, PlayerListF
   }
 
   #onLive(message: LiveMessage): void {
-    const ids = playerIdsOf(message.data);
+    // dropped/shutdown only announce a reconnect; the stream resumes without loss, or sends `reset`.
+    let ids: string[];
+    switch (message.event) {
+      case 'event':
+      case 'score':
+        ids = [message.data.player_id];
+        break;
+      case 'reset':
+        ids = [];
+        break;
+      default:
+        return;
+    }
     let p = this.#pendingUpdate;
     if (!p) {
       p = { ids: new Set(), reset: false, timer: setTimeout(() => this.#flushLive().catch((e: unknown) => this.#liveFailed(e)), this.#debounceMs) };
@@ -320,14 +332,6 @@ export function segmentOf(filter: PlayerListFilter): SegmentAst {
   else if (filter.status === 'self_excluded') all.push({ field: 'blocked', op: 'eq', value: false }, { field: 'self_excluded', op: 'eq', value: true });
   else if (filter.status === 'active') all.push({ field: 'blocked', op: 'eq', value: false }, { not: { field: 'self_excluded', op: 'eq', value: true } });
   return { all };
-}
-
-function playerIdsOf(data: unknown): string[] {
-  if (typeof data !== 'object' || data === null) return [];
-  const o = data as Record<string, unknown>;
-  if (typeof o.player_id === 'string') return [o.player_id];
-  if (Array.isArray(o.player_ids)) return o.player_ids.filter((x): x is string => typeof x === 'string');
-  return [];
 }
 
 function withSignal<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {

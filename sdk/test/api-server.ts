@@ -2,11 +2,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, createJsonLogger, createStorage, listen } from '@pitboss/headless-api';
-import type { AppLimits, ShardedStorage } from '@pitboss/headless-api';
+import type { AppLimits, PitbossApp, RunningServer, ShardedStorage } from '@pitboss/headless-api';
 
 /** The real API (PGlite storage) behind a real HTTP listener on loopback. */
 export interface ApiServer {
   url: string;
+  /** The app in process: requests through it skip the listener (used while the listener is down). */
+  app: PitbossApp['app'];
+  /** Closes the HTTP listener, cutting open streams; the app and its live bus stay. */
+  stopListener(): Promise<void>;
+  /** Listens again on the same port. */
+  startListener(): Promise<void>;
   storage: ShardedStorage;
   key(role: 'admin' | 'analyst' | 'agent', tenant?: string): Promise<string>;
   tenant: string;
@@ -19,15 +25,24 @@ export async function startApi(limits: Partial<AppLimits> = {}): Promise<ApiServ
   await storage.migrate();
   const logger = createJsonLogger({ level: 'error', write: () => undefined });
   const { app } = createApp({ storage, logger, config: { limits: { maxBodyBytes: 1 << 20, maxLines: 500, maxDeadLetterChars: 8192, ...limits } } });
-  const server = await listen({ fetch: app.fetch, host: '127.0.0.1', port: 0, logger });
+  let server: RunningServer | undefined = await listen({ fetch: app.fetch, host: '127.0.0.1', port: 0, logger });
+  const port = server.port;
   const tenant = `sdk${Date.now().toString(36)}`;
   return {
     url: server.url,
+    app,
+    stopListener: async () => {
+      await server?.close(0);
+      server = undefined;
+    },
+    startListener: async () => {
+      server = await listen({ fetch: app.fetch, host: '127.0.0.1', port, logger });
+    },
     storage,
     tenant,
     key: async (role, t = tenant) => (await storage.createApiKey(t, role)).key,
     close: async () => {
-      await server.close(200);
+      await server?.close(200);
       await storage.close();
       await rm(dir, { recursive: true, force: true });
     },
@@ -43,6 +58,14 @@ export function registered(player: string, country = 'GB', extra: Record<string,
     schema_version: 1, type: 'player.updated', event_id: `reg-${player}-${++seq}`, player_id: player, occurred_at: ago(600),
     profile: { registered_at: ago(600 - (seq % 300)), country, currency: 'EUR', brand: 'acme', ...extra },
   };
+}
+
+/** The API's `POST /v1/events` called in process (no listener needed). */
+export async function ingestInProcess(api: ApiServer, key: string, events: readonly object[]): Promise<void> {
+  const res = await api.app.request('/v1/events', {
+    method: 'POST', body: events.map((e) => JSON.stringify(e)).join('\n'), headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson' },
+  });
+  if (res.status !== 200) throw new Error(`ingest failed: ${res.status} ${await res.text()}`);
 }
 
 /** An approved card deposit. */
