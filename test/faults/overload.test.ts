@@ -19,9 +19,11 @@ describe('faults: twice the peak request rate', () => {
     expect(r.noResponse).toBe(0);
     expect(r.statuses[200] ?? 0).toBeGreaterThan(0);
     // Queueing without bound at 2× would grow latency by one second per second of overload, to about
-    // 10 s at the end of the run; half of that is the bound, generous for a shared 2-core machine.
-    expect(r.acceptedP99Ms).toBeLessThan((seconds * 1000) / 2);
-    expect(r.shedP99Ms).toBeLessThan((seconds * 1000) / 2);
+    // 10 s at the end of the run; the bound is half of that, or twice the p99 at peak when the
+    // shared machine is so busy that the peak itself is that slow.
+    const bound = Math.max((seconds * 1000) / 2, 2 * r.peakP99Ms);
+    expect(r.acceptedP99Ms).toBeLessThan(bound);
+    expect(r.shedP99Ms).toBeLessThan(bound);
     expect(r.rssMaxMiB).toBeLessThan(r.rssBaseMiB + 256);
     expect(r.afterStatus).toBe(200);
   }, 180_000);

@@ -483,6 +483,8 @@ export interface ShutdownResult {
   exit: { code: number | null; signal: NodeJS.Signals | null; ms: number };
   cleanLog: boolean;
   graceExceeded: boolean;
+  /** The API's last log lines, for a failure message. */
+  logTail: string;
   source: Fingerprint;
   stored: Fingerprint;
 }
@@ -526,6 +528,6 @@ export async function gracefulShutdown(o: { requests: number; lines: number; see
     const exit = await exitP;
     const logs = api.logs();
     const stored = await storedFingerprint(dbs.urls, tenant);
-    return { responses, newConnection, exit, cleanLog: logs.includes('"shut down cleanly"'), graceExceeded: logs.includes('grace period over'), source, stored };
+    return { responses, newConnection, exit, cleanLog: logs.includes('"shut down cleanly"'), graceExceeded: logs.includes('grace period over'), logTail: logs.slice(-4000), source, stored };
   });
 }
