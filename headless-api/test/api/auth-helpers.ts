@@ -71,8 +71,13 @@ export const authBackends: AuthBackend[] = [
 
 /** An app over `storage` with quiet logs and the given security options. */
 export function authApp(storage: ShardedStorage, security: CreateAppOptions['security'] = {}, logs: Record<string, unknown>[] = []) {
+  return authPitboss(storage, security, logs).app;
+}
+
+/** The whole `createApp` result (for hosts' handles such as the live bus). */
+export function authPitboss(storage: ShardedStorage, security: CreateAppOptions['security'] = {}, logs: Record<string, unknown>[] = []) {
   const logger = createJsonLogger({ level: 'info', write: (line) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
-  return createApp({ storage, logger, config: { limits: LIMITS }, security }).app;
+  return createApp({ storage, logger, config: { limits: LIMITS }, security });
 }
 
 /**
