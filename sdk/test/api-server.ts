@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, createJsonLogger, createStorage, listen } from '@pitboss/headless-api';
+import type { EventInput } from '@pitboss/sdk';
 import type { AppLimits, PitbossApp, RunningServer, ShardedStorage } from '@pitboss/headless-api';
 
 /** The real API (PGlite storage) behind a real HTTP listener on loopback. */
@@ -53,7 +54,7 @@ let seq = 0;
 const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
 
 /** A profile event that registers `player` in `country`. */
-export function registered(player: string, country = 'GB', extra: Record<string, unknown> = {}) {
+export function registered(player: string, country = 'GB', extra: Record<string, unknown> = {}): EventInput {
   return {
     schema_version: 1, type: 'player.updated', event_id: `reg-${player}-${++seq}`, player_id: player, occurred_at: ago(600),
     profile: { registered_at: ago(600 - (seq % 300)), country, currency: 'EUR', brand: 'acme', ...extra },
@@ -69,7 +70,7 @@ export async function ingestInProcess(api: ApiServer, key: string, events: reado
 }
 
 /** An approved card deposit. */
-export function deposit(player: string, amount = 5000) {
+export function deposit(player: string, amount = 5000): EventInput {
   return {
     schema_version: 1, type: 'payment', event_id: `pay-${player}-${++seq}`, player_id: player, occurred_at: ago(120),
     payment_id: `pm-${seq}`, direction: 'deposit', status: 'approved', method: 'card', amount_minor: amount, currency: 'EUR',
