@@ -119,7 +119,7 @@ export function createApp(options: CreateAppOptions): PitbossApp {
     registerScoreRoutes(app, options.scoring, config.limits.maxBodyBytes);
   }
   if (hasSegmentStorage(storage)) registerSegmentRoutes(app, storage.segments, config.limits.maxBodyBytes);
-  if (hasPrivacyStorage(storage)) registerPrivacyRoutes(app, storage);
+  if (hasPrivacyStorage(storage)) registerPrivacyRoutes(app, storage, config.limits.maxBodyBytes);
   if (hasAuditStorage(storage)) registerAuditRoutes(app, storage);
   if (hasExportStorage(storage)) registerExportRoutes(app, storage);
   const live = options.live ?? new LiveBus();

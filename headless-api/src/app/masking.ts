@@ -76,6 +76,20 @@ function ndjsonMasker(): LineMasker {
   return (line) => (line.trim() === '' ? line : JSON.stringify(maskPersonal(JSON.parse(line))));
 }
 
+// Server-Sent Events carry one JSON document per `data:` line; a data line that is not JSON is masked whole rather than guessed at.
+function sseMasker(): LineMasker {
+  return (line) => {
+    if (!line.startsWith('data:')) return line;
+    const data = line.slice(5).trimStart();
+    try {
+      return `data: ${JSON.stringify(maskPersonal(JSON.parse(data)))}`;
+    } catch (error) {
+      if (error instanceof SyntaxError) return `data: ${JSON.stringify(MASK)}`;
+      throw error;
+    }
+  };
+}
+
 function csvMasker(): LineMasker {
   let personal: number[] | null = null;
   return (line) => {
@@ -114,20 +128,21 @@ function maskLines(body: ReadableStream<Uint8Array>, mask: LineMasker): Readable
   );
 }
 
-type BodyKind = 'json' | 'ndjson' | 'csv';
+type BodyKind = 'json' | 'ndjson' | 'csv' | 'sse';
 
 function bodyKind(contentType: string | null): BodyKind | null {
   const type = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
   if (type === 'application/json' || type.endsWith('+json')) return 'json';
   if (type === 'application/x-ndjson' || type === 'application/ndjson' || type === 'application/jsonl') return 'ndjson';
   if (type === 'text/csv') return 'csv';
+  if (type === 'text/event-stream') return 'sse';
   return null;
 }
 
 /**
  * Masks a whole response for a caller who may not see personal data. JSON
- * bodies are buffered (they are bounded pages); NDJSON and CSV exports are
- * masked line by line as they stream. A body of another type cannot carry
+ * bodies are buffered (they are bounded pages); NDJSON and CSV exports and
+ * Server-Sent Events are masked line by line as they stream. A body of another type cannot carry
  * a personal field by construction (metrics, ONNX files, HTML docs) and
  * passes unchanged.
  *
@@ -145,7 +160,8 @@ export async function maskResponse(response: Response): Promise<Response> {
     const text = await response.text();
     return new Response(text === '' ? text : JSON.stringify(maskPersonal(JSON.parse(text))), init);
   }
-  return new Response(maskLines(response.body, kind === 'ndjson' ? ndjsonMasker() : csvMasker()), init);
+  const masker = kind === 'ndjson' ? ndjsonMasker() : kind === 'sse' ? sseMasker() : csvMasker();
+  return new Response(maskLines(response.body, masker), init);
 }
 
 /**

@@ -15,4 +15,4 @@ export { SegmentStorage, MEMBER_COLUMNS, DEFAULT_RISK_BAND, riskBands } from './
 export type { SavedSegment, SegmentInput, SegmentPreview, MemberPageResult, MemberRow, GuardrailReport, EvaluateOptions } from './segments.js';
 export type { AuditEntry, AuditRecord, AuditQuery } from './audit.js';
 export { PrivacyStorage } from './privacy.js';
-export type { PlayerDataExport, ErasureReport, AuditFilter, RetentionReport } from './privacy.js';
+export type { PlayerDataExport, ErasureReport, AuditFilter, RetentionReport, DeadLetterRecord } from './privacy.js';

@@ -44,6 +44,17 @@ export interface AuditFilter {
   limit: number;
 }
 
+/** A dead letter as `GET /v1/dead-letters` lists it. */
+export interface DeadLetterRecord {
+  id: number;
+  line: number;
+  event_id: string | null;
+  player_id: string | null;
+  raw: string;
+  issues: unknown;
+  received_at: string;
+}
+
 /** What one retention run deleted for one tenant. */
 export interface RetentionReport {
   tenant: string;
@@ -196,6 +207,26 @@ export class PrivacyStorage {
       id: Number(r.id), tenant: r.tenant_id, actor: r.actor, action: r.action, target: r.target, details: r.details,
       requestId: r.request_id, at: (r.at instanceof Date ? r.at : new Date(String(r.at))).toISOString(),
     }));
+  }
+
+  /**
+   * A tenant's dead letters, newest first, optionally of one player; page
+   * with `beforeId` (the last id of a page).
+   *
+   * @example
+   * const page = await storage.privacy.deadLetterPage('acme', { limit: 50, playerId: 'p-17' });
+   */
+  async deadLetterPage(tenant: string, query: { limit: number; beforeId?: number; playerId?: string }): Promise<DeadLetterRecord[]> {
+    const params: unknown[] = [tenant];
+    const where = ['tenant_id = $1'];
+    if (query.playerId !== undefined) where.push(`player_id = $${params.push(query.playerId)}`);
+    if (query.beforeId !== undefined) where.push(`id < $${params.push(query.beforeId)}`);
+    const rows = await this.control.query<{ id: string | number; line: number; event_id: string | null; player_id: string | null; raw: string; issues: unknown; received_at: unknown }>(
+      `SELECT id, line, event_id, player_id, raw, issues, received_at FROM dead_letters WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${params.push(query.limit)}`,
+      params,
+      { timeoutMs: this.timeoutMs },
+    );
+    return rows.map((r) => ({ ...r, id: Number(r.id), received_at: (r.received_at instanceof Date ? r.received_at : new Date(String(r.received_at))).toISOString() }));
   }
 
   /**

@@ -164,6 +164,26 @@ describe.each(BACKENDS)('privacy rights ($name)', (backend) => {
     expect(items[0]).toMatchObject({ actor: keys.admin.id, action: 'personal.export', target: `player:${P}`, request_id: rid, details: { events: 5, dead_letters: 2 } });
   });
 
+  it('lists dead letters newest first with a cursor: raw lines for admins, masked whole for analysts', async () => {
+    const page = (await (await call(keys.admin.key, 'GET', `/v1/dead-letters?player_id=${P}`)).json()) as { items: { id: number; raw: string; player_id: string | null }[]; next_cursor: string | null };
+    expect(page.items.map((d) => d.player_id)).toEqual([P]);
+    expect(page.items[0]!.raw).toContain(PERSONAL_P.email);
+    const walked: { id: number; raw: string }[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await call(keys.admin.key, 'GET', `/v1/dead-letters?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      const body = (await res.json()) as { items: { id: number; raw: string }[]; next_cursor: string | null };
+      walked.push(...body.items);
+      cursor = body.next_cursor;
+    } while (cursor);
+    expect(walked).toHaveLength(3);
+    expect(walked.map((d) => d.id)).toEqual([...walked.map((d) => d.id)].sort((x, y) => y - x));
+    const masked = await (await call(keys.analyst.key, 'GET', '/v1/dead-letters')).text();
+    expect((JSON.parse(masked) as { items: { raw: string }[] }).items.map((d) => d.raw)).toEqual(['***', '***', '***']);
+    for (const s of [PERSONAL_P.email, PERSONAL_P.phone, PERSONAL_Q.email]) expect(masked).not.toContain(s);
+    expect(((await (await call(keys.other.key, 'GET', '/v1/dead-letters')).json()) as { items: unknown[] }).items).toEqual([]);
+  });
+
   it('permissions: analysts neither export nor erase; agents read and export but do not erase; only admins read the audit log', async () => {
     expect((await call(keys.analyst.key, 'GET', `/v1/players/${P}/personal-data`)).status).toBe(403);
     expect((await call(keys.analyst.key, 'DELETE', `/v1/players/${P}/personal-data`)).status).toBe(403);
@@ -293,7 +313,13 @@ describe.each(BACKENDS)('privacy rights ($name)', (backend) => {
       expect(res.status).toBe(200);
     }
     await b.storage.control.query(`UPDATE dead_letters SET received_at = now() - interval '400 days' WHERE tenant_id = ANY($1)`, [[R, K]]);
-    await b.storage.privacy.setRetention(R, 30);
+    for (const key of [keys.analyst.key, keys.agent.key]) expect((await call(key, 'PUT', '/v1/retention', { retention_days: 30 })).status).toBe(403);
+    expect((await call(rKey, 'PUT', '/v1/retention', { retention_days: 0 })).status).toBe(400);
+    expect(await (await call(rKey, 'GET', '/v1/retention')).json()).toEqual({ retention_days: null });
+    const set = await call(rKey, 'PUT', '/v1/retention', { retention_days: 30 });
+    expect(set.status).toBe(200);
+    expect(await (await call(rKey, 'GET', '/v1/retention')).json()).toEqual({ retention_days: 30 });
+    expect(await b.storage.privacy.retention(K)).toBeNull();
     const count = async (tenant: string) => {
       let n = 0;
       for (const db of b.storage.databases) n += (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM events WHERE tenant_id = $1', [tenant]))[0]!.n;
@@ -316,6 +342,9 @@ describe.each(BACKENDS)('privacy rights ($name)', (backend) => {
     const page = (await (await call(rKey, 'GET', '/v1/audit?action=retention.run')).json()) as { items: Record<string, unknown>[] };
     expect(page.items).toHaveLength(1);
     expect(page.items[0]).toMatchObject({ actor: null, details: { events_deleted: 6, retention_days: 30 } });
+    const setAudit = (await (await call(rKey, 'GET', '/v1/audit?action=retention.set')).json()) as { items: Record<string, unknown>[] };
+    expect(setAudit.items).toHaveLength(1);
+    expect(setAudit.items[0]).toMatchObject({ target: `tenant:${R}`, details: { retention_days: 30 }, request_id: set.headers.get('x-request-id') });
     expect((await b.storage.privacy.runRetention({ tenant: R }))[0]).toMatchObject({ events_deleted: 0 });
   });
 });

@@ -65,7 +65,7 @@ async function describe(c: Context<AppEnv>): Promise<Described | null> {
   }
   if (method === 'PUT' && target) return { action: 'player.upsert', target, details: {} };
   if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return null;
-  if (path.startsWith('/v1/segments') || path.startsWith('/v1/segment-settings') || path.endsWith('/personal-data')) return null;
+  if (path.startsWith('/v1/segments') || path.startsWith('/v1/segment-settings') || path.endsWith('/personal-data') || path === '/v1/retention') return null;
   return { action: 'api.write', target: null, details: { method, path, status } };
 }
 
@@ -94,7 +94,7 @@ const AuditEntrySchema = z
     id: z.int(),
     at: z.string().openapi({ description: 'When (ISO 8601).' }),
     actor: z.string().nullable().openapi({ description: 'Who: the API key id (null for the system, e.g. the retention job).' }),
-    action: z.string().openapi({ description: 'What: `personal.read`, `personal.export`, `personal.erase`, `player.upsert`, `events.ingest`, `segment.*`, `retention.run`, `api.write`.' }),
+    action: z.string().openapi({ description: 'What: `personal.read`, `personal.export`, `personal.erase`, `player.upsert`, `events.ingest`, `segment.*`, `retention.set`, `retention.run`, `api.write`.' }),
     target: z.string().nullable().openapi({ description: 'On what, e.g. `player:<id>`.' }),
     details: z.record(z.string(), z.unknown()),
     request_id: z.string().nullable(),

@@ -1,7 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { AuditEntry, ErasureReport, PlayerDataExport } from '../../storage/index.js';
+import type { AuditEntry, DeadLetterRecord, ErasureReport, PlayerDataExport } from '../../storage/index.js';
 import { requirePermission } from '../auth.js';
+import { jsonBody } from '../json-body.js';
 import { ApiError } from '../errors.js';
 import { PERMISSION_EXTENSION } from '../permissions.js';
 import { PlayerIdParam, problemContent } from '../schemas.js';
@@ -13,6 +14,9 @@ export interface PrivacyApiStorage {
   privacy: {
     exportPlayer(tenant: string, playerId: string): Promise<PlayerDataExport | null>;
     erasePlayer(tenant: string, playerId: string, who: { actor: string | null; requestId?: string | null }): Promise<ErasureReport | null>;
+    deadLetterPage(tenant: string, query: { limit: number; beforeId?: number; playerId?: string }): Promise<DeadLetterRecord[]>;
+    retention(tenant: string): Promise<number | null>;
+    setRetention(tenant: string, days: number | null): Promise<void>;
   };
 }
 
@@ -52,6 +56,22 @@ const ErasureSchema = z
   })
   .openapi('ErasureReport');
 
+const DeadLetterSchema = z
+  .object({
+    id: z.int(),
+    line: z.int(),
+    event_id: z.string().nullable(),
+    player_id: z.string().nullable(),
+    raw: z.string().openapi({ description: 'The line as received; masked whole for roles without personal-data access.' }),
+    issues: z.unknown(),
+    received_at: z.string(),
+  })
+  .openapi('DeadLetter');
+
+const RetentionSchema = z
+  .object({ retention_days: z.int().min(1).max(36_500).nullable().openapi({ description: 'Events older than this many days are deleted by `pitboss retention`; null keeps everything.' }) })
+  .openapi('RetentionSetting');
+
 const errors = {
   401: { description: 'Missing or invalid credentials.', content: problemContent },
   403: { description: 'Role lacks the permission.', content: problemContent },
@@ -65,9 +85,9 @@ const errors = {
  * pseudonymous financial records (admin). Both are audited.
  *
  * @example
- * if (hasPrivacyStorage(storage)) registerPrivacyRoutes(app, storage);
+ * if (hasPrivacyStorage(storage)) registerPrivacyRoutes(app, storage, 1 << 20);
  */
-export function registerPrivacyRoutes(app: OpenAPIHono<AppEnv>, storage: PrivacyApiStorage): void {
+export function registerPrivacyRoutes(app: OpenAPIHono<AppEnv>, storage: PrivacyApiStorage, maxBodyBytes: number): void {
   const exportRoute = createRoute({
     method: 'get',
     path: '/v1/players/{id}/personal-data',
@@ -117,5 +137,77 @@ export function registerPrivacyRoutes(app: OpenAPIHono<AppEnv>, storage: Privacy
     const report = await storage.privacy.erasePlayer(tenant, id, { actor: keyId, requestId: c.get('requestId') });
     if (!report) throw new ApiError('not-found', { detail: `no data held on player ${JSON.stringify(id)}` });
     return c.json(report, 200);
+  });
+
+  const deadLetters = createRoute({
+    method: 'get',
+    path: '/v1/dead-letters',
+    tags: ['events'],
+    summary: 'Rejected ingest lines, newest first (cursor pagination)',
+    security: [{ bearer: [] }],
+    [PERMISSION_EXTENSION]: 'players:read',
+    middleware: [requirePermission('players:read')] as const,
+    request: {
+      query: z.object({
+        player_id: PlayerIdParam.shape.id.optional().openapi({ param: { name: 'player_id', in: 'query' } }),
+        limit: z.coerce.number().int().min(1).max(500).default(50),
+        cursor: z.string().regex(/^[1-9]\d{0,17}$/).optional().openapi({ description: 'next_cursor of the previous page.' }),
+      }),
+    },
+    responses: {
+      200: { description: 'A page of dead letters.', content: { 'application/json': { schema: z.object({ items: z.array(DeadLetterSchema), next_cursor: z.string().nullable() }).openapi('DeadLetterPage') } } },
+      400: { description: 'Invalid parameters.', content: problemContent },
+      401: errors[401],
+      403: errors[403],
+    },
+  });
+  app.openapi(deadLetters, async (c) => {
+    const q = c.req.valid('query');
+    const rows = await storage.privacy.deadLetterPage(c.get('principal').tenant, {
+      limit: q.limit + 1, ...(q.player_id ? { playerId: q.player_id } : {}), ...(q.cursor ? { beforeId: Number(q.cursor) } : {}),
+    });
+    const items = rows.slice(0, q.limit);
+    return c.json({ items, next_cursor: rows.length > q.limit ? String(items.at(-1)!.id) : null }, 200);
+  });
+
+  // Setting a horizon deletes data as irreversibly as an erasure does: same permission.
+  const getRetention = createRoute({
+    method: 'get',
+    path: '/v1/retention',
+    tags: ['privacy'],
+    summary: "The tenant's retention horizon",
+    security: [{ bearer: [] }],
+    [PERMISSION_EXTENSION]: 'personal:erase',
+    middleware: [requirePermission('personal:erase')] as const,
+    responses: {
+      200: { description: 'The horizon.', content: { 'application/json': { schema: RetentionSchema } } },
+      401: errors[401],
+      403: errors[403],
+    },
+  });
+  app.openapi(getRetention, async (c) => c.json({ retention_days: await storage.privacy.retention(c.get('principal').tenant) }, 200));
+
+  const putRetention = createRoute({
+    method: 'put',
+    path: '/v1/retention',
+    tags: ['privacy'],
+    summary: "Set the tenant's retention horizon (null keeps everything); `pitboss retention` applies it",
+    security: [{ bearer: [] }],
+    [PERMISSION_EXTENSION]: 'personal:erase',
+    middleware: [requirePermission('personal:erase'), jsonBody(maxBodyBytes)] as const,
+    request: { body: { required: true, content: { 'application/json': { schema: RetentionSchema } } } },
+    responses: {
+      200: { description: 'The horizon now in force.', content: { 'application/json': { schema: RetentionSchema } } },
+      400: { description: 'Invalid body.', content: problemContent },
+      401: errors[401],
+      403: errors[403],
+    },
+  });
+  app.openapi(putRetention, async (c) => {
+    const { retention_days } = c.req.valid('json');
+    const { tenant, keyId } = c.get('principal');
+    await storage.privacy.setRetention(tenant, retention_days);
+    await storage.audit({ tenant, actor: keyId, action: 'retention.set', target: `tenant:${tenant}`, requestId: c.get('requestId'), details: { retention_days } });
+    return c.json({ retention_days }, 200);
   });
 }
