@@ -25,6 +25,7 @@ export function hasAuditStorage(storage: object): storage is AuditStorage {
 }
 
 const PLAYER_PATH = /^\/v1\/players\/([^/]+)$/;
+const KEY_PATH = /^\/v1\/keys\/([^/]+)$/;
 
 type Described = Pick<AuditEntry, 'action' | 'target' | 'details'>;
 
@@ -64,6 +65,15 @@ async function describe(c: Context<AppEnv>): Promise<Described | null> {
     return body?.personal ? { action: 'personal.read', target, details: { fields: Object.keys(body.personal as object).sort() } } : null;
   }
   if (method === 'PUT' && target) return { action: 'player.upsert', target, details: {} };
+  if (method === 'GET' && path.startsWith('/v1/export/')) {
+    // Bulk exports leave the API whole: who took which table, with which filters.
+    return { action: 'data.export', target: `table:${path.slice('/v1/export/'.length)}`, details: { query: c.req.query() } };
+  }
+  const key = KEY_PATH.exec(path)?.[1];
+  if (method === 'DELETE' && key !== undefined) return { action: 'key.revoke', target: `key:${decoded(key)}`, details: {} };
+  // Never the response body here: a created key's secret is in it.
+  if (method === 'POST' && path === '/v1/keys') return { action: 'key.create', target: null, details: { status } };
+  if (method === 'PUT' && path === '/v1/tenant/settings') return { action: 'tenant.settings', target: null, details: {} };
   if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return null;
   if (path.startsWith('/v1/segments') || path.startsWith('/v1/segment-settings') || path.endsWith('/personal-data') || path === '/v1/retention') return null;
   return { action: 'api.write', target: null, details: { method, path, status } };
@@ -94,7 +104,7 @@ const AuditEntrySchema = z
     id: z.int(),
     at: z.string().openapi({ description: 'When (ISO 8601).' }),
     actor: z.string().nullable().openapi({ description: 'Who: the API key id (null for the system, e.g. the retention job).' }),
-    action: z.string().openapi({ description: 'What: `personal.read`, `personal.export`, `personal.erase`, `player.upsert`, `events.ingest`, `segment.*`, `retention.set`, `retention.run`, `api.write`.' }),
+    action: z.string().openapi({ description: 'What: `personal.read`, `personal.export`, `personal.erase`, `player.upsert`, `events.ingest`, `data.export`, `key.create`, `key.revoke`, `tenant.settings`, `segment.*`, `retention.set`, `retention.run`, `api.write`.' }),
     target: z.string().nullable().openapi({ description: 'On what, e.g. `player:<id>`.' }),
     details: z.record(z.string(), z.unknown()),
     request_id: z.string().nullable(),
