@@ -92,7 +92,7 @@ async function postgres(ctx: BenchContext, n: number, repeats: number, q: Segmen
     await client.query(`UPDATE players SET
       self_excluded_until = CASE WHEN abs(hashtext(player_id)) % 40 = 0 THEN 'infinity'::timestamptz END,
       timed_out_until = CASE WHEN abs(hashtext(player_id)) % 40 = 1 THEN '${AS_OF}'::timestamptz + interval '1 day' END,
-      risk_band = (ARRAY['low', 'low', 'medium', 'high', 'severe'])[1 + abs(hashtext(player_id || 'r')) % 5]`);
+      risk_band = (ARRAY['none', 'low', 'medium', 'high', 'very_high'])[1 + abs(hashtext(player_id || 'r')) % 5]`);
     await client.query('VACUUM ANALYZE');
     const events = Number((await client.query('SELECT count(*) AS n FROM events')).rows[0].n);
     ctx.log(`postgres: ${n} players, ${events} events loaded and indexed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

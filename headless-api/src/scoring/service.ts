@@ -10,7 +10,6 @@ import * as scores from '../storage/scores.js';
 import type { ScoreRow, StoredScore } from '../storage/scores.js';
 import type { ModelFile, ScorerBackend } from './backends.js';
 import { usesChallenger } from './challenger.js';
-import { playerRiskBand } from './player-band.js';
 import { distribution } from './compare.js';
 import type { Distribution } from './compare.js';
 import { inspectModelFile, ModelFileError } from './model-file.js';
@@ -424,7 +423,7 @@ export class ScoringService {
           const scored = await this.#run(model, part, cfg);
           for (const s of scored) {
             out.scores.push({ ...s, role });
-            written.push({ player_id: s.player_id, shard: shardOf(tenantId, s.player_id), model_version: s.model_version, role, probability: s.probability, score: s.score, band: s.band, risk_band: playerRiskBand(s.band), reasons: s.reasons });
+            written.push({ player_id: s.player_id, shard: shardOf(tenantId, s.player_id), model_version: s.model_version, role, probability: s.probability, score: s.score, band: s.band, risk_band: s.band, reasons: s.reasons });
           }
         }
         await scores.writeScores(db, tenantId, written);

@@ -92,7 +92,7 @@ const SEGMENT_FIELDS: SegmentFields = registrySegmentFields(FIELDS);
  * Risk bands in registry order, lowest risk first: the values a tenant's guardrail threshold may take.
  *
  * @example
- * riskBands() // ['low', 'medium', 'high', 'severe']
+ * riskBands() // ['none', 'low', 'medium', 'high', 'very_high']
  */
 export function riskBands(): readonly string[] {
   return fieldByKey('risk_band')?.values ?? [];

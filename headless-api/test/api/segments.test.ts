@@ -80,7 +80,7 @@ interface Model {
   blocked: boolean;
   selfExcluded: boolean;
   timedOut: boolean;
-  risk: 'low' | 'medium' | 'high' | 'severe' | null;
+  risk: 'none' | 'low' | 'medium' | 'high' | 'very_high' | null;
 }
 
 const IDS = [...Array.from({ length: 45 }, (_, i) => `p${String(i).padStart(3, '0')}`), 'Zed', 'a-1', '_x', 'p~1'];
@@ -93,7 +93,7 @@ const MODEL: Model[] = IDS.map((id, i) => ({
   blocked: i % 11 === 1,
   selfExcluded: i % 13 === 2,
   timedOut: i % 17 === 3 || i === 20,
-  risk: i % 9 === 4 ? 'high' : i % 19 === 5 ? 'severe' : i % 7 === 6 ? 'medium' : null,
+  risk: i % 9 === 4 ? 'high' : i % 19 === 5 ? 'very_high' : i % 7 === 6 ? 'medium' : null,
 }));
 
 let seq = 0;
@@ -146,7 +146,7 @@ const SEGMENT = {
 };
 const expectedA = MODEL.filter((m) => ['BR', 'PT'].includes(m.country) && m.registeredDaysAgo > 11 && m.deposit > 0).map((m) => m.id).sort(bytes);
 
-const BANDS = ['low', 'medium', 'high', 'severe'];
+const BANDS = ['none', 'low', 'medium', 'high', 'very_high'];
 function guardrailExpectation(threshold: string) {
   const from = BANDS.indexOf(threshold);
   const reasons = (m: Model) => ({
@@ -372,7 +372,7 @@ describe.each(BACKENDS)('segments API on $name', (backend) => {
   });
 
   it('guardrail band is per tenant: admins lower it, analysts may not, and previews follow', async () => {
-    expect((await call('PUT', '/v1/segment-settings', keys.analyst, { risk_band_at_or_above: 'severe' })).status).toBe(403);
+    expect((await call('PUT', '/v1/segment-settings', keys.analyst, { risk_band_at_or_above: 'very_high' })).status).toBe(403);
     expect((await call('PUT', '/v1/segment-settings', keys.admin, { risk_band_at_or_above: 'extreme' })).status).toBe(400);
     expect((await call('PUT', '/v1/segment-settings', keys.admin, { risk_band_at_or_above: 'medium' })).status).toBe(200);
     expect(await (await call('GET', '/v1/segment-settings', keys.agent)).json()).toEqual({ risk_band_at_or_above: 'medium' });

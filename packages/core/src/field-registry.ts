@@ -43,14 +43,15 @@ export interface FieldDefinition {
 }
 
 /**
- * Risk bands of a player's latest score, lowest risk first. Storage refuses
+ * Risk bands of a player's latest score, lowest risk first: the bands models
+ * score in (packages/ml) and the values of `players.risk_band`. Storage refuses
  * any other value (a CHECK on `players.risk_band`), so no band can slip past
  * the marketing guardrail.
  *
  * @example
- * RISK_BANDS.slice(RISK_BANDS.indexOf('high')) // ['high', 'severe']
+ * RISK_BANDS.slice(RISK_BANDS.indexOf('high')) // ['high', 'very_high']
  */
-export const RISK_BANDS = ['low', 'medium', 'high', 'severe'] as const;
+export const RISK_BANDS = ['none', 'low', 'medium', 'high', 'very_high'] as const;
 export type RiskBand = (typeof RISK_BANDS)[number];
 
 const profile = (column: string, table: 'players' | 'player_personal' = 'players'): FieldSource => ({ kind: 'profile', table, column });

@@ -19,8 +19,8 @@ export { SQL_DIALECTS, dialectGenerator } from './sql-dialect.js';
 export type { SqlDialect, DialectGenerator, DialectTypes } from './sql-dialect.js';
 export { compileFeatureQuery, featureColumns, featureColumnsDdl } from './feature-sql.js';
 export type { CompiledQuery, FeatureParam, FeatureQueryOptions, FeatureColumn } from './feature-sql.js';
-export { LOCALES, FIELDS, fieldByKey, fieldLabel } from './field-registry.js';
-export type { Locale, Labels, FieldValueType, FieldUnit, FieldSource, FieldDefinition } from './field-registry.js';
+export { LOCALES, FIELDS, RISK_BANDS, fieldByKey, fieldLabel } from './field-registry.js';
+export type { Locale, Labels, FieldValueType, FieldUnit, FieldSource, FieldDefinition, RiskBand } from './field-registry.js';
 export { SHARD_COUNT, shardOf, fnv1a32, fmix32 } from './shard.js';
 export { EVENT_EXAMPLES } from './event-examples.js';
 export {

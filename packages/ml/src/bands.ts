@@ -1,6 +1,9 @@
-/** Risk bands, lowest first. */
-export const BANDS = ['none', 'low', 'medium', 'high', 'very_high'] as const;
-export type Band = (typeof BANDS)[number];
+import { RISK_BANDS } from '@pitboss/core';
+import type { RiskBand } from '@pitboss/core';
+
+/** Risk bands, lowest first: core's `RISK_BANDS`, which storage and segments use too. */
+export const BANDS = RISK_BANDS;
+export type Band = RiskBand;
 
 /** Lowest score (0-100, inclusive) of each band above `none`. Strictly increasing. */
 export interface BandThresholds {

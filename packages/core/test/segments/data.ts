@@ -14,7 +14,7 @@ const AS_OF_MS = Date.parse(AS_OF);
 const DAY = 86_400_000;
 
 /** The guardrail's fields (`timed_out_until`, `risk_band`) are in the registry, as storage gives them columns. */
-export const RISK_BANDS = ['low', 'medium', 'high', 'severe'] as const;
+export const RISK_BANDS = ['none', 'low', 'medium', 'high', 'very_high'] as const;
 export const FIELDS_FOR_TESTS: SegmentFields = registrySegmentFields(FIELDS);
 /** The registry without what the guardrail reads, to check that it fails closed. */
 export const FIELDS_WITHOUT_GUARDRAIL: SegmentFields = registrySegmentFields(FIELDS.filter((f) => f.key !== 'timed_out_until' && f.key !== 'risk_band'));

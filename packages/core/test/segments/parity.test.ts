@@ -32,7 +32,7 @@ const CASES: Case[] = [
   ['enum not_in', f('country', 'not_in', ['PT', 'ES'])],
   ['enum is_null', f('country', 'is_null')],
   ['enum is_not_null', f('currency', 'is_not_null')],
-  ['enum risk band in', f('risk_band', 'in', ['high', 'severe'])],
+  ['enum risk band in', f('risk_band', 'in', ['high', 'very_high'])],
   // integer
   ['integer lt', f('birth_year', 'lt', 1970)],
   ['integer lte', f('birth_year', 'lte', 1970)],

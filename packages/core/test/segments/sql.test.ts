@@ -139,7 +139,7 @@ function excludedBy(p: PlayerRow, bands: readonly string[]): Record<GuardrailRea
 describe('marketing guardrail', () => {
   const rule = { marketing: true, all: [{ field: 'country', op: 'in', value: ['BR', 'PT', 'ES'] }] } as SegmentNode;
 
-  for (const [threshold, bands] of [['high', ['high', 'severe']], ['medium', ['medium', 'high', 'severe']]] as const) {
+  for (const [threshold, bands] of [['high', ['high', 'very_high']], ['medium', ['medium', 'high', 'very_high']]] as const) {
     it(`removes excluded players and counts why (risk at or above ${threshold})`, async () => {
       const matched = new Set(oracle.members(rule, 't1'));
       const players = data.players.filter((p) => p.tenant_id === 't1' && matched.has(p.player_id));
