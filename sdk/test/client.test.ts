@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PitbossApiError, PitbossClient, PitbossNetworkError, apiKey, embedToken } from '@pitboss/sdk';
-import type { RetryInfo } from '@pitboss/sdk';
+import type { IngestReport, PlayerDetail, PlayerPage, PlayerSummary, RetryInfo, SegmentPreview } from '@pitboss/sdk';
 import { deposit, registered, startApi } from './api-server.js';
 import type { ApiServer } from './api-server.js';
 
@@ -145,6 +145,28 @@ describe('PitbossClient against the real API', () => {
     const br: string[] = [];
     for await (const p of client.players({ limit: 4, country: 'BR' })) br.push(p.player_id);
     expect(br.filter((id) => id.startsWith('q-'))).toHaveLength(12);
+  });
+
+  it('the hand-written wire types name the same properties as the served /openapi.json', async () => {
+    // `satisfies` ties each list to its TypeScript type at compile time; the test ties it to the document.
+    const summary = { player_id: 1, registered_at: 1, country: 1, currency: 1, brand: 1, blocked: 1, self_excluded_until: 1, last_event_at: 1, features: 1 } satisfies Record<keyof PlayerSummary, 1>;
+    const detail = { ...summary, profile: 1, personal: 1, features_computed_at: 1, score: 1, recent_events: 1 } satisfies Record<keyof PlayerDetail, 1>;
+    const page = { items: 1, next_cursor: 1 } satisfies Record<keyof PlayerPage, 1>;
+    const report = { accepted: 1, duplicate: 1, rejected: 1, retryable: 1, errors: 1, retry: 1 } satisfies Record<keyof IngestReport, 1>;
+    const preview = { count: 1, items: 1, next_cursor: 1, guardrail: 1, as_of: 1 } satisfies Record<keyof SegmentPreview, 1>;
+    interface Schema { properties?: Record<string, unknown>; allOf?: Schema[]; $ref?: string }
+    const doc = (await (await fetch(`${api.url}/openapi.json`)).json()) as { components: { schemas: Record<string, Schema> } };
+    const collect = (s: Schema): string[] => [
+      ...Object.keys(s.properties ?? {}),
+      ...(s.$ref ? collect(doc.components.schemas[s.$ref.split('/').pop()!]!) : []),
+      ...(s.allOf ?? []).flatMap(collect),
+    ];
+    const props = (name: string) => [...new Set(collect(doc.components.schemas[name]!))].sort();
+    expect(props('PlayerSummary')).toEqual(Object.keys(summary).sort());
+    expect(props('PlayerDetail')).toEqual(Object.keys(detail).sort());
+    expect(props('PlayerPage')).toEqual(Object.keys(page).sort());
+    expect(props('IngestReport')).toEqual(Object.keys(report).sort());
+    expect(props('SegmentPreview')).toEqual(Object.keys(preview).sort());
   });
 
   it('putPlayer merges a profile', async () => {
