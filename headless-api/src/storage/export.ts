@@ -144,11 +144,13 @@ function pageSql(table: ExportTable, tenant: string, query: ExportQuery, after: 
 }
 
 /**
- * Every row of a tenant's table, one keyset page at a time: each physical
- * database in turn, paged on the primary key (`event_id` or `player_id`,
- * byte order). The next page is read only when the consumer asks for it, so
- * a slow consumer holds back the database and memory stays at one page.
- * Rows are not in a global order across databases.
+ * Every row of a tenant's table, one keyset page at a time, paged on the
+ * primary key (`event_id` or `player_id`, byte order) on every physical
+ * database at once. Each database has at most one page in flight and one
+ * waiting for the consumer: the next page of a database is asked for when
+ * its previous one is handed out, so a slow consumer holds the databases
+ * back and memory stays at two pages per database. Pages come in arrival
+ * order; rows are not in a global order across databases.
  *
  * @example
  * for await (const page of exportPages(storage.databases, 'acme', 'events', { maskPersonal: true, from: new Date('2026-01-01') })) {
@@ -161,14 +163,20 @@ export async function* exportPages(databases: readonly Database[], tenant: strin
   if (query.segment && !TABLES[table].bySegment) throw new InvalidQueryError(`a segment filter applies to players and features, not ${table}`, 'segment');
   if (query.from && query.to && query.from >= query.to) throw new InvalidQueryError('from must be before to', 'from');
   const key = TABLES[table].key;
-  for (const db of databases) {
-    let after: string | undefined;
-    for (;;) {
-      const { sql, params } = pageSql(table, tenant, query, after, limit);
-      const rows = await db.query(sql, params, { timeoutMs: query.timeoutMs ?? 0 });
-      if (rows.length > 0) yield { rows };
-      if (rows.length < limit) break;
-      after = String(rows[rows.length - 1]![key]);
-    }
+  type Outcome = { db: Database; rows: Row[]; error?: undefined } | { db: Database; rows?: undefined; error: unknown };
+  const inFlight = new Map<Database, Promise<Outcome>>();
+  const read = (db: Database, after: string | undefined): void => {
+    const { sql, params } = pageSql(table, tenant, query, after, limit);
+    // Settled into a value, never left rejected: a failure on one database must not surface later as an unhandled rejection.
+    inFlight.set(db, db.query(sql, params, { timeoutMs: query.timeoutMs ?? 0 }).then((rows) => ({ db, rows }), (error: unknown) => ({ db, error })));
+  };
+  for (const db of databases) read(db, undefined);
+  while (inFlight.size > 0) {
+    const outcome = await Promise.race(inFlight.values());
+    inFlight.delete(outcome.db);
+    if (outcome.error !== undefined) throw outcome.error;
+    const rows = outcome.rows!;
+    if (rows.length === limit) read(outcome.db, String(rows[rows.length - 1]![key]));
+    if (rows.length > 0) yield { rows };
   }
 }
