@@ -182,6 +182,9 @@ describe.each(BACKENDS)('privacy rights ($name)', (backend) => {
     expect((JSON.parse(masked) as { items: { raw: string }[] }).items.map((d) => d.raw)).toEqual(['***', '***', '***']);
     for (const s of [PERSONAL_P.email, PERSONAL_P.phone, PERSONAL_Q.email]) expect(masked).not.toContain(s);
     expect(((await (await call(keys.other.key, 'GET', '/v1/dead-letters')).json()) as { items: unknown[] }).items).toEqual([]);
+    const reads = (await (await call(keys.admin.key, 'GET', '/v1/audit?action=dead_letters.read')).json()) as { items: { actor: string; details: { rows: number } }[] };
+    expect(reads.items.map((e) => e.details.rows)).toEqual([1, 1, 1, 1]);
+    expect(reads.items.every((e) => e.actor === keys.admin.id)).toBe(true);
   });
 
   it('permissions: analysts neither export nor erase; agents read and export but do not erase; only admins read the audit log', async () => {

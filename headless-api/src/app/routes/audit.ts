@@ -65,6 +65,12 @@ async function describe(c: Context<AppEnv>): Promise<Described | null> {
     return body?.personal ? { action: 'personal.read', target, details: { fields: Object.keys(body.personal as object).sort() } } : null;
   }
   if (method === 'PUT' && target) return { action: 'player.upsert', target, details: {} };
+  if (method === 'GET' && path === '/v1/dead-letters' && can(c.get('principal').role, 'personal:read')) {
+    // Raw rejected lines may hold any personal data, unmasked for this role.
+    const body = await jsonOf(c.res);
+    const items = (body?.items ?? []) as unknown[];
+    return items.length === 0 ? null : { action: 'dead_letters.read', target: null, details: { rows: items.length, query: c.req.query() } };
+  }
   if (method === 'GET' && path.startsWith('/v1/export/')) {
     // Bulk exports leave the API whole: who took which table, with which filters.
     return { action: 'data.export', target: `table:${path.slice('/v1/export/'.length)}`, details: { query: c.req.query() } };
@@ -104,7 +110,7 @@ const AuditEntrySchema = z
     id: z.int(),
     at: z.string().openapi({ description: 'When (ISO 8601).' }),
     actor: z.string().nullable().openapi({ description: 'Who: the API key id (null for the system, e.g. the retention job).' }),
-    action: z.string().openapi({ description: 'What: `personal.read`, `personal.export`, `personal.erase`, `player.upsert`, `events.ingest`, `data.export`, `key.create`, `key.revoke`, `tenant.settings`, `segment.*`, `retention.set`, `retention.run`, `api.write`.' }),
+    action: z.string().openapi({ description: 'What: `personal.read`, `personal.export`, `personal.erase`, `player.upsert`, `events.ingest`, `data.export`, `dead_letters.read`, `key.create`, `key.revoke`, `tenant.settings`, `segment.*`, `retention.set`, `retention.run`, `api.write`.' }),
     target: z.string().nullable().openapi({ description: 'On what, e.g. `player:<id>`.' }),
     details: z.record(z.string(), z.unknown()),
     request_id: z.string().nullable(),
