@@ -19,11 +19,13 @@ import type { Verb } from './main.js';
  */
 export async function serveStorage(config: Config, storage: Storage, logger: Logger, scoring: ScoringService = scoringFromConfig(config, storage, logger)): Promise<RunningServer> {
   let draining = false;
-  const { app } = createApp({ storage, logger, config: { limits: config.limits }, lifecycle: { draining: () => draining }, scoring });
+  const { app, live } = createApp({ storage, logger, config: { limits: config.limits }, lifecycle: { draining: () => draining }, scoring });
   const running = await listen({ fetch: app.fetch, host: config.host, port: config.port, logger });
   logger.info('listening', { url: running.url, driver: config.driver, databases: storage.databases.length });
   onShutdownSignal(async () => {
     draining = true;
+    // Open /v1/stream responses end now (event: shutdown) instead of holding close() to its grace period.
+    live.close();
     await running.close();
     await storage.close();
     await scoring.close();

@@ -183,6 +183,24 @@ for (const backend of EX_BACKENDS) {
       }
     });
 
+    it('a client that goes away is unsubscribed, and cancelling its stream does not throw', async () => {
+      const before = api.live.subscribers;
+      const res = await api.app.request('/v1/stream', { headers: { authorization: `Bearer ${keys.admin}` } });
+      const reader = res.body!.getReader();
+      await reader.read();
+      expect(api.live.subscribers).toBe(before + 1);
+      await reader.cancel();
+      expect(api.live.subscribers).toBe(before);
+      expect(api.live.publish('acme', 'score', { player_id: 'gone' })).not.toBeNull();
+      // Over HTTP: the server sees the socket close and cancels the stream the same way.
+      const c = await subscribe(keys.rival);
+      await c.next();
+      expect(api.live.subscribers).toBe(before + 1);
+      c.close();
+      for (let i = 0; i < 50 && api.live.subscribers > before; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(api.live.subscribers).toBe(before);
+    });
+
     it('needs credentials', async () => {
       expect((await fetch(server.url + '/v1/stream')).status).toBe(401);
     });

@@ -78,11 +78,15 @@ export function registerStreamRoutes(app: OpenAPIHono<AppEnv>, bus: LiveBus, opt
         start(controller) {
           let open = true;
           let timer: NodeJS.Timeout | undefined;
-          const end = (last: string | null): void => {
-            if (!open) return;
+          const leave = (): boolean => {
+            if (!open) return false;
             open = false;
             clearInterval(timer);
             sub.unsubscribe();
+            return true;
+          };
+          const end = (last: string | null): void => {
+            if (!leave()) return;
             if (last) controller.enqueue(encoder.encode(last));
             controller.close();
           };
@@ -98,7 +102,8 @@ export function registerStreamRoutes(app: OpenAPIHono<AppEnv>, bus: LiveBus, opt
             message: (m) => send(frame(m)),
             closed: () => end(`event: shutdown\ndata: {"reason":"server-shutdown"}\n\n`),
           }, lastEventId);
-          stop = () => end(null);
+          // A cancelled stream is already closed: closing it again throws.
+          stop = () => void leave();
           controller.enqueue(encoder.encode(`retry: ${retryMs}\n: connected\n\n`));
           if (sub.reset) {
             const id = sub.head ? `id: ${sub.head}\n` : '';
