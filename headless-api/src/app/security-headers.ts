@@ -14,11 +14,13 @@ export interface SecurityHeaderOptions {
   docsHtml?: string;
 }
 
+// No identifier or filter value of this API contains NUL, and Postgres text cannot hold one: refuse it before it reaches SQL.
+const NUL_IN_URL = /%00|\u0000/;
 const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
 /**
- * First middleware of the app: refuses oversized URLs (414) and headers
- * (431) before anything parses them, and sets security headers on every
+ * First middleware of the app: refuses oversized URLs (414), headers (431)
+ * and URLs carrying NUL (400) before anything parses them, and sets security headers on every
  * response, errors included. `/docs` gets a CSP that allows its own inline
  * script by hash and nothing from elsewhere; every other response gets
  * `default-src 'none'` (they are JSON, never documents to run).
@@ -48,7 +50,8 @@ export function securityHeaders(options: SecurityHeaderOptions = {}): Middleware
       size += name.length + value.length + 4;
     });
     // Answered here rather than thrown: a throw would skip the headers set below.
-    if (url.length - new URL(url).origin.length > maxUrl) c.res = problemResponse(c, 'uri-too-long', { detail: `request URL longer than ${maxUrl} characters` });
+    if (NUL_IN_URL.test(url)) c.res = problemResponse(c, 'bad-request', { detail: 'the URL contains a NUL character' });
+    else if (url.length - new URL(url).origin.length > maxUrl) c.res = problemResponse(c, 'uri-too-long', { detail: `request URL longer than ${maxUrl} characters` });
     else if (size > maxHeaders) c.res = problemResponse(c, 'headers-too-large', { detail: `request headers larger than ${maxHeaders} bytes` });
     else await next();
     const h = c.res.headers;

@@ -90,7 +90,7 @@ describe.each(authBackends)('rate limits on $name', (backend) => {
     if (!urls) ctx.skip();
     const app = authApp(storage, { rateLimit: { perKey: { rate: 0.1, burst: 10 }, perTenant: { rate: 100, burst: 100 }, store: 'postgres' } });
     const [key] = await newTenant('admin');
-    const statuses = await Promise.all(Array.from({ length: 30 }, () => get(app, key!).then((r) => r.status)));
+    const statuses = await Promise.all(Array.from({ length: 30 }, async () => (await get(app, key!)).status));
     expect(statuses.filter((s) => s === 200)).toHaveLength(10);
     expect(statuses.filter((s) => s === 429)).toHaveLength(20);
   });
