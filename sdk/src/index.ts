@@ -20,3 +20,7 @@ export { parseSse } from './sse.js';
 export type { SseMessage, SseRetry } from './sse.js';
 export { RemotePlayerDataSource, PLAYER_SORT_KEYS, segmentOf } from './remote-datasource.js';
 export type { PlayerRow, RemoteDataSourceOptions } from './remote-datasource.js';
+export { LocalDataSource, quoteIdent } from './local-datasource.js';
+export type { LocalDataSourceOptions } from './local-datasource.js';
+export { LocalAnalytics } from './local-analytics.js';
+export type { ExportTable, ExportQuery } from './local-analytics.js';
