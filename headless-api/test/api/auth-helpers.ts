@@ -13,6 +13,10 @@ import { createJsonLogger } from '../../src/app/logger.js';
 import type { ShardedStorage } from '../../src/storage/index.js';
 import { PG_ADMIN_URL } from './backends.js';
 import { LIMITS } from './fixtures.js';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { AppEnv } from '../../src/app/types.js';
+import { PERMISSION_EXTENSION } from '../../src/app/permissions.js';
+import type { Permission } from '../../src/app/permissions.js';
 
 /** A storage opened for an auth suite, plus the URLs a second "process" needs to share it. */
 export interface AuthBackend {
@@ -147,3 +151,36 @@ export class LocalIssuer {
     return new Promise((resolve, reject) => this.#server.close((err) => (err ? reject(err) : resolve())));
   }
 }
+
+export interface Operation { [PERMISSION_EXTENSION]?: Permission; parameters?: { name: string; in: string }[]; requestBody?: unknown }
+export interface Doc { paths: Record<string, Record<string, Operation>> }
+export interface WalkRoute { method: string; path: string; op: Operation }
+
+/** Every /v1 operation of the app's OpenAPI document. */
+export async function v1Routes(app: OpenAPIHono<AppEnv>): Promise<WalkRoute[]> {
+  const doc = (await (await app.request('/openapi.json')).json()) as Doc;
+  return Object.entries(doc.paths)
+    .filter(([path]) => path.startsWith('/v1/'))
+    .flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ method: method.toUpperCase(), path, op })));
+}
+
+/**
+ * Reads a response body; of an event stream, which never ends, only the first
+ * chunk. The stream is left open, not cancelled: the host closes it on
+ * shutdown (cancelling one made /v1/stream throw "Controller is already closed").
+ */
+export async function bodyText(res: Response): Promise<string> {
+  if (res.headers.get('content-type')?.startsWith('text/event-stream')) {
+    const reader = res.body!.getReader();
+    const first = await reader.read();
+    reader.releaseLock();
+    return first.value ? new TextDecoder().decode(first.value) : '';
+  }
+  return res.text();
+}
+
+/** Ends what a test app holds open (its live bus, when it has one). */
+export function closeApp(pb: object): void {
+  (pb as { live?: { close(): void } }).live?.close();
+}
+

@@ -2,10 +2,9 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../src/app/types.js';
 import type { ShardedStorage } from '../../src/storage/index.js';
-import { authBackends, authPitboss } from './auth-helpers.js';
+import { authBackends, authPitboss, bodyText, closeApp, v1Routes } from './auth-helpers.js';
 import { bet, ndjson } from './fixtures.js';
-import { bodyText, closeApp, v1Routes } from './tenancy.test.js';
-import type { WalkRoute } from './tenancy.test.js';
+import type { WalkRoute } from './auth-helpers.js';
 
 /** Values an attacker tries; a lone surrogate cannot be percent-encoded as UTF-8, so URLs get its raw CESU bytes instead. */
 const HOSTILE = [
