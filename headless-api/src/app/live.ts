@@ -187,21 +187,47 @@ export function liveEvent(event: Event): LiveEvent {
   };
 }
 
-/** A storage that reports committed events (`ShardedStorage.onEventsCommitted`). */
+/** What a live `score` message carries. */
+export interface LiveScore {
+  player_id: string;
+  score: number;
+  band: string;
+  probability: number;
+  model_version: string;
+  role: 'champion' | 'challenger';
+}
+
+/** A storage that reports committed events and stored scores (`ShardedStorage`). */
 export interface CommitHook {
   onEventsCommitted(listener: (tenantId: string, events: readonly Event[]) => void): () => void;
+  onScoresWritten(listener: (tenantId: string, scores: readonly LiveScore[]) => void): () => void;
 }
 
 /**
- * Publishes every event `storage` commits to `bus`; returns a function that stops.
+ * Publishes every event `storage` commits, and every score it stores, to
+ * `bus`; returns a function that stops. A storage without those hooks
+ * publishes nothing.
  *
  * @example
  * const stop = connectIngest(storage, bus);
  */
 export function connectIngest(storage: object, bus: LiveBus): () => void {
-  const hook = (storage as Partial<CommitHook>).onEventsCommitted;
-  if (typeof hook !== 'function') return () => {};
-  return hook.call(storage, (tenant, events) => {
-    for (const e of events) bus.publish(tenant, 'event', liveEvent(e));
-  });
+  const hooks = storage as Partial<CommitHook>;
+  const stops: (() => void)[] = [];
+  if (typeof hooks.onEventsCommitted === 'function') {
+    stops.push(hooks.onEventsCommitted.call(storage, (tenant, events) => {
+      for (const e of events) bus.publish(tenant, 'event', liveEvent(e));
+    }));
+  }
+  if (typeof hooks.onScoresWritten === 'function') {
+    stops.push(hooks.onScoresWritten.call(storage, (tenant, scores) => {
+      for (const s of scores) {
+        const message: LiveScore = { player_id: s.player_id, score: s.score, band: s.band, probability: s.probability, model_version: s.model_version, role: s.role };
+        bus.publish(tenant, 'score', message);
+      }
+    }));
+  }
+  return () => {
+    for (const stop of stops) stop();
+  };
 }

@@ -427,6 +427,7 @@ export class ScoringService {
           }
         }
         await scores.writeScores(db, tenantId, written);
+        this.#storage.scoresWritten(tenantId, written);
       }),
     );
     out.scores.sort((x, y) => (x.player_id < y.player_id ? -1 : x.player_id > y.player_id ? 1 : 0));

@@ -26,6 +26,7 @@ import { exportPages } from './export.js';
 import type { ExportPage, ExportQuery, ExportTable } from './export.js';
 import type { ShardEvent } from './writes.js';
 import type { Event } from '@pitboss/core';
+import type { ScoreRow } from './scores.js';
 
 const LOGICAL_SHARDS = 256;
 const RECENT_EVENTS = 20;
@@ -93,6 +94,7 @@ export class ShardedStorage {
   #closed = false;
   readonly #refresher: FeatureRefresher;
   readonly #committed = new Set<(tenantId: string, events: readonly Event[]) => void>();
+  readonly #scored = new Set<(tenantId: string, scores: readonly ScoreRow[]) => void>();
   #segments: SegmentStorage | null = null;
   #privacy: PrivacyStorage | null = null;
 
@@ -247,6 +249,30 @@ export class ShardedStorage {
   onEventsCommitted(listener: (tenantId: string, events: readonly Event[]) => void): () => void {
     this.#committed.add(listener);
     return () => void this.#committed.delete(listener);
+  }
+
+  /**
+   * Adds a listener called with scores right after they are stored (by
+   * whoever scores: `ScoringService` calls `scoresWritten`). Quick, must not
+   * throw. Returns a function that removes it. Feeds live updates.
+   *
+   * @example
+   * const off = storage.onScoresWritten((tenant, scores) => bus.publish(tenant, 'score', scores[0]));
+   */
+  onScoresWritten(listener: (tenantId: string, scores: readonly ScoreRow[]) => void): () => void {
+    this.#scored.add(listener);
+    return () => void this.#scored.delete(listener);
+  }
+
+  /**
+   * Tells the `onScoresWritten` listeners that `scores` were committed.
+   *
+   * @example
+   * await writeScores(db, tenant, rows); storage.scoresWritten(tenant, rows);
+   */
+  scoresWritten(tenantId: string, scores: readonly ScoreRow[]): void {
+    if (scores.length === 0) return;
+    for (const listener of this.#scored) listener(tenantId, scores);
   }
 
   /**

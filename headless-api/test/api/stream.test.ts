@@ -6,7 +6,11 @@ import { createJsonLogger } from '../../src/app/logger.js';
 import { listen } from '../../src/server.js';
 import type { RunningServer } from '../../src/server.js';
 import type { ShardedStorage } from '../../src/storage/index.js';
-import { EX_BACKENDS } from './export-setup.js';
+import { inProcessBackend } from '../../src/scoring/backends.js';
+import { trainTenantModel } from '../../src/scoring/default-model.js';
+import { ScoringService } from '../../src/scoring/service.js';
+import { EX_BACKENDS, postgresEx } from './export-setup.js';
+import { seedSynth } from './scores-setup.js';
 import { LIMITS, bet, ndjson } from './fixtures.js';
 import { openSse } from './stream-client.js';
 import type { SseClient, SseFrame } from './stream-client.js';
@@ -206,3 +210,59 @@ for (const backend of EX_BACKENDS) {
     });
   });
 }
+
+describe('live stream: score changes (postgres×4, in-process model)', () => {
+  let storage: ShardedStorage;
+  let close: () => Promise<void>;
+  let api: PitbossApp;
+  let scoring: ScoringService;
+  let server: RunningServer;
+  let players: string[];
+  const keys = { sc: '', rival: '' };
+  const open: SseClient[] = [];
+
+  beforeAll(async () => {
+    ({ storage, close } = await postgresEx(4).open());
+    scoring = new ScoringService(storage, { backend: inProcessBackend(), logger });
+    scoring.attach();
+    api = createApp({ storage, logger, config: { limits: LIMITS }, scoring });
+    server = await listen({ fetch: api.app.fetch, host: '127.0.0.1', port: 0, logger });
+    keys.sc = (await storage.createApiKey('sc', 'analyst')).key;
+    keys.rival = (await storage.createApiKey('sc-rival', 'admin')).key;
+    const labels = await seedSynth(storage, 'sc', 160);
+    players = [...labels.keys()].sort();
+    const model = await trainTenantModel(storage, 'sc', labels, { version: '1', seed: 1, synthetic: true, source: 'synth' });
+    await scoring.upload('sc', model.bytes, model.card);
+    await scoring.activate('sc', '1');
+  }, 300_000);
+  afterAll(async () => {
+    for (const c of open) c.close();
+    api?.live.close();
+    await server?.close(1000);
+    await scoring?.close();
+    await close?.();
+  });
+
+  it('an ingested event re-scores its player, and the new score reaches the tenant', async () => {
+    const sub = await openSse(server.url + '/v1/stream', { authorization: `Bearer ${keys.sc}` });
+    const rival = await openSse(server.url + '/v1/stream', { authorization: `Bearer ${keys.rival}` });
+    open.push(sub, rival);
+    const player = players[3]!;
+    const admin = (await storage.createApiKey('sc', 'admin')).key;
+    const res = await fetch(server.url + '/v1/events', {
+      method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/x-ndjson' },
+      body: ndjson([{ schema_version: 1, type: 'payment', event_id: `live-score-${Date.now()}`, player_id: player, occurred_at: new Date(Date.now() - 1000).toISOString(),
+        payment_id: 'pm-live', direction: 'deposit', status: 'approved', method: 'card', amount_minor: 250_000, currency: 'EUR' }]),
+    });
+    expect(res.status).toBe(200);
+    const event = await sub.until((f) => f.event === 'event');
+    expect(JSON.parse(event.data)).toMatchObject({ player_id: player, type: 'payment' });
+    const score = await sub.until((f) => f.event === 'score', 20_000);
+    const data = JSON.parse(score.data) as { player_id: string; score: number; band: string; model_version: string; role: string };
+    expect(data).toMatchObject({ player_id: player, model_version: '1', role: 'champion' });
+    const stored = await scoring.latest('sc', player);
+    expect(stored).toMatchObject({ score: data.score, band: data.band, model_version: '1' });
+    expect(Number(score.id!.split('-').at(-1))).toBeGreaterThan(Number(event.id!.split('-').at(-1)));
+    await expect(rival.until((f) => f.event !== 'comment', 300)).rejects.toThrow(/no SSE frame/);
+  });
+});
