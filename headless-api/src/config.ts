@@ -16,6 +16,9 @@ export const CONFIG_VARIABLES = {
   PITBOSS_SCORER_URL: '--scorer-url',
   PITBOSS_SCORER_MODE: '--scorer-mode',
   PITBOSS_SCORER_ONNX_MIN_BATCH: '--scorer-onnx-min-batch',
+  PITBOSS_EMBED_SECRET: '--embed-secret',
+  PITBOSS_RATE_LIMIT: '--rate-limit',
+  PITBOSS_HSTS: '--hsts',
 } as const;
 
 type Variable = keyof typeof CONFIG_VARIABLES;
@@ -58,6 +61,9 @@ const Raw = z
       .optional(),
     PITBOSS_SCORER_MODE: z.enum(['binary', 'json'], { message: 'expected binary or json' }).default('binary'),
     PITBOSS_SCORER_ONNX_MIN_BATCH: int(1, 1 << 30).optional(),
+    PITBOSS_EMBED_SECRET: z.string().refine((s) => Buffer.byteLength(s) >= 32, 'needs at least 32 bytes').optional(),
+    PITBOSS_RATE_LIMIT: z.enum(['memory', 'postgres', 'off'], { message: 'expected memory, postgres or off' }).default('off'),
+    PITBOSS_HSTS: z.enum(['true', 'false'], { message: 'expected true or false' }).default('false'),
   });
 
 /** Checks across variables; run even when single variables fail, so every problem is listed at once. */
@@ -96,6 +102,12 @@ export interface Config {
    * `PITBOSS_SCORER_URL`, a KServe v2 server over HTTP.
    */
   scorer: { url: string | undefined; mode: 'binary' | 'json'; onnxMinBatch: number | undefined };
+  /**
+   * Embed-token secret (the same in every process; random per process when
+   * absent), where rate-limit buckets live (`postgres`: shared by every
+   * process on the control database), and HSTS (set it behind TLS).
+   */
+  security: { embedSecret: string | undefined; rateLimit: 'memory' | 'postgres' | 'off'; hsts: boolean };
 }
 
 /** Thrown with every problem found, one per line, naming the variable and flag. */
@@ -157,7 +169,7 @@ export function loadConfig(options: { env?: Record<string, string | undefined>; 
     throw new ConfigError(
       issues.map(({ variable, message }) => {
         const flag = CONFIG_VARIABLES[variable];
-        const got = input[variable] !== undefined && !variable.includes('URL') ? ` (got ${JSON.stringify(input[variable])})` : '';
+        const got = input[variable] !== undefined && !variable.includes('URL') && !variable.includes('SECRET') ? ` (got ${JSON.stringify(input[variable])})` : '';
         return flag ? `${variable} (${flag}): ${message}${got}` : message;
       }),
     );
@@ -173,5 +185,6 @@ export function loadConfig(options: { env?: Record<string, string | undefined>; 
     limits: { maxBodyBytes: v.PITBOSS_MAX_BODY_BYTES, maxLines: v.PITBOSS_MAX_LINES, maxDeadLetterChars: 8192, maxInFlight: v.PITBOSS_MAX_IN_FLIGHT },
     logLevel: v.PITBOSS_LOG_LEVEL,
     scorer: { url: v.PITBOSS_SCORER_URL, mode: v.PITBOSS_SCORER_MODE, onnxMinBatch: v.PITBOSS_SCORER_ONNX_MIN_BATCH },
+    security: { embedSecret: v.PITBOSS_EMBED_SECRET, rateLimit: v.PITBOSS_RATE_LIMIT, hsts: v.PITBOSS_HSTS === 'true' },
   };
 }

@@ -32,6 +32,21 @@ export interface SecurityOptions {
   settingsCacheTtlMs?: number;
 }
 
+/**
+ * The app's security options from the process configuration
+ * (`PITBOSS_EMBED_SECRET`, `PITBOSS_RATE_LIMIT`, `PITBOSS_HSTS`).
+ *
+ * @example
+ * createApp({ storage, logger, config, security: securityFromConfig(loadConfig().security) });
+ */
+export function securityFromConfig(c: { embedSecret: string | undefined; rateLimit: 'memory' | 'postgres' | 'off'; hsts: boolean }): SecurityOptions & { hsts: boolean } {
+  return {
+    ...(c.embedSecret ? { embedSecret: c.embedSecret } : {}),
+    ...(c.rateLimit === 'off' ? {} : { rateLimit: { store: c.rateLimit } }),
+    hsts: c.hsts,
+  };
+}
+
 type ControlStorage = ApiStorage & KeyStore & { control: Database };
 
 function hasControl(storage: ApiStorage): storage is ControlStorage {

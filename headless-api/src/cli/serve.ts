@@ -1,4 +1,5 @@
 import { createApp } from '../app/app.js';
+import { securityFromConfig } from '../app/security.js';
 import type { Logger } from '../app/logger.js';
 import type { Config } from '../config.js';
 import { scoringFromConfig } from '../scoring/from-config.js';
@@ -19,7 +20,7 @@ import type { Verb } from './main.js';
  */
 export async function serveStorage(config: Config, storage: Storage, logger: Logger, scoring: ScoringService = scoringFromConfig(config, storage, logger)): Promise<RunningServer> {
   let draining = false;
-  const { app, live } = createApp({ storage, logger, config: { limits: config.limits }, lifecycle: { draining: () => draining }, scoring });
+  const { app, live } = createApp({ storage, logger, config: { limits: config.limits }, lifecycle: { draining: () => draining }, scoring, security: securityFromConfig(config.security) });
   const running = await listen({ fetch: app.fetch, host: config.host, port: config.port, logger });
   logger.info('listening', { url: running.url, driver: config.driver, databases: storage.databases.length });
   onShutdownSignal(async () => {

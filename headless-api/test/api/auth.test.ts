@@ -233,3 +233,16 @@ describe.each(authBackends)('authentication on $name', (backend) => {
     });
   });
 });
+
+describe('security configuration', () => {
+  it('reads PITBOSS_EMBED_SECRET, PITBOSS_RATE_LIMIT and PITBOSS_HSTS, never echoing the secret in errors', async () => {
+    const { loadConfig } = await import('../../src/config.js');
+    const { securityFromConfig } = await import('../../src/app/security.js');
+    expect(loadConfig({ env: {} }).security).toEqual({ embedSecret: undefined, rateLimit: 'off', hsts: false });
+    const c = loadConfig({ env: { PITBOSS_EMBED_SECRET: SECRET, PITBOSS_RATE_LIMIT: 'postgres' }, argv: ['--hsts', 'true'] });
+    expect(securityFromConfig(c.security)).toEqual({ embedSecret: SECRET, rateLimit: { store: 'postgres' }, hsts: true });
+    expect(() => loadConfig({ env: { PITBOSS_EMBED_SECRET: 'short-secret-value' } })).toThrow(/PITBOSS_EMBED_SECRET \(--embed-secret\): needs at least 32 bytes$/m);
+    expect(() => loadConfig({ env: { PITBOSS_EMBED_SECRET: 'short-secret-value' } })).not.toThrow(/short-secret-value/);
+    expect(() => loadConfig({ env: { PITBOSS_RATE_LIMIT: 'redis' } })).toThrow(/expected memory, postgres or off/);
+  });
+});
