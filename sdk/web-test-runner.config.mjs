@@ -1,0 +1,70 @@
+// SDK browser suites that need the real API: the root config plus a plugin
+// that starts the Hono app (PGlite storage) inside web-test-runner's Node
+// process and serves it under /pitboss-api on the test page's own origin
+// (the API sends no CORS headers, and same-origin is how an embedding
+// backoffice would proxy it anyway). Loads TypeScript sources, so run with:
+//   node --conditions=source --import tsx node_modules/@web/test-runner/dist/bin.js \
+//     --config sdk/web-test-runner.config.mjs "sdk/test/*.browser.api.ts"
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import base from '../web-test-runner.config.mjs';
+
+const PREFIX = '/pitboss-api';
+
+/** Starts the API on first use; `stop` closes it when the run ends. */
+function pitbossApi() {
+  let started;
+  const start = async () => {
+    const { createApp, createJsonLogger, createStorage } = await import('@pitboss/headless-api');
+    const dir = await mkdtemp(join(tmpdir(), 'pb-sdk-wtr-'));
+    const storage = await createStorage({ driver: 'pglite', dataDir: dir });
+    await storage.migrate();
+    const logger = createJsonLogger({ level: 'error', write: () => undefined });
+    const { app } = createApp({ storage, logger, config: { limits: { maxBodyBytes: 1 << 20, maxLines: 500, maxDeadLetterChars: 8192 } } });
+    const { key } = await storage.createApiKey(`wtr${Date.now().toString(36)}`, 'admin');
+    return { app, key, storage, dir };
+  };
+  // Middleware in the config run before the dev server's file serving (plugin `koa.use` runs after it).
+  async function pitbossApiMiddleware(ctx, next) {
+    if (ctx.path !== '/__pitboss/test-key' && !ctx.path.startsWith(PREFIX + '/')) return next();
+    started ??= start();
+    const { app, key } = await started;
+    if (ctx.path === '/__pitboss/test-key') {
+      ctx.body = { key, base: PREFIX };
+      return;
+    }
+    const chunks = [];
+    for await (const c of ctx.req) chunks.push(c);
+    const body = chunks.length ? Buffer.concat(chunks) : undefined;
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(ctx.req.headers)) if (typeof v === 'string') headers.set(k, v);
+    // This stands for the operator's backend proxy, which calls the API server to server: the page's Origin is not the caller's.
+    headers.delete('origin');
+    const res = await app.fetch(new Request(`http://127.0.0.1${ctx.url.slice(PREFIX.length)}`, {
+      method: ctx.method, headers, ...(body && ctx.method !== 'GET' ? { body } : {}),
+    }));
+    ctx.status = res.status;
+    res.headers.forEach((v, k) => ctx.set(k, v));
+    ctx.body = Buffer.from(await res.arrayBuffer());
+  }
+  const plugin = {
+    name: 'pitboss-api',
+    async serverStop() {
+      if (!started) return;
+      const { storage, dir } = await started;
+      await storage.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return { middleware: pitbossApiMiddleware, plugin };
+}
+
+const api = pitbossApi();
+
+export default {
+  ...base,
+  files: ['sdk/test/*.browser.api.ts'],
+  middleware: [api.middleware],
+  plugins: [...base.plugins, api.plugin],
+};
