@@ -12,8 +12,8 @@ import type { Verb } from './main.js';
 
 /**
  * Serves the API over `storage` until SIGTERM/SIGINT: then `/readyz` turns
- * 503, the listener stops accepting, in-flight requests finish, and storage
- * closes.
+ * 503, the listener stops accepting, in-flight requests finish, re-scoring
+ * stops, and storage closes.
  *
  * @example
  * const running = await serveStorage(config, storage, logger);
@@ -28,8 +28,12 @@ export async function serveStorage(config: Config, storage: Storage, logger: Log
     // Open /v1/stream responses end now (event: shutdown) instead of holding close() to its grace period.
     live.close();
     await running.close();
-    await storage.close();
+    // Scoring before storage: closing it stops the re-score queue (the feature refresher's
+    // consumer, so refreshes still draining in storage.close() queue nothing new) and waits for
+    // the batch in progress while the pools can still serve it. The other way round, that batch
+    // waited for a connection of an ended pool and shutdown never finished.
     await scoring.close();
+    await storage.close();
     // Anything still holding the loop (a stuck socket, a timer in a driver) must not keep a stopped server alive.
     setTimeout(() => process.exit(), 2000).unref();
   }, logger);

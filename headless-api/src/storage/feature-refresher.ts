@@ -64,9 +64,12 @@ export class FeatureRefresher {
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
-  /** Stops taking work, drops the queue and waits for the refreshes in progress. */
+  /** Stops taking work, drops the queue and its consumer, and waits for the refreshes in progress. */
   async close(): Promise<void> {
     this.#closed = true;
+    // A refresh that finishes now must not hand work to its consumer (re-scoring): the storage
+    // closes its pools right after this, and that work would only meet closed databases.
+    this.onRefreshed = null;
     for (const timer of this.#retry.values()) clearTimeout(timer);
     this.#retry.clear();
     this.#pending.clear();

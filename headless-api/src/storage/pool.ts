@@ -45,6 +45,28 @@ export interface PoolStats {
   waiting: number;
 }
 
+/** One `end()` per pool, however many `Database`s share it (the control database may be shard 0). */
+const endedPools = new WeakMap<SqlPool, Promise<void>>();
+
+/**
+ * Listens for `error` on a checked-out client until `stop()`, recording the
+ * failure. Network drivers emit it when the connection dies while no
+ * statement is running (a terminated backend, a server restart); the driver
+ * also keeps a listener of its own for a client's whole life (see
+ * `drivers/pg.ts`), this one tells the borrower not to reuse the connection.
+ */
+function watchClient(client: SqlClient): { readonly error: Error | undefined; stop(): void } {
+  const state: { error: Error | undefined; stop(): void } = {
+    error: undefined,
+    stop: () => client.off?.('error', onError),
+  };
+  const onError = (error: Error): void => {
+    state.error ??= error;
+  };
+  client.on?.('error', onError);
+  return state;
+}
+
 /** A transaction in progress on one physical database. */
 export interface Tx {
   query<R extends Row = Row>(sql: string, params?: unknown[]): Promise<R[]>;
@@ -56,6 +78,10 @@ export interface Tx {
  * their connection.
  */
 export class Database {
+  #closed = false;
+  /** Rejecters of the calls waiting for a connection, failed by `close()`. */
+  readonly #acquiring = new Set<(error: Error) => void>();
+
   constructor(
     /** Index in `config.urls` (0 for the embedded database). */
     readonly index: number,
@@ -74,10 +100,25 @@ export class Database {
    */
   async query<R extends Row = Row>(sql: string, params: unknown[] = [], options: { name?: string; timeoutMs?: number } = {}): Promise<R[]> {
     const statement: string | SqlStatement = options.name && this.namedStatements ? { name: options.name, text: sql, values: params } : sql;
-    const run = typeof statement === 'string' ? this.pool.query<R>(statement, params) : this.pool.query<R>(statement);
+    // Checked out here rather than through `pool.query()`: a call still queued for a connection
+    // when the pool closes must fail (see `close()`), and pg-pool would leave it pending forever.
+    const run = async (): Promise<R[]> => {
+      const client = await this.#acquire(sql);
+      const died = watchClient(client);
+      try {
+        const result = typeof statement === 'string' ? await client.query<R>(statement, params) : await client.query<R>(statement);
+        client.release();
+        return result.rows;
+      } catch (error) {
+        // As `pool.query()` does: a connection whose statement failed is not trusted again.
+        client.release(died.error ?? (error instanceof Error ? error : true));
+        throw error;
+      } finally {
+        died.stop();
+      }
+    };
     try {
-      const result = await this.#deadline(run, options.timeoutMs ?? this.timeoutMs, sql);
-      return result.rows;
+      return await this.#deadline(run(), options.timeoutMs ?? this.timeoutMs, sql);
     } catch (error) {
       throw wrapDriverError(error, sql, this.index);
     }
@@ -92,19 +133,10 @@ export class Database {
    */
   async transaction<T>(fn: (tx: Tx) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
     const work = async (): Promise<T> => {
-      let client: SqlClient;
-      try {
-        client = await this.pool.connect();
-      } catch (error) {
-        throw wrapDriverError(error, undefined, this.index);
-      }
+      const client = await this.#acquire(undefined);
       // A connection that dies between two statements (server restart) emits `error` on the
-      // checked-out client; without a listener that is an uncaught exception in node-postgres.
-      let died: Error | undefined;
-      const onError = (error: Error): void => {
-        died = error;
-      };
-      client.on?.('error', onError);
+      // checked-out client; the watch records it so the connection is discarded, not reused.
+      const died = watchClient(client);
       const tx: Tx = {
         query: async <R extends Row = Row>(sql: string, params: unknown[] = []) => {
           try {
@@ -121,8 +153,8 @@ export class Database {
         client.release();
         return value;
       } catch (error) {
-        if (died) {
-          client.release(died);
+        if (died.error) {
+          client.release(died.error);
           throw error;
         }
         try {
@@ -134,15 +166,80 @@ export class Database {
         }
         throw error;
       } finally {
-        client.off?.('error', onError);
+        // Released by now: the pool's own listener (idle or discarded) has taken over.
+        died.stop();
       }
     };
     return this.#deadline(work(), options.timeoutMs ?? this.timeoutMs, 'transaction');
   }
 
+  /** Whether `close()` was called: every later call fails. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Closes the pool: calls still waiting for a connection fail at once with a
+   * `ShardUnavailableError` (pg-pool would leave them pending forever once it
+   * ends), later calls fail the same way, and the pool ends when the
+   * connections in use come back. Idempotent; safe when several `Database`s
+   * share one pool.
+   *
+   * @example
+   * await db.close();
+   */
+  close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      const error = this.#closedError();
+      for (const abort of this.#acquiring) abort(error);
+      this.#acquiring.clear();
+    }
+    let ended = endedPools.get(this.pool);
+    if (!ended) endedPools.set(this.pool, (ended = this.pool.end()));
+    return ended;
+  }
+
   /** Pool gauges. */
   stats(): PoolStats {
     return { database: this.index, total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
+  }
+
+  #closedError(): ShardUnavailableError {
+    return new ShardUnavailableError(`database ${this.index} is closed: the storage is shutting down`, { database: this.index });
+  }
+
+  /**
+   * Checks out a connection, or fails with `ShardUnavailableError` if the
+   * database is closed before one is free. A connection that arrives after
+   * that goes straight back (the pool is ending, so it is dropped).
+   */
+  #acquire(sql: string | undefined): Promise<SqlClient> {
+    if (this.#closed) return Promise.reject(this.#closedError());
+    return new Promise<SqlClient>((resolve, reject) => {
+      let settled = false;
+      const abort = (error: Error): void => {
+        if (settled) return;
+        settled = true;
+        reject(error);
+      };
+      this.#acquiring.add(abort);
+      this.pool.connect().then(
+        (client) => {
+          this.#acquiring.delete(abort);
+          if (settled) {
+            client.release();
+            return;
+          }
+          settled = true;
+          resolve(client);
+        },
+        (error: unknown) => {
+          this.#acquiring.delete(abort);
+          abort(wrapDriverError(error, sql, this.index));
+        },
+      );
+    });
   }
 
   #deadline<T>(promise: Promise<T>, ms: number, sql: string): Promise<T> {

@@ -11,7 +11,7 @@ import type { KeysetPosition } from './keyset.js';
 import { migrateDatabase } from './migrate.js';
 import type { MigrationReport } from './migrate.js';
 import { Database } from './pool.js';
-import type { PoolStats, SqlPool } from './pool.js';
+import type { PoolStats } from './pool.js';
 import type {
   ApiKeyInfo, ApiKeyPrincipal, ApiKeyRole, CreatedApiKey, IngestLine, IngestOutcome, PlayerDetail, PlayerListQuery,
   PlayerPage, PlayerSummary, RejectedLine, ShardHealth, StorageConfig,
@@ -560,7 +560,8 @@ LIMIT ${query.limit + 1}`;
   /**
    * Closes the storage: lets queued feature refreshes finish (at most
    * `drainMs`; what is left then is dropped and catches up on the players'
-   * next events), then closes every pool. Later calls fail.
+   * next events), then closes every pool. Calls still waiting for a
+   * connection then, and later calls, fail with `ShardUnavailableError`.
    *
    * @example
    * process.on('SIGTERM', () => void storage.close({ drainMs: 10_000 }));
@@ -577,8 +578,10 @@ LIMIT ${query.limit + 1}`;
     ]);
     clearTimeout(timer);
     await this.#refresher.close();
-    const pools = new Set<SqlPool>([this.control.pool, ...this.databases.map((d) => d.pool)]);
-    await Promise.all([...pools].map((p) => p.end()));
+    // Database.close, not pool.end: a call still queued for a connection (a late re-score) fails
+    // with a clear error instead of waiting forever on an ended pool; later calls fail the same way.
+    const databases = new Set<Database>([this.control, ...this.databases]);
+    await Promise.all([...databases].map((d) => d.close()));
   }
 
   #shardMap(): Promise<Int16Array> {

@@ -1,5 +1,6 @@
 import { Pool, neonConfig } from '@neondatabase/serverless';
 import type { SqlPool } from '../pool.js';
+import { keepErrorListener } from './pg.js';
 import type { NetworkPoolOptions } from './pg.js';
 
 /** How the Neon driver reaches Postgres: Neon itself, or a local WebSocket→TCP proxy. */
@@ -39,5 +40,7 @@ export function createNeonPool(url: string, options: NetworkPoolOptions, setting
     ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
   });
   pool.on('error', (error: Error) => options.onIdleError?.(error));
+  // Neon's Pool is pg-pool with node-postgres' Client: the same window as in drivers/pg.ts.
+  keepErrorListener(pool, (error) => options.onIdleError?.(error));
   return pool as unknown as SqlPool;
 }

@@ -9,8 +9,43 @@ export interface NetworkPoolOptions {
   /** Server-side `statement_timeout`; 0 = none. */
   statementTimeoutMs: number;
   idleTimeoutMs: number;
-  /** Called when an idle connection dies (server restart); the pool replaces it on the next checkout. */
+  /**
+   * Called when a connection dies while nothing is using it: idle in the pool
+   * (server restart), or checked out but between users (see `keepErrorListener`).
+   * The pool replaces it on the next checkout.
+   */
   onIdleError?: (error: Error) => void;
+}
+
+/** The part of a pooled client `keepErrorListener` needs (node-postgres' and Neon's `Client`). */
+interface ErrorEmitter {
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  listenerCount(event: 'error'): number;
+}
+
+/**
+ * Gives every connection of `pool` an `error` listener for its whole life.
+ *
+ * A node-postgres `Client` emits `error` when its connection dies while no
+ * statement is running (an ErrorResponse such as 57P01 from
+ * `pg_terminate_backend` with no active query, or the socket ending), and an
+ * `error` event with no listener kills the process. pg-pool listens only
+ * while a client is idle; between handing a client out and its borrower
+ * attaching a listener there is a window: a fresh connection's
+ * ReadyForQuery and the FATAL that follows it can arrive in one TCP read,
+ * so the `error` is emitted synchronously right after pg-pool removed its
+ * listener and before the borrower's `await pool.connect()` resumes. A
+ * listener attached on `connect` (emitted before pg-pool removes its own)
+ * closes every such window, and also covers clients that are being discarded.
+ * It only logs when no one else listens: the pool, the transaction or the
+ * statement holding the client handles and reports the failure itself.
+ */
+export function keepErrorListener(pool: { on(event: 'connect', listener: (client: ErrorEmitter) => void): unknown }, onOrphanError: (error: Error) => void): void {
+  pool.on('connect', (client) => {
+    client.on('error', (error) => {
+      if (client.listenerCount('error') <= 1) onOrphanError(error);
+    });
+  });
 }
 
 // int8 and numeric arrive as JS numbers where they fit: money is minor units
@@ -39,5 +74,6 @@ export function createPgPool(url: string, options: NetworkPoolOptions): SqlPool 
   });
   // Without a listener an idle connection killed by the server crashes the process.
   pool.on('error', (error) => options.onIdleError?.(error));
+  keepErrorListener(pool, (error) => options.onIdleError?.(error));
   return pool as unknown as SqlPool;
 }
