@@ -73,6 +73,8 @@ export class LiveBus {
   readonly #replay: number;
   readonly #channels = new Map<string, TenantChannel>();
   #closed = false;
+  /** Called with every message published here (not with those relayed in), to carry it to other processes. */
+  forward: ((tenant: string, kind: LiveKind, data: unknown) => void) | null = null;
 
   constructor(options: LiveBusOptions = {}) {
     this.#replay = options.replay ?? 1000;
@@ -92,8 +94,9 @@ export class LiveBus {
    * @example
    * bus.publish('acme', 'score', { player_id: 'p1', score: 71, band: 'high' });
    */
-  publish(tenant: string, kind: LiveKind, data: unknown): LiveMessage | null {
+  publish(tenant: string, kind: LiveKind, data: unknown, options: { relayed?: boolean } = {}): LiveMessage | null {
     if (this.#closed) return null;
+    if (!options.relayed) this.forward?.(tenant, kind, data);
     const ch = this.#channel(tenant);
     const message: LiveMessage = { id: `${this.epoch}-${++ch.seq}`, kind, data: JSON.stringify(data) };
     ch.buffer.push(message);
@@ -229,5 +232,91 @@ export function connectIngest(storage: object, bus: LiveBus): () => void {
   }
   return () => {
     for (const stop of stops) stop();
+  };
+}
+
+/** A connection that can LISTEN: node-postgres' `Client` (or a pooled one) fits. */
+export interface ListenClient {
+  query(text: string, params?: unknown[]): Promise<unknown>;
+  on(event: 'notification', listener: (message: { channel: string; payload?: string }) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  release?(error?: Error | boolean): void;
+  end?(): Promise<void>;
+}
+
+export interface PostgresRelayOptions {
+  /** Opens the dedicated LISTEN connection (e.g. `() => pool.connect()`). */
+  listen: () => Promise<ListenClient>;
+  /** Runs one statement on any connection, for NOTIFY (e.g. `(sql, params) => pool.query(sql, params)`). */
+  notify: (sql: string, params: unknown[]) => Promise<unknown>;
+  channel?: string;
+  /**
+   * A NOTIFY that failed (the message reached this process's subscribers
+   * only), or the LISTEN connection failed (then messages from other
+   * processes stop arriving until the relay is opened again): log it.
+   */
+  onError: (error: Error) => void;
+}
+
+/** Postgres refuses NOTIFY payloads of 8000 bytes or more. */
+const MAX_NOTIFY_BYTES = 7900;
+
+/**
+ * Carries a bus's messages to the buses of other API processes through
+ * Postgres LISTEN/NOTIFY (on the control database), so a subscriber sees what
+ * any process ingested. Each process numbers the messages it delivers with
+ * its own ids: a client that reconnects to another process gets a `reset`
+ * (`server-restarted`), so keep clients on one process (sticky sessions) for
+ * gap-free resume. A message too large for one NOTIFY stays local.
+ *
+ * @example
+ * const relay = await relayThroughPostgres(live, { listen: () => pool.connect(), notify: (sql, p) => pool.query(sql, p), onError: (e) => logger.error('live relay', { error: e }) });
+ * // on shutdown: await relay.close();
+ */
+export async function relayThroughPostgres(bus: LiveBus, options: PostgresRelayOptions): Promise<{ close(): Promise<void> }> {
+  const channel = options.channel ?? 'pitboss_live';
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new RangeError('channel must be a lower-case SQL identifier');
+  const client = await options.listen();
+  const onError = options.onError;
+  client.on('error', onError);
+  client.on('notification', (n) => {
+    if (n.channel !== channel || !n.payload) return;
+    const batch = JSON.parse(n.payload) as { o: string; m: { t: string; k: LiveKind; d: unknown }[] };
+    if (batch.o === bus.epoch) return;
+    for (const m of batch.m) bus.publish(m.t, m.k, m.d, { relayed: true });
+  });
+  // The channel is checked above: identifiers cannot be bound parameters.
+  await client.query(`LISTEN ${channel}`);
+  // Messages of one tick (an ingested batch) travel together: one NOTIFY per ~8 kB, not one per event.
+  let pending: string[] = [];
+  const flush = (): void => {
+    const parts = pending;
+    pending = [];
+    const head = `{"o":${JSON.stringify(bus.epoch)},"m":[`;
+    let body = '';
+    const send = () => {
+      if (!body) return;
+      options.notify('SELECT pg_notify($1, $2)', [channel, head + body + ']}']).then(undefined, (error: unknown) => onError(error instanceof Error ? error : new Error(String(error))));
+      body = '';
+    };
+    for (const part of parts) {
+      if (Buffer.byteLength(head) + Buffer.byteLength(body) + Buffer.byteLength(part) + 3 > MAX_NOTIFY_BYTES) send();
+      body += (body ? ',' : '') + part;
+    }
+    send();
+  };
+  bus.forward = (tenant, kind, data) => {
+    const part = JSON.stringify({ t: tenant, k: kind, d: data });
+    if (Buffer.byteLength(part) + 64 > MAX_NOTIFY_BYTES) return;
+    if (pending.length === 0) setImmediate(flush);
+    pending.push(part);
+  };
+  return {
+    async close() {
+      bus.forward = null;
+      await client.query(`UNLISTEN ${channel}`);
+      if (client.release) client.release();
+      else await client.end?.();
+    },
   };
 }

@@ -10,7 +10,8 @@ import { PG_ADMIN_URL } from './backends.js';
 export interface ExBackend {
   name: string;
   postgres: boolean;
-  open(): Promise<{ storage: ShardedStorage; close(): Promise<void> }>;
+  /** `urls`: the Postgres databases (absent for PGlite), for a second storage over the same data. */
+  open(): Promise<{ storage: ShardedStorage; close(): Promise<void>; urls?: string[] }>;
 }
 
 async function postgresShards(count: number): Promise<{ urls: string[]; drop(): Promise<void> }> {
@@ -56,7 +57,7 @@ export const postgresEx = (shards: number): ExBackend => ({
     const dbs = await postgresShards(shards);
     const storage = await createStorage({ driver: 'pg', urls: dbs.urls, poolSize: 4, featureRefresh: 'inline' });
     await storage.migrate();
-    return { storage, close: async () => { await storage.close(); await dbs.drop(); } };
+    return { storage, urls: dbs.urls, close: async () => { await storage.close(); await dbs.drop(); } };
   },
 });
 

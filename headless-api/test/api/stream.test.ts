@@ -1,10 +1,12 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createApp } from '../../src/app/app.js';
 import type { PitbossApp } from '../../src/app/app.js';
-import { LiveBus, connectIngest } from '../../src/app/live.js';
+import pg from 'pg';
+import { LiveBus, connectIngest, relayThroughPostgres } from '../../src/app/live.js';
 import { createJsonLogger } from '../../src/app/logger.js';
 import { listen } from '../../src/server.js';
 import type { RunningServer } from '../../src/server.js';
+import { createStorage } from '../../src/storage/index.js';
 import type { ShardedStorage } from '../../src/storage/index.js';
 import { inProcessBackend } from '../../src/scoring/backends.js';
 import { trainTenantModel } from '../../src/scoring/default-model.js';
@@ -264,5 +266,69 @@ describe('live stream: score changes (postgres×4, in-process model)', () => {
     expect(stored).toMatchObject({ score: data.score, band: data.band, model_version: '1' });
     expect(Number(score.id!.split('-').at(-1))).toBeGreaterThan(Number(event.id!.split('-').at(-1)));
     await expect(rival.until((f) => f.event !== 'comment', 300)).rejects.toThrow(/no SSE frame/);
+  });
+});
+
+describe('live stream across processes: Postgres LISTEN/NOTIFY relay (postgres×4)', () => {
+  let close: () => Promise<void>;
+  const stops: (() => Promise<void> | void)[] = [];
+
+  afterAll(async () => {
+    for (const s of stops.reverse()) await s();
+    await close?.();
+  });
+
+  it('an event ingested through one API instance reaches a subscriber of another, once', async () => {
+    const relayErrors: Error[] = [];
+    const opened = await postgresEx(4).open();
+    close = opened.close;
+    const urls = opened.urls!;
+    const instance = async (storage: ShardedStorage) => {
+      const live = new LiveBus();
+      stops.push(connectIngest(storage, live));
+      const relay = await relayThroughPostgres(live, {
+        listen: async () => {
+          const client = new pg.Client({ connectionString: urls[0] });
+          await client.connect();
+          return client;
+        },
+        notify: (sql, params) => storage.control.query(sql, params),
+        onError: (error) => void relayErrors.push(error),
+      });
+      const app = createApp({ storage, logger, config: { limits: LIMITS }, live });
+      const server = await listen({ fetch: app.app.fetch, host: '127.0.0.1', port: 0, logger });
+      stops.push(async () => {
+        live.close();
+        await server.close(500);
+        await relay.close();
+      });
+      return { app, server };
+    };
+    const a = await instance(opened.storage);
+    const second = await createStorage({ driver: 'pg', urls, poolSize: 2 });
+    stops.push(() => second.close());
+    const b = await instance(second);
+    const key = (await opened.storage.createApiKey('relay', 'admin')).key;
+    const other = (await opened.storage.createApiKey('relay-other', 'admin')).key;
+    const onA = await openSse(a.server.url + '/v1/stream', { authorization: `Bearer ${key}` });
+    const onB = await openSse(b.server.url + '/v1/stream', { authorization: `Bearer ${key}` });
+    const otherOnB = await openSse(b.server.url + '/v1/stream', { authorization: `Bearer ${other}` });
+    stops.push(() => { onA.close(); onB.close(); otherOnB.close(); });
+    const sent = [bet('relay-1'), bet('relay-2'), bet('relay-3')];
+    const res = await a.app.app.request('/v1/events', { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson' }, body: ndjson(sent) });
+    expect(res.status).toBe(200);
+    const ids = async (c: SseClient) => {
+      const got: string[] = [];
+      while (got.length < 3) got.push((JSON.parse((await c.until((f) => f.event === 'event')).data) as { event_id: string }).event_id);
+      return got.sort();
+    };
+    const want = sent.map((e) => e.event_id).sort();
+    expect(await ids(onB)).toEqual(want);
+    expect(await ids(onA)).toEqual(want);
+    // Once: no echo of A's own NOTIFY back into A, no second copy on B; and not to another tenant.
+    await expect(onA.until((f) => f.event === 'event', 400)).rejects.toThrow(/no SSE frame/);
+    await expect(onB.until((f) => f.event === 'event', 100)).rejects.toThrow(/no SSE frame/);
+    await expect(otherOnB.until((f) => f.event === 'event', 100)).rejects.toThrow(/no SSE frame/);
+    expect(relayErrors).toEqual([]);
   });
 });
