@@ -1,7 +1,8 @@
 // Collects bench-results/raw/*.json into bench-results/report.{md,json}.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { cdfSvg } from './plot.js';
 import type { Figure } from './types.js';
 
 interface Raw {
@@ -34,6 +35,18 @@ for (const r of raws) {
     lines.push(`| ${r.bench}${r.quick ? ' (quick)' : ''} | ${f.name} | ${fmt(f.value)} ${f.unit} | ${base} | ${fmt(f.ratio)} | ${f.goal ?? ''} | ${met} |`);
   }
 }
+// Distribution plots for every figure that kept its samples (latencies, frame times).
+const plots: string[] = [];
+mkdirSync(join(out, 'plots'), { recursive: true });
+for (const r of raws) {
+  r.figures.forEach((f, i) => {
+    if (!f.samples || f.samples.length < 2) return;
+    const file = `${r.bench.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}-${i}.svg`;
+    writeFileSync(join(out, 'plots', file), cdfSvg(`${r.bench}: ${f.name}`, f.unit, f.samples));
+    plots.push(`![${f.name}](plots/${file})`);
+  });
+}
+if (plots.length) lines.push('', '## Distributions', '', 'Empirical CDFs of the samples behind the figures above (p50, p95, p99 marked).', '', ...plots);
 writeFileSync(join(out, 'report.md'), lines.join('\n') + '\n');
 writeFileSync(
   join(out, 'report.json'),
