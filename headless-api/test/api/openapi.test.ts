@@ -41,6 +41,7 @@ describe('OpenAPI document, docs page and error handling', () => {
         'POST /v1/segments/preview', 'GET /v1/segments', 'POST /v1/segments', 'GET /v1/segments/{id}', 'PUT /v1/segments/{id}', 'DELETE /v1/segments/{id}',
         'GET /v1/segments/{id}/members', 'GET /v1/segments/{id}/export', 'GET /v1/segment-settings', 'PUT /v1/segment-settings',
         'GET /v1/keys', 'POST /v1/keys', 'DELETE /v1/keys/{id}', 'GET /v1/tenant/settings', 'PUT /v1/tenant/settings', 'POST /v1/embed-tokens',
+        'GET /v1/export/players', 'GET /v1/export/events', 'GET /v1/export/features', 'GET /v1/stream',
       ].sort(),
     );
     for (const [path, item] of Object.entries(doc.paths)) {
