@@ -154,7 +154,9 @@ export async function maskResponse(response: Response): Promise<Response> {
   if (kind === null || response.body === null) return response;
   const headers = new Headers(response.headers);
   headers.delete('content-length');
-  headers.delete('etag');
+  // ETags here name a resource version (segments), not a hash of the body, so they stay:
+  // an analyst must be able to send If-Match. The masked body differs per role, hence Vary.
+  headers.append('vary', 'authorization');
   const init = { status: response.status, statusText: response.statusText, headers };
   if (kind === 'json') {
     const text = await response.text();

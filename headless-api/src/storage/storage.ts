@@ -323,7 +323,16 @@ export class ShardedStorage {
    */
   async deadLetter(tenantId: string, rejects: readonly RejectedLine[]): Promise<void> {
     if (rejects.length === 0) return;
-    const rows = rejects.map((r) => ({ line: r.line, event_id: r.event_id, player_id: playerIdOf(r.raw), raw: r.raw, issues: r.issues }));
+    const rows = rejects.map((r) => {
+      const playerId = playerIdOf(r.raw);
+      return {
+        line: r.line,
+        event_id: r.event_id === null ? null : storableText(r.event_id),
+        player_id: playerId === null ? null : storableText(playerId),
+        raw: storableText(r.raw),
+        issues: r.issues.map((i) => ({ pointer: storableText(i.pointer), message: storableText(i.message) })),
+      };
+    });
     await this.control.query(
       `INSERT INTO dead_letters (tenant_id, line, event_id, player_id, raw, issues)
        SELECT $1, r.line, r.event_id, r.player_id, r.raw, r.issues
@@ -662,4 +671,15 @@ export async function createStorage(config: StorageConfig): Promise<ShardedStora
   const databases = urls.map(open);
   const control = config.controlUrl === undefined || config.controlUrl === urls[0] ? databases[0]! : open(config.controlUrl, CONTROL_DATABASE);
   return new ShardedStorage(databases, control, { read: t.shardReadMs ?? 5000, write: t.shardWriteMs ?? 30_000 }, config.featureRefresh);
+}
+
+/**
+ * A rejected line may hold what Postgres text cannot (a NUL, an unpaired
+ * surrogate: that is often why it was rejected). The dead letter keeps a
+ * visible trace of it — `\u0000`, U+FFFD — instead of failing the write.
+ */
+function storableText(value: string): string {
+  return value
+    .replace(/\u0000/g, '\\u0000')
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }

@@ -24,7 +24,20 @@ const timestamp = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 
 const minor = z.int().min(0, 'must not be negative');
 const currency = z.string().refine((c) => CURRENCIES.has(c), 'expected an ISO 4217 currency code');
 const country = z.string().refine((c) => COUNTRIES.has(c), 'expected an ISO 3166-1 alpha-2 country code');
-const text = (max: number) => z.string().max(max);
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * True when a string can be stored as Postgres `text`/`jsonb` (and round-trips
+ * through UTF-8): no NUL character and no unpaired UTF-16 surrogate.
+ *
+ * @example isStorableText('a\u0000b') // false
+ */
+export function isStorableText(value: string): boolean {
+  return !UNSTORABLE.test(value);
+}
+
+const storable = 'must not contain NUL or an unpaired surrogate';
+const text = (max: number) => z.string().max(max).refine(isStorableText, storable);
 
 const base = {
   schema_version: z.literal(SCHEMA_VERSION),
@@ -33,7 +46,7 @@ const base = {
   occurred_at: timestamp,
   /** Free-form operator attributes kept with the event (flat, ≤ 32 keys). */
   attributes: z
-    .record(z.string().max(64), z.union([z.string().max(256), z.number(), z.boolean(), z.null()]))
+    .record(z.string().max(64).refine(isStorableText, storable), z.union([text(256), z.number(), z.boolean(), z.null()]))
     .refine((r) => Object.keys(r).length <= 32, 'at most 32 attributes')
     .optional(),
 };

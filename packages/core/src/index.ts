@@ -5,7 +5,7 @@ export {
   SCHEMA_VERSION, SUPPORTED_SCHEMA_VERSIONS, EVENT_TYPES, PAYMENT_STATUSES, PAYMENT_METHODS,
   Event, PlayerProfile, PersonalData, MarketingConsents, PlayerUpdated, BetPlaced, BetSettled, CasinoRound, Payment,
   SessionStarted, SessionEnded, LimitChanged, ExclusionStarted, RgInteraction, BonusGranted, BonusWagered, BonusForfeited,
-  parseEvent, jsonPointer,
+  parseEvent, jsonPointer, isStorableText,
 } from './events.js';
 export type { EventInput, EventType, EventOf, EventIssue, ParseResult, ParseOptions } from './events.js';
 export { EVENT_COLUMNS, toEventRow } from './rows.js';

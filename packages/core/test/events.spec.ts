@@ -1,5 +1,5 @@
 import { describe, expect, it, runtime } from '@pitboss/test/harness';
-import { EVENT_EXAMPLES, EVENT_TYPES, parseEvent } from '@pitboss/core';
+import { EVENT_EXAMPLES, EVENT_TYPES, isStorableText, parseEvent } from '@pitboss/core';
 import type { EventIssue } from '@pitboss/core';
 
 const NOW = Date.parse('2026-03-10T00:00:00Z');
@@ -48,6 +48,15 @@ describe(`event schema (${runtime})`, () => {
     expect(pointers({ ...bet, live: 'yes' })).to.deep.equal(['/live']);
     expect(pointers({ ...bet, legs: [{ ...bet.legs[0], odds: '2.1' }] })).to.deep.equal(['/legs/0/odds']);
     expect(pointers({ ...EVENT_EXAMPLES['player.updated'], profile: { birth_year: '1994' } })).to.deep.equal(['/profile/birth_year']);
+  });
+
+  it('rejects text Postgres cannot store (NUL, unpaired surrogates) at its pointer', () => {
+    for (const bad of ['a\u0000b', '\ud800', 'x\udfffy']) {
+      expect(pointers({ ...bet, legs: [{ ...bet.legs[0], sport: bad }] })).to.deep.equal(['/legs/0/sport']);
+      expect(pointers({ ...bet, attributes: { note: bad } })).to.deep.equal(['/attributes/note']);
+    }
+    expect(isStorableText('😀 ok')).to.equal(true);
+    expect(isStorableText('\ud83d')).to.equal(false);
   });
 
   it('rejects an unknown event type', () => {
