@@ -125,6 +125,7 @@ export function createApp(options: CreateAppOptions): PitbossApp {
   const live = options.live ?? new LiveBus();
   if (!options.live) connectIngest(storage, live);
   registerStreamRoutes(app, live, options.stream);
+  metrics.addGauge({ name: 'pitboss_live_subscribers', help: 'Open /v1/stream connections.', collect: () => [{ labels: {}, value: live.subscribers }] });
   security.register(app, config.limits.maxBodyBytes);
   registerOpsRoutes(app, storage, metrics, lifecycle);
 

@@ -210,6 +210,15 @@ for (const backend of EX_BACKENDS) {
     it('needs credentials', async () => {
       expect((await fetch(server.url + '/v1/stream')).status).toBe(401);
     });
+
+    it('reports open streams in /metrics', async () => {
+      const gauge = async () => Number(/^pitboss_live_subscribers (\d+)$/m.exec(await (await fetch(server.url + '/metrics')).text())?.[1]);
+      const before = await gauge();
+      expect(before).toBe(api.live.subscribers);
+      const c = await subscribe(keys.rival);
+      await c.next();
+      expect(await gauge()).toBe(before + 1);
+    });
   });
 }
 
