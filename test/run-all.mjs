@@ -61,6 +61,18 @@ if (want('browser')) {
   results.push({ suite: 'browser (web-test-runner, Chromium)', passed, failed });
 }
 
+// Browser suites that need the real API in the dev server's process (TypeScript sources, hence tsx).
+if (want('browser')) {
+  const out = join(tmp, 'wtr-api.json');
+  rmSync(out, { force: true });
+  const status = run(process.execPath, ['--conditions=source', '--import', 'tsx', join(root, 'node_modules/@web/test-runner/dist/bin.js'), '--config', 'sdk/web-test-runner.config.mjs'], { PITBOSS_WTR_RESULTS: out });
+  let passed = 0;
+  let failed = 0;
+  if (existsSync(out)) ({ passed, failed } = JSON.parse(readFileSync(out, 'utf8')));
+  if (status !== 0 && failed === 0) failed = 1;
+  results.push({ suite: 'browser against the API (web-test-runner, Chromium)', passed, failed });
+}
+
 if (want('types')) {
   const status = run(bin('tsc'), ['-p', 'tsconfig.json']);
   results.push({ suite: 'typecheck (tsc, whole tree)', passed: status === 0 ? 1 : 0, failed: status === 0 ? 0 : 1 });
