@@ -42,6 +42,8 @@ describe('OpenAPI document, docs page and error handling', () => {
         'GET /v1/segments/{id}/members', 'GET /v1/segments/{id}/export', 'GET /v1/segment-settings', 'PUT /v1/segment-settings',
         'GET /v1/keys', 'POST /v1/keys', 'DELETE /v1/keys/{id}', 'GET /v1/tenant/settings', 'PUT /v1/tenant/settings', 'POST /v1/embed-tokens',
         'GET /v1/export/players', 'GET /v1/export/events', 'GET /v1/export/features', 'GET /v1/stream',
+        'GET /v1/players/{id}/personal-data', 'DELETE /v1/players/{id}/personal-data', 'GET /v1/audit', 'GET /v1/dead-letters',
+        'GET /v1/retention', 'PUT /v1/retention',
       ].sort(),
     );
     for (const [path, item] of Object.entries(doc.paths)) {
