@@ -50,7 +50,7 @@ export const PlayerSummarySchema = z
     currency: z.string().nullable(),
     brand: z.string().nullable(),
     blocked: z.boolean(),
-    self_excluded_until: z.string().nullable(),
+    self_excluded_until: z.string().nullable().openapi({ description: "End of a self-exclusion (ISO 8601), 'infinity' when indefinite, null when none." }),
     last_event_at: z.string().nullable(),
     features,
   })

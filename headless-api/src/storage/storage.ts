@@ -42,8 +42,15 @@ interface Deadlines {
 /** When features of touched players are recomputed: before `ingest` returns, or just after, off the request path. */
 export type FeatureRefreshMode = 'inline' | 'background';
 
+/**
+ * A timestamp column as ISO 8601. An indefinite exclusion is stored as
+ * `infinity`; drivers hand it back as `Infinity` or the text itself, and it
+ * stays the string `'infinity'` (null would read as "not excluded").
+ */
 function iso(value: unknown): string | null {
   if (value === null || value === undefined) return null;
+  if (value === Infinity || value === 'infinity') return 'infinity';
+  if (value === -Infinity || value === '-infinity') return '-infinity';
   return (value instanceof Date ? value : new Date(String(value))).toISOString();
 }
 
