@@ -109,18 +109,17 @@ function dbUrl(name: string): string {
   return u.toString();
 }
 
-/** The exact SQL storage runs for a player read, caught on its way to the pool. */
+/** The exact SQL storage runs for a player read, caught on its way into the shard's `Database`. */
 async function captureGetPlayerSql(storage: ShardedStorage, ids: string[]): Promise<string> {
-  type Query = (statement: unknown, params?: unknown) => Promise<unknown>;
+  type Query = ShardedStorage['databases'][number]['query'];
   let sql: string | undefined;
   const restore = storage.databases.map((db) => {
-    const pool = db.pool as unknown as { query: Query };
-    const original = pool.query;
-    pool.query = (statement, params) => {
-      if (typeof statement === 'object' && statement !== null && (statement as { name?: string }).name === 'pb_get_player') sql = (statement as { text: string }).text;
-      return original.call(pool, statement, params);
-    };
-    return () => void (pool.query = original);
+    const original = db.query;
+    db.query = ((text: string, params?: unknown[], options?: { name?: string; timeoutMs?: number }) => {
+      if (options?.name === 'pb_get_player') sql = text;
+      return original.call(db, text, params, options);
+    }) as Query;
+    return () => void (db.query = original);
   });
   try {
     await storage.getPlayer(TENANT, ids[0]!);
