@@ -26,9 +26,9 @@ function withDb(url: string, db: string): string {
   return u.toString();
 }
 
-/** Creates `count` fresh `pb_api_*` databases; `drop` removes them. */
-export async function createDatabases(count: number): Promise<{ urls: string[]; drop(): Promise<void> }> {
-  const prefix = `pb_api_${process.pid}_${Date.now().toString(36)}`;
+/** Creates `count` fresh `<family>_*` databases (one family per test file keeps parallel files apart); `drop` removes them. */
+export async function createDatabases(count: number, family = 'pb_api'): Promise<{ urls: string[]; drop(): Promise<void> }> {
+  const prefix = `${family}_${process.pid}_${Date.now().toString(36)}`;
   const names = Array.from({ length: count }, (_, i) => `${prefix}_${i}`);
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
   await admin.connect();

@@ -1,12 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PitbossApp } from '../../src/app/app.js';
 import { createStorage } from '../../src/storage/index.js';
 import type { ShardedStorage } from '../../src/storage/index.js';
-import { PG_ADMIN_URL } from './backends.js';
+import { createDatabases } from './backends.js';
 import { bet, deposit, ndjson, testApp } from './fixtures.js';
 
 /**
@@ -18,31 +17,6 @@ import { bet, deposit, ndjson, testApp } from './fixtures.js';
 
 interface Opened { storage: ShardedStorage; close(): Promise<void> }
 interface Backend { name: string; open(): Promise<Opened> }
-
-async function postgresShards(count: number): Promise<{ urls: string[]; drop(): Promise<void> }> {
-  const prefix = `pb_pv_${process.pid}_${Date.now().toString(36)}`;
-  const names = Array.from({ length: count }, (_, i) => `${prefix}_${i}`);
-  const url = (db: string) => Object.assign(new URL(PG_ADMIN_URL), { pathname: '/' + db }).toString();
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  try {
-    for (const n of names) await admin.query(`CREATE DATABASE ${n}`);
-  } finally {
-    await admin.end();
-  }
-  return {
-    urls: names.map(url),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await c.connect();
-      try {
-        for (const n of names) await c.query(`DROP DATABASE IF EXISTS ${n} WITH (FORCE)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
-}
 
 const BACKENDS: Backend[] = [
   {
@@ -57,7 +31,7 @@ const BACKENDS: Backend[] = [
   {
     name: 'postgres×4',
     async open() {
-      const dbs = await postgresShards(4);
+      const dbs = await createDatabases(4, 'pb_pv');
       const storage = await createStorage({ driver: 'pg', urls: dbs.urls, poolSize: 4, featureRefresh: 'inline' });
       await storage.migrate();
       return { storage, close: async () => { await storage.close(); await dbs.drop(); } };

@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { FIELDS, registrySegmentFields, validateSegment } from '@pitboss/core';
@@ -9,7 +8,7 @@ import type { SegmentLocale } from '@pitboss/core';
 import type { AppEnv } from '../../src/app/types.js';
 import { createStorage } from '../../src/storage/index.js';
 import type { ShardedStorage } from '../../src/storage/index.js';
-import { PG_ADMIN_URL } from './backends.js';
+import { createDatabases } from './backends.js';
 import { ndjson, testApp } from './fixtures.js';
 
 /**
@@ -19,31 +18,6 @@ import { ndjson, testApp } from './fixtures.js';
  */
 
 interface Backend { name: string; open(): Promise<{ storage: ShardedStorage; close(): Promise<void> }> }
-
-async function postgresShards(count: number): Promise<{ urls: string[]; drop(): Promise<void> }> {
-  const prefix = `pb_sg_${process.pid}_${Date.now().toString(36)}`;
-  const names = Array.from({ length: count }, (_, i) => `${prefix}_${i}`);
-  const url = (db: string) => Object.assign(new URL(PG_ADMIN_URL), { pathname: '/' + db }).toString();
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  try {
-    for (const n of names) await admin.query(`CREATE DATABASE ${n}`);
-  } finally {
-    await admin.end();
-  }
-  return {
-    urls: names.map(url),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await c.connect();
-      try {
-        for (const n of names) await c.query(`DROP DATABASE IF EXISTS ${n} WITH (FORCE)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
-}
 
 const BACKENDS: Backend[] = [
   {
@@ -58,7 +32,7 @@ const BACKENDS: Backend[] = [
   {
     name: 'postgres×4',
     async open() {
-      const dbs = await postgresShards(4);
+      const dbs = await createDatabases(4, 'pb_sg');
       const storage = await createStorage({ driver: 'pg', urls: dbs.urls, poolSize: 4, featureRefresh: 'inline' });
       await storage.migrate();
       return { storage, close: async () => { await storage.close(); await dbs.drop(); } };
