@@ -5,6 +5,7 @@
 // backoffice would proxy it anyway). Loads TypeScript sources, so run with:
 //   node --conditions=source --import tsx node_modules/@web/test-runner/dist/bin.js \
 //     --config sdk/web-test-runner.config.mjs "sdk/test/*.browser.api.ts"
+// Components and examples that talk to the API use the same server: `*.browser.api.ts`.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,7 +65,7 @@ const api = pitbossApi();
 
 export default {
   ...base,
-  files: ['sdk/test/*.browser.api.ts'],
+  files: ['sdk/test/*.browser.api.ts', 'components/src/**/*.browser.api.ts', 'examples/**/*.browser.api.ts', '!**/node_modules/**'],
   middleware: [api.middleware],
   plugins: [...base.plugins, api.plugin],
 };
