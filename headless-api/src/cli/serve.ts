@@ -9,6 +9,19 @@ import type { RunningServer } from '../server.js';
 import { cliLogger, openStorage, readArgs, runVerb } from './common.js';
 import type { Storage } from './common.js';
 import type { Verb } from './main.js';
+import type { NodeBindings } from '../static/backoffice.js';
+
+/** The API's fetch handler, for calls from inside the process. */
+export type ApiFetch = (request: Request) => Promise<Response>;
+
+export interface ServeStorageOptions {
+  /**
+   * Builds a handler that sees every request first (the demo backoffice's
+   * pages): it answers with a `Response`, or hands a `Request` on to the API.
+   * It gets the API's fetch for its own in-process calls.
+   */
+  front?: (api: ApiFetch) => (request: Request, bindings?: NodeBindings) => Promise<Response | Request>;
+}
 
 /**
  * Serves the API over `storage` until SIGTERM/SIGINT: then `/readyz` turns
@@ -17,11 +30,26 @@ import type { Verb } from './main.js';
  *
  * @example
  * const running = await serveStorage(config, storage, logger);
+ * const health = await running.api(new Request(`${running.url}/healthz`));
  */
-export async function serveStorage(config: Config, storage: Storage, logger: Logger, scoring: ScoringService = scoringFromConfig(config, storage, logger)): Promise<RunningServer> {
+export async function serveStorage(
+  config: Config,
+  storage: Storage,
+  logger: Logger,
+  scoring: ScoringService = scoringFromConfig(config, storage, logger),
+  options: ServeStorageOptions = {},
+): Promise<RunningServer & { api: ApiFetch }> {
   let draining = false;
   const { app, live } = createApp({ storage, logger, config: { limits: config.limits }, lifecycle: { draining: () => draining }, scoring, security: securityFromConfig(config.security) });
-  const running = await listen({ fetch: app.fetch, host: config.host, port: config.port, logger });
+  const api: ApiFetch = async (request) => app.fetch(request);
+  const front = options.front?.(api);
+  const fetch = front
+    ? async (request: Request, env?: unknown) => {
+        const next = await front(request, env as NodeBindings | undefined);
+        return next instanceof Response ? next : app.fetch(next, env);
+      }
+    : app.fetch;
+  const running = await listen({ fetch, host: config.host, port: config.port, logger });
   logger.info('listening', { url: running.url, driver: config.driver, databases: storage.databases.length });
   onShutdownSignal(async () => {
     draining = true;
@@ -37,7 +65,7 @@ export async function serveStorage(config: Config, storage: Storage, logger: Log
     // Anything still holding the loop (a stuck socket, a timer in a driver) must not keep a stopped server alive.
     setTimeout(() => process.exit(), 2000).unref();
   }, logger);
-  return running;
+  return { ...running, api };
 }
 
 export const serveVerb: Verb = {

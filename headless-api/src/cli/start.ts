@@ -6,6 +6,9 @@ import type { Storage } from './common.js';
 import type { Verb } from './main.js';
 import { progressLine } from './seed.js';
 import { serveStorage } from './serve.js';
+import type { ApiFetch } from './serve.js';
+import { backofficeCacheDir, backofficeHandler, bundleBackoffice, loopbackOrigins } from '../static/backoffice.js';
+import type { BackofficeBundle } from '../static/backoffice.js';
 import { demoModel } from '../scoring/demo-model.js';
 import { scoringFromConfig } from '../scoring/from-config.js';
 
@@ -30,6 +33,38 @@ async function demoKey(storage: Storage, dataDir: string): Promise<string> {
   return key;
 }
 
+/** Bundles examples/backoffice (or reuses the cached bundle); `null` with a message when that cannot be done. */
+async function bundleDemoPage(dataDir: string): Promise<BackofficeBundle | null> {
+  try {
+    const bundle = await bundleBackoffice(backofficeCacheDir(dataDir));
+    if (!bundle.cached) console.log(`pitboss: bundled the demo backoffice page in ${(bundle.ms / 1000).toFixed(1)} s`);
+    return bundle;
+  } catch (err) {
+    console.error(`pitboss: the demo backoffice page is not served (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); the API is`);
+    return null;
+  }
+}
+
+/**
+ * The page calls the API with embed tokens bound to its origin, which must be
+ * among the tenant's allowed origins: add this listener's loopback origins
+ * (keeping any the operator set).
+ */
+async function allowPageOrigins(api: ApiFetch, key: string, url: string): Promise<void> {
+  const auth = { authorization: `Bearer ${key}` };
+  const res = await api(new Request(`${url}/v1/tenant/settings`, { headers: auth }));
+  if (!res.ok) throw new Error(`reading the demo tenant's settings failed: ${res.status} ${await res.text()}`);
+  const settings = (await res.json()) as { allowed_origins: string[] };
+  const origins = [...new Set([...settings.allowed_origins, ...loopbackOrigins(url)])];
+  if (origins.length === settings.allowed_origins.length) return;
+  const put = await api(new Request(`${url}/v1/tenant/settings`, {
+    method: 'PUT',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ ...settings, allowed_origins: origins.slice(-50) }),
+  }));
+  if (!put.ok) throw new Error(`allowing the page's origins failed: ${put.status} ${await put.text()}`);
+}
+
 export const startVerb: Verb = {
   summary: 'what `npm start` runs: embedded database, migrated, seeded the first time, serving',
   run: (args) =>
@@ -37,9 +72,10 @@ export const startVerb: Verb = {
       const { config, values } = readArgs(args, {
         players: { type: 'string', default: process.env.PITBOSS_SEED_PLAYERS ?? '400' },
         days: { type: 'string', default: '90' },
+        'no-backoffice': { type: 'boolean', default: false },
       });
       if (values.help) {
-        console.log('usage: pitboss start [--players 400] [--days 90] [--port 8787] [--data-dir ./.pitboss]\n\nFirst start: creates the database under PITBOSS_DATA_DIR, migrates it, seeds a synthetic tenant "demo" and trains, activates and runs a logistic risk model on it (synth planted labels). Later starts reuse both.');
+        console.log('usage: pitboss start [--players 400] [--days 90] [--port 8787] [--data-dir ./.pitboss] [--no-backoffice]\n\nFirst start: creates the database under PITBOSS_DATA_DIR, migrates it, seeds a synthetic tenant "demo" and trains, activates and runs a logistic risk model on it (synth planted labels). Later starts reuse both. Serves the demo backoffice page (examples/backoffice, bundled into the data directory at start) at /backoffice/ unless --no-backoffice.');
         return 0;
       }
       const players = Number(values.players);
@@ -81,12 +117,17 @@ export const startVerb: Verb = {
       if (model.trained) console.log(`pitboss: trained and activated risk model ${model.version} on the synthetic players (test ROC-AUC ${model.auc.toFixed(3)}); scored ${model.scored} players`);
       else if (model.skipped) console.log(`pitboss: no demo risk model (${model.skipped}); upload one with POST /v1/models`);
       const key = await demoKey(storage, config.dataDir);
-      const running = await serveStorage(config, storage, logger, scoring);
+      const bundle = values['no-backoffice'] ? null : await bundleDemoPage(config.dataDir);
+      const running = await serveStorage(config, storage, logger, scoring, {
+        ...(bundle ? { front: (api: ApiFetch) => backofficeHandler({ bundle, tokens: { apiKey: key, api } }) } : {}),
+      });
+      if (bundle) await allowPageOrigins(running.api, key, running.url);
       const secs = ((performance.now() - began) / 1000).toFixed(1);
       console.log(
         [
           '',
           `Pitboss is ready in ${secs} s at ${running.url}`,
+          ...(bundle ? [`  Backoffice: ${running.url}/backoffice/   (demo page, ${bundle.cached ? 'bundle reused' : `bundled in ${(bundle.ms / 1000).toFixed(1)} s`})`] : []),
           `  API docs:  ${running.url}/docs`,
           `  Demo key:  ${key}   (tenant "${DEMO_TENANT}", role admin)`,
           `  Try:       curl -H "Authorization: Bearer ${key}" "${running.url}/v1/players?limit=5"`,

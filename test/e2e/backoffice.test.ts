@@ -1,0 +1,228 @@
+// End to end: the app started exactly as `npm start` starts it (the same
+// command, on a temporary data directory and a free port), the demo
+// backoffice opened in Debian's Chromium, and every panel checked against
+// the real API. Screenshots go to test-artifacts/e2e/.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import puppeteer from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ARTIFACTS = join(ROOT, 'test-artifacts/e2e');
+const PLAYERS = 150;
+const READY = /Pitboss is ready in ([\d.]+) s at (\S+)/;
+const KEY = /Demo key:\s+(\S+)/;
+
+/** A port nobody listens on right now (the OS picks it). */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  url: string;
+  key: string;
+  /** Seconds to ready, as the start line prints them. */
+  readySecs: number;
+}
+
+/** `npm start` is `node headless-api/bin/pitboss.mjs start`: run that, wait for the ready line. */
+async function startPitboss(dataDir: string, port: number): Promise<Started> {
+  const child = spawn(process.execPath, ['headless-api/bin/pitboss.mjs', 'start', '--players', String(PLAYERS), '--days', '30'], {
+    cwd: ROOT,
+    env: { ...process.env, PITBOSS_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', PITBOSS_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 280_000;
+  for (;;) {
+    const ready = READY.exec(out);
+    const key = KEY.exec(out);
+    if (ready && key) return { child, output: () => out, url: ready[2]!, key: key[1]!, readySecs: Number(ready[1]) };
+    const code = await Promise.race([exited, new Promise<'wait'>((r) => setTimeout(() => r('wait'), 250))]);
+    if (code !== 'wait') throw new Error(`pitboss start exited with ${code} before it was ready:\n${out}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`pitboss start was not ready in time:\n${out}`);
+    }
+  }
+}
+
+/** SIGTERM, as Ctrl-C would stop it; resolves once the process has exited (and released the data directory). */
+async function stopPitboss(started: Started | undefined): Promise<void> {
+  if (!started || started.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => started.child.once('exit', resolve));
+  started.child.kill('SIGTERM');
+  const killed = setTimeout(() => started.child.kill('SIGKILL'), 30_000);
+  await exited;
+  clearTimeout(killed);
+}
+
+async function launchChromium(profile: string): Promise<Browser> {
+  return puppeteer.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    protocolTimeout: 180_000,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`,
+    ],
+  });
+}
+
+/** The text of the rendered rows of the page's player table, once at least `min` show. */
+async function tableRows(page: Page, min: number): Promise<string[]> {
+  await page.waitForFunction(
+    (n) => {
+      const rows = document.querySelector('pb-player-table')?.shadowRoot?.querySelectorAll('[part~="row"]:not([part~="row-placeholder"])') ?? [];
+      return [...rows].filter((r) => (r.textContent ?? '').trim() !== '').length >= n;
+    },
+    { timeout: 120_000, polling: 200 },
+    min,
+  );
+  return page.evaluate(() =>
+    [...document.querySelector('pb-player-table')!.shadowRoot!.querySelectorAll('[part~="row"]:not([part~="row-placeholder"])')]
+      .map((r) => (r.textContent ?? '').replace(/\s+/g, ' ').trim())
+      .filter((t) => t !== ''),
+  );
+}
+
+describe('npm start: the demo backoffice, end to end in Chromium', () => {
+  let dataDir = '';
+  let profile = '';
+  let port = 0;
+  let first: Started | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    dataDir = await mkdtemp(join(tmpdir(), 'pb-e2e-data-'));
+    profile = await mkdtemp(join(tmpdir(), 'pb-e2e-chromium-'));
+    port = await freePort();
+    first = await startPitboss(dataDir, port);
+    browser = await launchChromium(profile);
+    page = await browser.newPage();
+    await page.setViewport({ width: 1400, height: 1000 });
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e instanceof Error ? e.message : String(e)}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+    });
+    page.on('response', (r) => {
+      if (r.status() >= 400) errors.push(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`);
+    });
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close().catch(() => undefined);
+    await stopPitboss(first);
+    await rm(profile, { recursive: true, force: true });
+    await rm(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('prints the URL, the backoffice and the demo key, and seeds on the first start', () => {
+    const out = first!.output();
+    expect(out).toContain(`first start; seeding tenant "demo" with ${PLAYERS} synthetic players`);
+    // The player card's score and reasons need the demo model.
+    expect(out).toMatch(/trained and activated risk model \S+ on the synthetic players/);
+    expect(out).toContain(`Backoffice: ${first!.url}/backoffice/`);
+    expect(first!.url).toBe(`http://127.0.0.1:${port}`);
+    expect(first!.key).toMatch(/^pb_/);
+  });
+
+  it('serves the page cross-origin isolated, and the workers get their threads', async () => {
+    const res = await page.goto(first!.url + '/', { waitUntil: 'domcontentloaded', timeout: 120_000 });
+    expect(page.url()).toBe(`${first!.url}/backoffice/`);
+    expect(res!.headers()['cross-origin-opener-policy']).toBe('same-origin');
+    expect(res!.headers()['cross-origin-embedder-policy']).toBe('require-corp');
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    await page.waitForFunction(() => document.querySelector('#diag dd[data-name="onnxruntime-web threads"]'), { timeout: 120_000 });
+    const diag = await page.$$eval('#diag dd', (dds) => Object.fromEntries(dds.map((d) => [(d as HTMLElement).dataset['name'], d.textContent])));
+    expect(diag['crossOriginIsolated']).toBe('true');
+    // ORT plans min(4, cores) threads when isolated; a 1-core machine says why it has one.
+    expect(diag['onnxruntime-web threads']).toMatch(/^([2-4]|1 \(only 1 core available\))$/);
+  });
+
+  it('never hands the API key to the page: the browser works with an embed token from the server', async () => {
+    const session = await page.waitForFunction(() => document.querySelector('#session')?.textContent?.includes('embed token'), { timeout: 120_000 });
+    expect(session).toBeTruthy();
+    const html = await (await fetch(`${first!.url}/backoffice/`)).text();
+    const js = await (await fetch(`${first!.url}/backoffice/main.js`)).text();
+    expect(html).not.toContain(first!.key);
+    expect(js).not.toContain(first!.key);
+    // Only the page itself may ask: no Origin (a script, curl) or another origin is refused.
+    const bare = await fetch(`${first!.url}/backoffice/pitboss-token`, { method: 'POST' });
+    expect(bare.status).toBe(403);
+    expect(bare.headers.get('content-type')).toContain('application/problem+json');
+    const foreign = await fetch(`${first!.url}/backoffice/pitboss-token`, { method: 'POST', headers: { origin: 'http://evil.example' } });
+    expect(foreign.status).toBe(403);
+  });
+
+  it('shows the players in the table', async () => {
+    const rows = await tableRows(page, 5);
+    expect(rows.length).toBeGreaterThanOrEqual(5);
+    // Rows are the seeded players, money formatted from minor units.
+    expect(rows.join('\n')).toMatch(/s42-p\d{7}/);
+    await page.screenshot({ path: join(ARTIFACTS, 'table.png'), fullPage: true });
+    expect(await page.$eval('#error', (e) => (e as HTMLElement).hidden)).toBe(true);
+  });
+
+  it('updates live: an event ingested through the API reaches the page over the stream', async () => {
+    await page.waitForFunction(() => document.querySelector('#live')?.getAttribute('data-state') === 'open', { timeout: 120_000 });
+    const rows = await tableRows(page, 1);
+    const player = await page.evaluate(() => {
+      const cell = document.querySelector('pb-player-table')!.shadowRoot!.querySelector('[part~="row"]:not([part~="row-placeholder"]) [part~="cell"]');
+      return (cell?.textContent ?? '').trim();
+    });
+    expect(rows[0]).toContain(player);
+    const res = await fetch(`${first!.url}/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${first!.key}`, 'content-type': 'application/x-ndjson' },
+      body: JSON.stringify({
+        schema_version: 1, type: 'payment', event_id: `e2e-dep-${Date.now()}`, player_id: player, occurred_at: new Date().toISOString(),
+        payment_id: `e2e-pm-${Date.now()}`, direction: 'deposit', status: 'approved', method: 'card', amount_minor: 5000, currency: 'EUR',
+      }),
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    await page.waitForFunction((p) => document.querySelector('#live')?.textContent?.includes(`last: ${p}`), { timeout: 120_000 }, player);
+  });
+
+  it('a second start reuses the data: no seeding, the same demo key, ready sooner', async () => {
+    expect(errors).toEqual([]);
+    await browser?.close();
+    browser = undefined;
+    await stopPitboss(first);
+    const second = await startPitboss(dataDir, port);
+    try {
+      const out = second.output();
+      expect(out).not.toContain('first start; seeding');
+      expect(out).toContain('bundle reused');
+      expect(second.key).toBe(first!.key);
+      expect(second.url).toBe(first!.url);
+      console.log(`e2e: first start ready in ${first!.readySecs} s, second in ${second.readySecs} s (${PLAYERS} players)`);
+      expect(second.readySecs).toBeLessThan(first!.readySecs);
+      const players = await fetch(`${second.url}/v1/players?limit=500`, { headers: { authorization: `Bearer ${second.key}` } });
+      expect(players.status).toBe(200);
+      expect(((await players.json()) as { items: unknown[] }).items.length).toBe(PLAYERS);
+    } finally {
+      await stopPitboss(second);
+    }
+  }, 300_000);
+});
