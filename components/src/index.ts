@@ -8,6 +8,15 @@ export type {
   PbSelectionChangeDetail, PbSortChangeDetail, PbColumnResizeDetail, PbRowActivateDetail, PbLoadErrorDetail,
   PbSelectionChangeEvent, PbSortChangeEvent, PbColumnResizeEvent, PbRowActivateEvent, PbLoadErrorEvent,
 } from './player-table/player-table.events.js';
+export { PbSegmentBuilder } from './segment-builder/segment-builder.component.js';
+export type { PbSegmentBuilderTheme } from './segment-builder/segment-builder.component.js';
+export { defineSegmentBuilder } from './segment-builder/segment-builder.js';
+export type { PbSegmentChangeDetail, PbSegmentChangeEvent } from './segment-builder/segment-builder.events.js';
+export type { SegmentCounter, SegmentCountOptions, SegmentCountResult, SegmentGuardrailRemovals } from './segment-builder/count.js';
+export { apiSegmentCounter, duckdbSegmentCounter, readPreviewGuardrail } from './segment-builder/counters.js';
+export type { DuckDBCounterOptions, LocalSegmentEngine } from './segment-builder/counters.js';
+export { segmentBuilderMessages } from './segment-builder/segment-builder.messages.js';
+export type { SegmentBuilderMessages } from './segment-builder/segment-builder.messages.js';
 export { defineElement } from './shared/define.js';
 export type { DefineResult, VersionedElement } from './shared/define.js';
 export { emit } from './shared/events.js';
