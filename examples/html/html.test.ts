@@ -1,0 +1,51 @@
+// The plain-HTML example end to end: build its bundle, serve index.html from the
+// embed-token operator server against the real API (PGlite), open it in
+// Chromium and check the player table shows the API's players.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { startOperatorServer } from '../embed-token/server.mjs';
+import { bundle } from '../support/bundle.mjs';
+import { examplePlayers, inPage, launchChromium, pageErrors, startExampleApi, tableRows, waitInPage } from '../support/harness.js';
+import type { ExampleApi } from '../support/harness.js';
+
+const here = (p: string) => new URL(p, import.meta.url).pathname;
+
+describe('examples/html: a script-tag page with <pb-player-table> over the API', () => {
+  let api: ExampleApi;
+  let operator: { url: string; close(): Promise<void> };
+  let chromium: Awaited<ReturnType<typeof launchChromium>>;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    const [started] = await Promise.all([startExampleApi('exhtml'), bundle(here('./pitboss-embed.js'), here('./dist/pitboss-embed.js'))]);
+    api = started;
+    await api.ingest(examplePlayers(30));
+    await api.storage.featuresSettled();
+    operator = await startOperatorServer({ apiUrl: api.url, apiKey: api.key, root: here('.'), port: 0 });
+    chromium = await launchChromium();
+    page = await chromium.browser.newPage();
+    errors = pageErrors(page);
+    await page.goto(operator.url, { waitUntil: 'load', timeout: 60_000 });
+  }, 180_000);
+
+  afterAll(async () => {
+    await chromium?.close();
+    await operator?.close();
+    await api?.close();
+  });
+
+  it('renders the players of the API, sorted by id, with formatted deposits', async () => {
+    const rows = await tableRows(page, 5);
+    expect(rows[0], errors.join('\n')).toContain('ex-000');
+    expect(rows[0]).toMatch(/€\s?10\.00|10\.00\s?€/);
+    expect(rows[1]).toContain('ex-001');
+    await waitInPage(page, `document.querySelector('#status')?.textContent === '30 players'`);
+    expect(errors).toEqual([]);
+  });
+
+  it('reacts to selection: the page listens to pb-selection-change', async () => {
+    await inPage(page, `document.querySelector('pb-player-table').shadowRoot.querySelector('[part~="row"][data-r="2"] [role="gridcell"]').click()`);
+    await waitInPage(page, `document.querySelector('#status')?.textContent === 'Selected ex-002'`);
+  });
+});
