@@ -4,7 +4,7 @@
 // browser short-lived embed tokens; the page calls the API with those.
 import { definePlayerTable } from '@pitboss/components';
 import type { PbColumn, PbPlayerTable } from '@pitboss/components';
-import { PitbossApiError, PitbossClient, RemotePlayerDataSource, embedToken } from '@pitboss/sdk';
+import { LocalAnalytics, PitbossApiError, PitbossClient, RemotePlayerDataSource, embedToken } from '@pitboss/sdk';
 import type { LiveMessage, PlayerRow } from '@pitboss/sdk';
 import { openScorer } from '@pitboss/wasm';
 import type { DuckDBAssets, ScoringAssets } from '@pitboss/wasm';
@@ -66,13 +66,13 @@ export const client = new PitbossClient({ baseUrl: location.origin, auth });
 
 const money = (key: string, label: string): PbColumn<PlayerRow> => ({ key, label, format: 'money', width: 130, value: (r) => r.features[key] ?? null });
 const columns: PbColumn<PlayerRow>[] = [
-  { key: 'player_id', label: 'Player', width: 150 },
-  { key: 'country', label: 'Country', width: 90 },
-  { key: 'status', label: 'Status', width: 120, sortable: false, value: (r) => (r.blocked ? 'blocked' : r.self_excluded_until ? 'self-excluded' : 'active') },
+  { key: 'player_id', label: 'Player', width: 140 },
+  { key: 'country', label: 'Country', width: 80 },
+  { key: 'status', label: 'Status', width: 110, sortable: false, value: (r) => (r.blocked ? 'blocked' : r.self_excluded_until ? 'self-excluded' : 'active') },
   money('net_loss_30d', 'Net loss 30d'),
   money('deposit_sum_30d', 'Deposits 30d'),
-  { key: 'active_days_30d', label: 'Active days', format: 'number', width: 110, value: (r) => r.features['active_days_30d'] ?? null },
-  { key: 'last_event_at', label: 'Last activity', format: 'datetime', width: 180 },
+  { key: 'active_days_30d', label: 'Active days', format: 'number', width: 100, value: (r) => r.features['active_days_30d'] ?? null },
+  { key: 'last_event_at', label: 'Last activity', format: 'datetime', width: 170 },
 ];
 
 /** Panels wired in by their own modules, each told when a player row is activated. */
@@ -85,7 +85,7 @@ async function start(): Promise<void> {
 
   try {
     await auth.token();
-    $('#session').textContent = `Signed in with a ${tokenRole} embed token for ${location.origin} (the API key stays on the server)`;
+    $('#session').textContent = `Signed in with an embed token (role ${tokenRole}) for ${location.origin}; the API key stays on the server`;
   } catch (error) {
     $('#session').textContent = 'Not connected';
     showError('Could not get an embed token', error);
@@ -115,6 +115,25 @@ async function start(): Promise<void> {
   table.addEventListener('pb-row-activate', (e) => rowActivated.dispatchEvent(new CustomEvent('player', { detail: e.detail.row.player_id })));
 
   void scorerDiagnostics();
+  localData = openLocalData();
+  localData.catch((error: unknown) => showError('Local analytics could not start', error));
+}
+
+/**
+ * The analyst's local copy: the players, features and events exports (Arrow
+ * IPC from `GET /v1/export/*`) loaded into DuckDB-WASM in a worker. SQL runs
+ * there, never against the production database.
+ */
+export let localData: Promise<LocalAnalytics> | undefined;
+
+async function openLocalData(): Promise<LocalAnalytics> {
+  const local = await LocalAnalytics.open({ client, duckdb: { assets: assets.duckdb } });
+  const d = await local.db.diagnostics();
+  diagnostic('DuckDB-WASM', `${d.libraryVersion} · bundle ${d.bundle} · ${d.threads} thread${d.threads === 1 ? '' : 's'}${d.threadsOffReason ? ` (${d.threadsOffReason})` : ''}`);
+  const counts: string[] = [];
+  for (const table of ['players', 'features', 'events'] as const) counts.push(`${table} ${await local.loadExport(table)}`);
+  diagnostic('Local tables', counts.join(' · '));
+  return local;
 }
 
 /** onnxruntime-web's thread plan: more than one thread only on a cross-origin isolated page. */

@@ -184,6 +184,17 @@ describe('npm start: the demo backoffice, end to end in Chromium', () => {
     expect(await page.$eval('#error', (e) => (e as HTMLElement).hidden)).toBe(true);
   });
 
+  it('loads the players, features and events exports into DuckDB-WASM in the page', async () => {
+    await page.waitForFunction(() => document.querySelector('#diag dd[data-name="Local tables"]') || !(document.querySelector('#error') as HTMLElement).hidden, { timeout: 180_000 });
+    expect(await page.$eval('#error', (e) => e.textContent)).toBe('');
+    const diag = await page.$$eval('#diag dd', (dds) => Object.fromEntries(dds.map((d) => [(d as HTMLElement).dataset['name'], d.textContent])));
+    expect(diag['DuckDB-WASM']).toMatch(/bundle eh · 1 thread/);
+    const tables = Object.fromEntries([...diag['Local tables']!.matchAll(/(\w+) (\d+)/g)].map((m) => [m[1], Number(m[2])]));
+    expect(tables['players']).toBe(PLAYERS);
+    expect(tables['features']).toBe(PLAYERS);
+    expect(tables['events']).toBeGreaterThan(PLAYERS);
+  });
+
   it('updates live: an event ingested through the API reaches the page over the stream', async () => {
     await page.waitForFunction(() => document.querySelector('#live')?.getAttribute('data-state') === 'open', { timeout: 120_000 });
     const rows = await tableRows(page, 1);
