@@ -433,11 +433,11 @@ export class PbSegmentBuilder extends LitElement {
     const host = this.#host(path);
     const body = kind === 'count' ? countConditionEditor(host, node) : kind === 'sum' ? sumConditionEditor(host, node) : kind === 'field' ? this.#fieldCondition(host, node) : nothing;
     return html`<div class="node condition" part="condition" role="group" aria-labelledby=${titleId} data-path=${p} tabindex="-1">
-      <div class="head">
+      <div class="controls">
         <span class="title" part="title" id=${titleId}>${fill(m.conditionLabel, { n: position || '1' })}</span>
+        ${body}
         ${this.#actions(path, position, 'condition')}
       </div>
-      <div class="controls">${body}</div>
       ${this.#issueList(path)}
     </div>`;
   }

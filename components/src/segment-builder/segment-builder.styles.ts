@@ -4,6 +4,8 @@ export const styles = css`
   :host {
     --_group-bg: var(--pb-segment-group-background, var(--_surface-raised));
     --_indent: var(--pb-segment-indent, calc(var(--_space) * 2));
+    /* Secondary text that stays readable (WCAG AA) on nested group backgrounds too. */
+    --_label: color-mix(in srgb, var(--_text) 78%, var(--_surface));
     display: block;
     box-sizing: border-box;
     background: var(--_surface);
@@ -44,9 +46,12 @@ export const styles = css`
     font-weight: 600;
     align-self: center;
   }
+  .controls > .title {
+    flex-basis: 100%;
+  }
   .hint,
   .empty {
-    color: var(--_muted);
+    color: var(--_label);
     align-self: center;
     margin: calc(var(--_space) / 2) 0;
   }
@@ -88,7 +93,7 @@ export const styles = css`
   .ctl > label,
   .ctl > legend {
     font-size: 0.85em;
-    color: var(--_muted);
+    color: var(--_label);
   }
   fieldset.ctl {
     border: 1px solid var(--_border);
@@ -161,7 +166,7 @@ export const styles = css`
     border-style: dashed;
   }
   .suffix {
-    color: var(--_muted);
+    color: var(--_label);
   }
   .issues {
     margin: calc(var(--_space) / 2) 0 0;
