@@ -71,6 +71,37 @@ export class LocalAnalytics {
     return this.db.queryTable(sql);
   }
 
+  /**
+   * Stops the running query, which then rejects with `QueryCancelledError`;
+   * resolves to whether one was running.
+   *
+   * @example
+   * const running = local.query('SELECT count(*) FROM range(1e10)');
+   * await local.cancel();
+   */
+  cancel(): Promise<boolean> {
+    return this.db.cancel();
+  }
+
+  /**
+   * The tables of the local database (not temporary ones) with exact row
+   * counts, by name.
+   *
+   * @example
+   * await local.tables(); // [{ name: 'events', rows: 100 }, { name: 'players', rows: 40 }]
+   */
+  async tables(): Promise<{ name: string; rows: number }[]> {
+    const list = await this.db.queryTable(`SELECT table_name AS name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary ORDER BY 1`);
+    const names = list.toArray().map((r: { name: string }) => String(r.name));
+    if (!names.length) return [];
+    // Names come from DuckDB's own catalog, so quoting them as identifiers is exact (doubling any `"`).
+    const counts = await this.db.queryTable(
+      names.map((n, i) => `SELECT ${i}::INTEGER AS i, count(*)::DOUBLE AS n FROM "${n.replaceAll('"', '""')}"`).join(' UNION ALL '),
+    );
+    const rows = new Map(counts.toArray().map((r: { i: number; n: number }) => [r.i, r.n]));
+    return names.map((name, i) => ({ name, rows: rows.get(i) ?? 0 }));
+  }
+
   /** Ends the worker (checkpointing an OPFS database). */
   close(): Promise<void> {
     return this.db.close();
