@@ -2,7 +2,7 @@
 // for an operator's own admin page: the operator's server (here the demo's
 // POST /backoffice/pitboss-token) holds the Pitboss API key and hands the
 // browser short-lived embed tokens; the page calls the API with those.
-import { definePlayerTable } from '@pitboss/components';
+import { apiSegmentCounter, definePlayerTable, defineSegmentBuilder } from '@pitboss/components';
 import type { PbColumn, PbPlayerTable } from '@pitboss/components';
 import { LocalAnalytics, PitbossApiError, PitbossClient, RemotePlayerDataSource, embedToken } from '@pitboss/sdk';
 import type { LiveMessage, PlayerRow } from '@pitboss/sdk';
@@ -75,6 +75,35 @@ const columns: PbColumn<PlayerRow>[] = [
   { key: 'last_event_at', label: 'Last activity', format: 'datetime', width: 170 },
 ];
 
+/** A titled panel appended to `container` (`#side` or `#bottom`). */
+export function panel(container: string, id: string, title: string): HTMLElement {
+  const section = document.createElement('section');
+  section.className = 'panel';
+  section.id = id;
+  section.setAttribute('aria-labelledby', `${id}-title`);
+  const h2 = document.createElement('h2');
+  h2.id = `${id}-title`;
+  h2.textContent = title;
+  section.append(h2);
+  $(container).append(section);
+  return section;
+}
+
+/**
+ * The segment builder, counting live through `POST /v1/segments/preview`
+ * (debounced; a stale count is aborted). Starts from "active on at least 2
+ * of the last 30 days".
+ */
+function segmentPanel(): void {
+  defineSegmentBuilder();
+  const section = panel('#side', 'segment', 'Segment builder');
+  const builder = document.createElement('pb-segment-builder');
+  builder.label = 'Players';
+  builder.segment = { all: [{ field: 'active_days_30d', op: 'gte', value: 2 }] };
+  builder.counter = apiSegmentCounter(client);
+  section.append(builder);
+}
+
 /** Panels wired in by their own modules, each told when a player row is activated. */
 export const rowActivated = new EventTarget();
 
@@ -114,6 +143,7 @@ async function start(): Promise<void> {
   table.addEventListener('pb-load-error', (e) => showError('Players could not be loaded', e.detail.error));
   table.addEventListener('pb-row-activate', (e) => rowActivated.dispatchEvent(new CustomEvent('player', { detail: e.detail.row.player_id })));
 
+  segmentPanel();
   void scorerDiagnostics();
   localData = openLocalData();
   localData.catch((error: unknown) => showError('Local analytics could not start', error));
