@@ -1,7 +1,7 @@
 import { SHARD_COUNT, shardOf } from '@pitboss/core';
 import { quantile } from '../bench/types.js';
 import { ApiProcess, Cluster, MAIN_PG, cleanupAll, createDatabases, freePort, migrateAndKey, sleep, sql } from './lib/procs.js';
-import { Client, batchesOf, ingestAll, isHttp, newStats, sourceEvents, sourceFingerprint, storedFingerprint } from './lib/load.js';
+import { Client, batchesOf, ingestAll, isHttp, newStats, sourceBatches, sourceEvents, sourceFingerprint, sourceLines, storedFingerprint } from './lib/load.js';
 import type { Fingerprint, IngestStats, Outcome } from './lib/load.js';
 
 /**
@@ -33,59 +33,98 @@ export interface CrashOptions {
   kills: number;
   shards: number;
   seed?: number;
+  /** Give up after this long; default 10 min plus 1 ms per event (the 1M run on a busy 2-core machine). */
+  deadlineMs?: number;
+  /** A progress line every this many batches (through `log`, or `onProgress`). */
+  progressEvery?: number;
+  onProgress?: (message: string) => void;
 }
 export interface CrashResult {
   source: Fingerprint;
   stored: Fingerprint;
   stats: IngestStats;
   kills: number;
+  /** Wall time of the ingest, kills, restarts and retries included (not the fingerprints). */
   seconds: number;
+  /** Source events per second over `seconds`. */
+  eventsPerSecond: number;
+  /** SIGKILL to the restarted API answering /healthz. */
   restartMs: number[];
+  /** SIGKILL to the next committed batch (200): what the client sees of an outage. */
+  recoveryMs: number[];
+  /** Seconds spent computing the source and stored fingerprints. */
+  fingerprintSeconds: number;
 }
 
 /**
  * Streams `events` in batches while the API is SIGKILLed `kills` times (spread
- * over the run) and restarted; the client re-sends what got no answer.
+ * over the run) and restarted; the client re-sends what got no answer. The
+ * source is generated lazily, twice (fingerprint pass, then the ingest), so
+ * memory stays at a few batches whatever the size.
  */
 export async function crashDuringIngest(o: CrashOptions): Promise<CrashResult> {
   const tenant = 'crash';
+  const seed = o.seed ?? 1;
+  const progress = o.onProgress ?? log;
   const cleanups: (() => Promise<void>)[] = [];
   return withCleanup(cleanups, async () => {
     const dbs = await createDatabases('crash', Array.from({ length: o.shards }, () => MAIN_PG));
     cleanups.push(dbs.drop);
     const key = await migrateAndKey(dbs.urls, tenant);
-    const { lines } = sourceEvents(o.events, o.seed ?? 1);
-    const source = await sourceFingerprint(MAIN_PG, lines);
+    const f0 = performance.now();
+    const source = await sourceFingerprint(MAIN_PG, sourceLines(o.events, seed));
+    let fingerprintSeconds = (performance.now() - f0) / 1000;
+    progress(`source: ${source.count} events fingerprinted in ${fingerprintSeconds.toFixed(1)} s`);
     const api = new ApiProcess({ urls: dbs.urls, port: await freePort() });
     cleanups.push(() => api.kill());
     await api.start();
     const client = new Client(api.url, key, 45_000);
     cleanups.push(async () => client.close());
-    const batches = batchesOf(lines, o.batch);
+    const totalBatches = Math.ceil(source.count / o.batch);
+    const every = o.progressEvery ?? Math.max(1, Math.floor(totalBatches / 20));
     let done = 0;
+    let killedAt: number | null = null;
+    const recoveryMs: number[] = [];
     const t0 = performance.now();
-    const ingest = ingestAll(client, batches, { concurrency: o.concurrency, deadlineMs: 600_000, onBatchDone: (n) => (done = n), check: () => api.assertNoCrash() });
+    const ingest = ingestAll(client, sourceBatches(o.events, seed, o.batch), {
+      concurrency: o.concurrency,
+      deadlineMs: o.deadlineMs ?? 600_000 + o.events,
+      onBatchDone: (n) => {
+        done = n;
+        if (n % every === 0) progress(`${n}/${totalBatches} batches, ${((n * o.batch) / ((performance.now() - t0) / 1000)).toFixed(0)} events/s`);
+      },
+      onAnswer: (answer) => {
+        if (answer.status === 200 && killedAt !== null) {
+          recoveryMs.push(performance.now() - killedAt);
+          killedAt = null;
+        }
+      },
+      check: () => api.assertNoCrash(),
+    });
     let kills = 0;
     let finished = false;
     void ingest.finally(() => (finished = true)).catch(() => undefined);
     const restartMs: number[] = [];
     for (let k = 1; k <= o.kills; k++) {
-      const target = Math.floor((batches.length * k) / (o.kills + 1));
+      const target = Math.floor((totalBatches * k) / (o.kills + 1));
       while (done < target && !finished) await sleep(20);
       if (finished) break;
       // A few ms after a batch completes, the other workers' requests are in flight.
       await sleep(5 + Math.random() * 30);
       await api.stop('SIGKILL');
-      kills++;
-      log(`killed at ${done}/${batches.length} batches`);
       const r0 = performance.now();
+      killedAt = r0;
+      kills++;
+      progress(`killed at ${done}/${totalBatches} batches`);
       await api.start();
       restartMs.push(performance.now() - r0);
     }
     const stats = await ingest;
     const seconds = (performance.now() - t0) / 1000;
+    const s0 = performance.now();
     const stored = await storedFingerprint(dbs.urls, tenant);
-    return { source, stored, stats, kills, seconds, restartMs };
+    fingerprintSeconds += (performance.now() - s0) / 1000;
+    return { source, stored, stats, kills, seconds, eventsPerSecond: source.count / seconds, restartMs, recoveryMs, fingerprintSeconds };
   });
 }
 

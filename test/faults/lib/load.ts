@@ -88,6 +88,36 @@ export class Client {
 
 export const isHttp = (o: Outcome): o is HttpResult => o.status !== 0;
 
+/**
+ * Exactly `count` synthetic events (whole players, the last one cut), as
+ * NDJSON lines, generated lazily: synth is deterministic for a seed, so two
+ * passes over the same `(count, seed)` yield the same lines, and a 1M-event
+ * run never holds more than a batch of them.
+ */
+export function* sourceLines(count: number, seed: number): Generator<string> {
+  let n = 0;
+  if (count <= 0) return;
+  for (const p of generate({ players: 1e9, days: 90, seed })) {
+    for (const e of p.events) {
+      yield eventLine(e);
+      if (++n === count) return;
+    }
+  }
+}
+
+/** `sourceLines` in batches of `size` (the last one shorter), lazily. */
+export function* sourceBatches(count: number, seed: number, size: number): Generator<string[]> {
+  let batch: string[] = [];
+  for (const line of sourceLines(count, seed)) {
+    batch.push(line);
+    if (batch.length === size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
+}
+
 /** Exactly `count` synthetic events (whole players, the last one cut), as NDJSON lines, with their players. */
 export function sourceEvents(count: number, seed: number): { lines: string[]; players: string[] } {
   const lines: string[] = [];
@@ -120,11 +150,14 @@ export interface Fingerprint {
 const ROW_HASH = `('x' || substr(md5(event_id || payload::text), 1, 15))::bit(60)::bigint`;
 const STORED_ROWS = `SELECT event_id, CASE WHEN ip IS NULL THEN payload ELSE payload || jsonb_build_object('ip', ip) END AS payload FROM events WHERE tenant_id = $1`;
 
-/** The fingerprint of the source lines, computed by Postgres (jsonb text form) without storing them. */
-export async function sourceFingerprint(adminUrl: string, lines: readonly string[]): Promise<Fingerprint> {
+/**
+ * The fingerprint of the source lines, computed by Postgres (jsonb text form)
+ * without storing them, 20k lines per query; `lines` may be a lazy iterable.
+ */
+export async function sourceFingerprint(adminUrl: string, lines: Iterable<string>): Promise<Fingerprint> {
   let count = 0;
   let sum = 0n;
-  for (const batch of batchesOf(lines, 20_000)) {
+  const add = async (batch: string[]): Promise<void> => {
     const [row] = await sql<{ n: number; s: string | null }>(
       adminUrl,
       `SELECT count(*)::int AS n, sum(${ROW_HASH})::text AS s FROM (
@@ -135,7 +168,16 @@ export async function sourceFingerprint(adminUrl: string, lines: readonly string
     );
     count += row!.n;
     sum += BigInt(row!.s ?? '0');
+  };
+  let batch: string[] = [];
+  for (const line of lines) {
+    batch.push(line);
+    if (batch.length === 20_000) {
+      await add(batch);
+      batch = [];
+    }
   }
+  if (batch.length) await add(batch);
   return { count, sum };
 }
 
@@ -184,28 +226,34 @@ export interface IngestStats {
 export const newStats = (): IngestStats => ({ requests: 0, ok: 0, shardUnavailable: 0, retryLines: 0, shed: 0, noResponse: 0, badRetryable: 0, latencies: [], unexpected: [] });
 
 /**
- * Sends every batch until each line is committed, `concurrency` at a time:
+ * Sends every batch until each line is committed, `concurrency` at a time
+ * (`batches` may be a lazy iterable: each worker pulls the next one):
  * a 200 ends a batch; a 503 shard-unavailable re-sends only the lines in
  * `report.retry`; a shed answer or no response re-sends the whole batch.
  * Gives up (throws) after `deadlineMs`.
  */
 export async function ingestAll(
   client: Client,
-  batches: readonly (readonly string[])[],
-  options: { concurrency: number; deadlineMs: number; stats?: IngestStats; onBatchDone?: (done: number) => void; check?: () => void },
+  batches: Iterable<readonly string[]>,
+  options: { concurrency: number; deadlineMs: number; stats?: IngestStats; onBatchDone?: (done: number) => void; onAnswer?: (o: Outcome) => void; check?: () => void },
 ): Promise<IngestStats> {
   const stats = options.stats ?? newStats();
   const deadline = Date.now() + options.deadlineMs;
-  let next = 0;
+  const source = batches[Symbol.iterator]();
+  const take = (): readonly string[] | undefined => {
+    const r = source.next();
+    return r.done ? undefined : r.value;
+  };
   let done = 0;
   const worker = async (): Promise<void> => {
-    while (next < batches.length) {
-      let pending = batches[next++]!;
+    for (let batch = take(); batch; batch = take()) {
+      let pending = batch;
       let attempt = 0;
       for (;;) {
         options.check?.();
         if (Date.now() > deadline) throw new Error(`ingest not finished within ${options.deadlineMs} ms: ${JSON.stringify({ ...stats, latencies: stats.latencies.length })}`);
         const o = await client.postEvents(pending);
+        options.onAnswer?.(o);
         stats.requests++;
         stats.latencies.push(o.ms);
         attempt++;

@@ -137,6 +137,14 @@ export interface ApiEnv {
   port: number;
   maxInFlight?: number;
   logLevel?: 'info' | 'warn' | 'error';
+  /**
+   * `PITBOSS_RATE_LIMIT`. Default `off`, set explicitly: `pitboss serve` on
+   * `pg` would otherwise share token buckets in Postgres (50/s per key), and
+   * these scenarios measure crash recovery, outages and load shedding
+   * (`503 overloaded` at 2× peak), not rate limits (headless-api's
+   * ratelimit tests do).
+   */
+  rateLimit?: 'off' | 'memory' | 'postgres';
 }
 
 function apiEnv(e: ApiEnv): NodeJS.ProcessEnv {
@@ -149,6 +157,7 @@ function apiEnv(e: ApiEnv): NodeJS.ProcessEnv {
     PORT: String(e.port),
     HOST: '127.0.0.1',
     PITBOSS_LOG_LEVEL: e.logLevel ?? 'warn',
+    PITBOSS_RATE_LIMIT: e.rateLimit ?? 'off',
     ...(e.maxInFlight !== undefined ? { PITBOSS_MAX_IN_FLIGHT: String(e.maxInFlight) } : {}),
   };
 }
