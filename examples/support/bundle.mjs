@@ -23,6 +23,8 @@ export async function bundle(entry, outfile) {
     // Lit's decorators as the components are written (TypeScript's legacy decorators).
     tsconfigRaw: { compilerOptions: { experimentalDecorators: true, useDefineForClassFields: false } },
     jsx: 'automatic',
+    // Vue's full build (with the template compiler), so the Vue example can use template strings.
+    alias: { vue: 'vue/dist/vue.esm-bundler.js' },
     define: {
       'process.env.NODE_ENV': '"production"',
       __VUE_OPTIONS_API__: 'true',
