@@ -1,0 +1,126 @@
+import { tableFromArrays } from 'apache-arrow';
+import { afterAll, beforeAll, describe, expect, it } from '@pitboss/test/harness';
+import { devDuckDBAssets } from '@pitboss/wasm/dev-assets';
+import { LocalAnalytics } from '@pitboss/sdk';
+import type { Segment } from '@pitboss/core';
+import { duckdbSegmentCounter } from './counters.js';
+import type { PbSegmentBuilder } from './segment-builder.component.js';
+import { defineSegmentBuilder } from './segment-builder.js';
+
+/**
+ * The local counter in real DuckDB-WASM: core's DuckDB SQL over a `players`
+ * table in the `wide` layout (features as columns), parameters bound through
+ * a one-row Arrow table, counts compared with the same rule evaluated in JS.
+ */
+defineSegmentBuilder();
+
+const AS_OF = new Date('2026-06-01T00:00:00Z');
+const N = 500;
+const COUNTRIES = ['BR', 'PT', 'GB', 'ES'];
+const BANDS = ['none', 'low', 'medium', 'high', 'very_high'];
+const players = Array.from({ length: N }, (_, i) => ({
+  player_id: `lp-${String(i).padStart(4, '0')}`,
+  country: COUNTRIES[i % 4]!,
+  brand: i % 7 === 0 ? "O'Brien; DROP TABLE players; --" : 'acme',
+  deposit_sum_30d: (i * 7919) % 200_000,
+  blocked: i % 11 === 0,
+  // Excluded until after AS_OF for every 13th player, until before it for every 17th.
+  self_excluded_ms: i % 13 === 0 ? AS_OF.getTime() + 86_400_000 : i % 17 === 0 ? AS_OF.getTime() - 86_400_000 : null,
+  risk_band: BANDS[i % 5]!,
+}));
+
+describe('duckdbSegmentCounter in DuckDB-WASM', () => {
+  let local: LocalAnalytics;
+  beforeAll(async () => {
+    local = await LocalAnalytics.open({ duckdb: { assets: devDuckDBAssets() } });
+    await local.loadArrow('raw_players', tableFromArrays({
+      player_id: players.map((p) => p.player_id),
+      country: players.map((p) => p.country),
+      brand: players.map((p) => p.brand),
+      deposit_sum_30d: Float64Array.from(players.map((p) => p.deposit_sum_30d)),
+      blocked: players.map((p) => p.blocked),
+      self_excluded_ms: players.map((p) => p.self_excluded_ms),
+      risk_band: players.map((p) => p.risk_band),
+    }));
+    // The relation core's SQL reads (docs/segments.md): timestamps as TIMESTAMPTZ, the guardrail's columns present.
+    await local.query(`CREATE TABLE players AS SELECT player_id, country, brand, deposit_sum_30d, blocked, risk_band,
+      CASE WHEN self_excluded_ms IS NULL THEN NULL ELSE make_timestamp(CAST(self_excluded_ms * 1000 AS BIGINT)) END AS self_excluded_until,
+      CAST(NULL AS TIMESTAMP) AS timed_out_until FROM raw_players`);
+  });
+  afterAll(async () => {
+    await local?.close();
+  });
+
+  const counter = () => duckdbSegmentCounter(local, { asOf: () => AS_OF });
+  const count = (segment: Segment, marketing = false) => counter()(segment, { signal: new AbortController().signal, marketing });
+
+  it('counts like the rule evaluated in JS, with values bound, never printed', async () => {
+    const segment: Segment = {
+      all: [
+        { field: 'country', op: 'in', value: ['BR', 'PT'] },
+        { any: [{ field: 'deposit_sum_30d', op: 'gte', value: 150_000 }, { not: { field: 'risk_band', op: 'neq', value: 'high' } }] },
+      ],
+    };
+    const want = players.filter((p) => ['BR', 'PT'].includes(p.country) && (p.deposit_sum_30d >= 150_000 || p.risk_band === 'high')).length;
+    expect(want).to.be.greaterThan(0);
+    expect(await count(segment)).to.deep.equal({ count: want });
+    const evil = players.filter((p) => p.brand.startsWith("O'Brien")).length;
+    expect(await count({ all: [{ field: 'brand', op: 'eq', value: "O'Brien; DROP TABLE players; --" }] })).to.deep.equal({ count: evil });
+    expect(await count({ all: [{ field: 'brand', op: 'eq', value: 'acme' }] })).to.deep.equal({ count: N - evil });
+    // The parameter tables are dropped after each count.
+    const left = await local.query("SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_name LIKE 'pb_segment_params_%'");
+    expect(left.get(0)!.toJSON()['n']).to.equal(0);
+  });
+
+  it('applies the guardrail for marketing and reports removals per reason', async () => {
+    const matched = players.filter((p) => p.country === 'BR');
+    const selfExcluded = (p: (typeof players)[number]) => p.self_excluded_ms !== null && p.self_excluded_ms > AS_OF.getTime();
+    const highRisk = (p: (typeof players)[number]) => p.risk_band === 'high' || p.risk_band === 'very_high';
+    const removed = matched.filter((p) => p.blocked || selfExcluded(p) || highRisk(p));
+    const r = await count({ all: [{ field: 'country', op: 'eq', value: 'BR' }] }, true);
+    expect(r.count).to.equal(matched.length - removed.length);
+    expect(r.guardrail).to.deep.equal({
+      matched: matched.length, removed: removed.length, kept: matched.length - removed.length,
+      byReason: { self_excluded: matched.filter(selfExcluded).length, blocked: matched.filter((p) => p.blocked).length, timed_out: 0, high_risk: matched.filter(highRisk).length },
+      riskBandAtOrAbove: 'high',
+    });
+  });
+
+  it('drives the builder: the shown count follows the edits', async () => {
+    const el = document.createElement('pb-segment-builder') as PbSegmentBuilder;
+    el.locale = 'en';
+    el.debounce = 0;
+    el.segment = { all: [{ field: 'country', op: 'eq', value: 'GB' }] };
+    el.counter = counter();
+    document.body.append(el);
+    const shown = () => el.shadowRoot!.querySelector('[part~="count"]')?.textContent?.trim() ?? '';
+    const until = async (text: string) => {
+      const end = Date.now() + 30_000;
+      while (shown() !== text) {
+        if (Date.now() > end) throw new Error(`count shown is ${JSON.stringify(shown())}, waited for ${JSON.stringify(text)}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    };
+    await until(`Matching players: ${players.filter((p) => p.country === 'GB').length}`);
+    const select = el.shadowRoot!.getElementById('n-all-0--value') as HTMLSelectElement;
+    select.value = 'ES';
+    select.dispatchEvent(new Event('change'));
+    await until(`Matching players: ${players.filter((p) => p.country === 'ES').length}`);
+    el.remove();
+  });
+
+  it('uses the engine\'s own segmentCount when it has one', async () => {
+    const seen: unknown[] = [];
+    const engine = {
+      query: local.query.bind(local),
+      loadArrow: local.loadArrow.bind(local),
+      segmentCount: async (segment: Segment, options: { marketing?: boolean }) => {
+        seen.push([segment, options.marketing]);
+        return 7;
+      },
+    };
+    const segment: Segment = { all: [{ field: 'country', op: 'eq', value: 'BR' }] };
+    expect(await duckdbSegmentCounter(engine)(segment, { signal: new AbortController().signal, marketing: true })).to.deep.equal({ count: 7 });
+    expect(seen).to.deep.equal([[segment, true]]);
+  });
+});
