@@ -141,7 +141,7 @@ async function start(): Promise<void> {
   table.sort = [{ key: 'net_loss_30d', direction: 'desc' }];
   table.dataSource = new RemotePlayerDataSource(client, { live });
   table.addEventListener('pb-load-error', (e) => showError('Players could not be loaded', e.detail.error));
-  table.addEventListener('pb-row-activate', (e) => rowActivated.dispatchEvent(new CustomEvent('player', { detail: e.detail.row.player_id })));
+  table.addEventListener('pb-row-activate', (e) => rowActivated.dispatchEvent(new CustomEvent('player', { detail: (e.detail.row as PlayerRow).player_id })));
 
   segmentPanel();
   void scorerDiagnostics();

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
-import type { Browser, Page } from 'puppeteer-core';
+import type { Browser, ElementHandle, Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ARTIFACTS = join(ROOT, 'test-artifacts/e2e');
@@ -130,7 +131,8 @@ async function apiCount(started: Started, segment: object): Promise<number> {
   return ((await res.json()) as { count: number }).count;
 }
 
-describe('npm start: the demo backoffice, end to end in Chromium', () => {
+// Waits inside take up to 2 minutes each on a busy machine: above vitest's 60 s default.
+describe('npm start: the demo backoffice, end to end in Chromium', { timeout: 240_000 }, () => {
   let dataDir = '';
   let profile = '';
   let port = 0;
@@ -229,7 +231,7 @@ describe('npm start: the demo backoffice, end to end in Chromium', () => {
     // The seeded data must make the edit visible, or this check would prove nothing.
     expect(after).not.toBe(before);
     const input = await page.evaluateHandle(() => document.querySelector('pb-segment-builder')!.shadowRoot!.querySelector('input[part~="input"]'));
-    const el = input.asElement() as import('puppeteer-core').ElementHandle<HTMLInputElement>;
+    const el = input.asElement() as ElementHandle<HTMLInputElement>;
     expect(await el.evaluate((i) => i.value)).toBe('2');
     await el.click({ count: 3 });
     await el.type('1');
