@@ -248,6 +248,7 @@ export class PbSqlConsole extends LitElement {
       const size = bytes.byteLength;
       const rows = await engine.loadArrow(table, bytes, { replace: true });
       this.#loadStatus = fill(this.#messages.loaded, { table, rows: this.#count(rows) });
+      this.requestUpdate();
       emit(this, 'pb-export-load', { table, rows, bytes: size, ms: performance.now() - t0 });
       await this.#refreshTables();
       return rows;
@@ -348,7 +349,8 @@ export class PbSqlConsole extends LitElement {
       this.#columns = this.#resultColumns(result);
       this.#status = fill(this.#messages.done, { rows: this.#count(result.rows), ms: Math.round(ms) });
       emit(this, 'pb-query-complete', { sql, rows: result.rows, ms, columns: result.columns.map((c) => c.name), kind: result.kind });
-      void this.#refreshTables();
+      // A statement may have created or dropped tables.
+      await this.#refreshTables();
     } catch (error) {
       const ms = performance.now() - t0;
       const cancelled = abort.signal.aborted || (error instanceof Error && error.name === 'QueryCancelledError');
