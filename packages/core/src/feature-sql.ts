@@ -1,6 +1,6 @@
 import { FEATURES } from './features.js';
 import type { EventFilter, FeatureDefinition, FeatureExpr, FeatureKey, FeatureType, Measure, Term, Window } from './features.js';
-import { dialectGenerator } from './sql-dialect.js';
+import { dialectGenerator, duckdbUtc } from './sql-dialect.js';
 import type { DialectGenerator, SqlDialect } from './sql-dialect.js';
 
 /** Names of the positional parameters a feature query takes, in `$1..$n` order. */
@@ -50,12 +50,22 @@ class Context {
     return `$${i + 1}`;
   }
 
+  // DuckDB computes on UTC TIMESTAMPs (duckdbUtc): DuckDB-WASM has no ICU
+  // offline, so TIMESTAMPTZ − INTERVAL and date_part('epoch', TIMESTAMPTZ)
+  // are unavailable there; the epoch is absolute, so native DuckDB with any
+  // TimeZone gives the same values as Postgres too.
   get asOf(): string {
-    return `CAST(${this.param('as_of')} AS TIMESTAMPTZ)`;
+    const cast = `CAST(${this.param('as_of')} AS TIMESTAMPTZ)`;
+    return this.g.name === 'duckdb' ? duckdbUtc(cast) : cast;
+  }
+
+  /** A timestamp column, as the instants it is compared with (UTC TIMESTAMP in DuckDB). */
+  instant(column: string): string {
+    return this.g.name === 'duckdb' ? duckdbUtc(column) : column;
   }
 
   epoch(expr: string): string {
-    return `date_part('epoch', ${expr})`;
+    return this.g.name === 'duckdb' ? `(epoch_us(${expr}) / 1000000)` : `date_part('epoch', ${expr})`;
   }
 
   // UTC needs no time-zone support at all (DuckDB-WASM ships without ICU), so
@@ -91,9 +101,10 @@ class Context {
   window(w: Window | null, column = 'occurred_at'): string[] {
     if (w === null) return [];
     const offset = w.offsetDays ?? 0;
-    const out = [`${column} > ${this.asOf} - ${hours(w.days + offset)}`];
+    const at = this.instant(column);
+    const out = [`${at} > ${this.asOf} - ${hours(w.days + offset)}`];
     // Every event read is already `<= as_of` (the scope); only offset windows need an upper bound.
-    if (offset > 0) out.push(`${column} <= ${this.asOf} - ${hours(offset)}`);
+    if (offset > 0) out.push(`${at} <= ${this.asOf} - ${hours(offset)}`);
     return out;
   }
 
@@ -194,7 +205,7 @@ export function compileFeatureQuery(dialect: SqlDialect, options: FeatureQueryOp
   const scope: string[] = [];
   if (options.tenantColumn) scope.push(`tenant_id = ${ctx.param('tenant_id')}`);
   if (options.playerFilter) scope.push(`player_id = ANY(${ctx.param('player_ids')})`);
-  scope.push(`occurred_at <= ${ctx.asOf}`);
+  scope.push(`${ctx.instant('occurred_at')} <= ${ctx.asOf}`);
 
   const eventTerms = new Map<string, CompiledTerm>();
   const sessionTerms = new Map<string, CompiledTerm>();

@@ -15,7 +15,7 @@ export type {
   FeatureDefinition, FeatureExpr, FeatureKey, FeatureValues, FeatureType, FeatureUnit, UkgcCategory, EventFilter, Measure, Term, Window,
   FilterColumn, ValueColumn,
 } from './features.js';
-export { SQL_DIALECTS, dialectGenerator } from './sql-dialect.js';
+export { SQL_DIALECTS, dialectGenerator, duckdbUtc, duckdbUtcOrInfinite } from './sql-dialect.js';
 export type { SqlDialect, DialectGenerator, DialectTypes } from './sql-dialect.js';
 export { compileFeatureQuery, featureColumns, featureColumnsDdl } from './feature-sql.js';
 export type { CompiledQuery, FeatureParam, FeatureQueryOptions, FeatureColumn } from './feature-sql.js';

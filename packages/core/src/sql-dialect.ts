@@ -47,3 +47,27 @@ export function dialectGenerator(dialect: SqlDialect): DialectGenerator {
       throw new Error(`unknown SQL dialect ${JSON.stringify(dialect satisfies never)}`);
   }
 }
+
+/**
+ * A `TIMESTAMPTZ` (or `TIMESTAMP`) as a UTC `TIMESTAMP`, whatever the session's
+ * `TimeZone`: through the epoch, which is absolute. DuckDB-WASM has no ICU
+ * extension offline, and without it `TIMESTAMPTZ − INTERVAL` does not exist;
+ * with ICU (native DuckDB) a plain cast would follow `TimeZone`.
+ *
+ * @example
+ * duckdbUtc('e.occurred_at') // 'make_timestamp(epoch_us(e.occurred_at))'
+ */
+export function duckdbUtc(sql: string): string {
+  return `make_timestamp(epoch_us(${sql}))`;
+}
+
+/**
+ * {@link duckdbUtc} for a column that may hold `infinity` / `-infinity`
+ * (e.g. an indefinite self-exclusion), which the epoch cannot carry (it reads NULL).
+ *
+ * @example
+ * duckdbUtcOrInfinite('p.self_excluded_until')
+ */
+export function duckdbUtcOrInfinite(sql: string): string {
+  return `CASE WHEN isinf(${sql}) THEN CASE WHEN ${sql} > to_timestamp(0) THEN CAST('infinity' AS TIMESTAMP) ELSE CAST('-infinity' AS TIMESTAMP) END ELSE ${duckdbUtc(sql)} END`;
+}

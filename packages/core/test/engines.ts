@@ -105,10 +105,14 @@ export async function pgliteEngine(): Promise<Engine> {
   };
 }
 
-/** An in-memory DuckDB with the same table. A `string[]` value is bound as `LIST(VARCHAR)`. */
-export async function duckdbEngine(): Promise<Engine> {
+/**
+ * An in-memory DuckDB with the same table. A `string[]` value is bound as `LIST(VARCHAR)`.
+ * `timeZone` sets the session's `TimeZone` (native DuckDB has ICU; DuckDB-WASM does not).
+ */
+export async function duckdbEngine(options: { timeZone?: string } = {}): Promise<Engine> {
   const db = await DuckDBInstance.create(':memory:');
   const conn: DuckDBConnection = await db.connect();
+  if (options.timeZone !== undefined) await conn.run(`SET TimeZone = '${options.timeZone.replaceAll("'", "''")}'`);
   await conn.run(duckDdl);
   return {
     name: 'duckdb',

@@ -94,13 +94,15 @@ function history(seed: number, players: number): TenantRow[] {
 const ROWS = history(20260630, 120);
 let pgEngine: Engine;
 let duck: Engine;
+// DuckDB computes on UTC instants through the epoch: a session TimeZone far from UTC changes nothing.
+let duckZoned: Engine;
 
 beforeAll(async () => {
-  [pgEngine, duck] = await Promise.all([postgresEngine('parity'), duckdbEngine()]);
-  await Promise.all([pgEngine.insert(ROWS), duck.insert(ROWS)]);
+  [pgEngine, duck, duckZoned] = await Promise.all([postgresEngine('parity'), duckdbEngine(), duckdbEngine({ timeZone: 'Asia/Kathmandu' })]);
+  await Promise.all([pgEngine.insert(ROWS), duck.insert(ROWS), duckZoned.insert(ROWS)]);
 });
 afterAll(async () => {
-  await Promise.all([pgEngine?.close(), duck?.close()]);
+  await Promise.all([pgEngine?.close(), duck?.close(), duckZoned?.close()]);
 });
 
 async function both(options: Parameters<typeof compileFeatureQuery>[1], values: Record<FeatureParam, SqlValue>): Promise<[Record<string, unknown>[], Record<string, unknown>[]]> {
@@ -144,6 +146,15 @@ describe('feature parity on a seeded random history', () => {
       expectSame(a, b);
     });
   }
+
+  it('DuckDB gives the same UTC features whatever the session TimeZone (no ICU arithmetic)', async () => {
+    const at = new Date(AS_OF - 45 * DAY + 30 * 60_000).toISOString();
+    const q = compileFeatureQuery('duckdb', { tenantColumn: true });
+    expect(q.sql).not.toMatch(/date_part|TIMESTAMPTZ\) -/);
+    const values: Record<FeatureParam, SqlValue> = { tenant_id: 't1', player_ids: [], as_of: at, time_zone: 'UTC' };
+    const [a] = await both({ tenantColumn: true }, values);
+    expectSame(a, await duckZoned.query(q.sql, q.params.map((p) => values[p])));
+  });
 
   it('Postgres and DuckDB agree in a named time zone, for a list of players', async () => {
     const values = { tenant_id: 't1', player_ids: ['p1', 'p2', 'p3', 'p7', 'p11', 'p99'], as_of: new Date(AS_OF).toISOString(), time_zone: 'America/Sao_Paulo' };

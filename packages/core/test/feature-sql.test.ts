@@ -49,16 +49,16 @@ ORDER BY agg.player_id`,
     );
   });
 
-  it('emits DuckDB text that differs only where the dialects do', () => {
+  it('emits DuckDB text that differs only where the dialects do (UTC TIMESTAMP arithmetic: no ICU)', () => {
     const q = compileFeatureQuery('duckdb', { features: ['cancelled_withdrawals_30d', 'stake_mean_30d'] });
     expect(q.params).toEqual(['as_of']);
     expect(q.sql).toBe(
       `WITH agg AS (
   SELECT player_id,
-    count(*) FILTER (WHERE type = 'payment' AND direction = 'withdrawal' AND status = 'cancelled' AND actor = 'player' AND occurred_at > CAST($1 AS TIMESTAMPTZ) - INTERVAL '720 hours') AS m0,
-    avg(CAST(amount_minor AS DOUBLE)) FILTER (WHERE type IN ('bet.placed', 'casino.round') AND occurred_at > CAST($1 AS TIMESTAMPTZ) - INTERVAL '720 hours') AS m1
+    count(*) FILTER (WHERE type = 'payment' AND direction = 'withdrawal' AND status = 'cancelled' AND actor = 'player' AND make_timestamp(epoch_us(occurred_at)) > make_timestamp(epoch_us(CAST($1 AS TIMESTAMPTZ))) - INTERVAL '720 hours') AS m0,
+    avg(CAST(amount_minor AS DOUBLE)) FILTER (WHERE type IN ('bet.placed', 'casino.round') AND make_timestamp(epoch_us(occurred_at)) > make_timestamp(epoch_us(CAST($1 AS TIMESTAMPTZ))) - INTERVAL '720 hours') AS m1
   FROM events
-  WHERE occurred_at <= CAST($1 AS TIMESTAMPTZ)
+  WHERE make_timestamp(epoch_us(occurred_at)) <= make_timestamp(epoch_us(CAST($1 AS TIMESTAMPTZ)))
   GROUP BY player_id
 )
 SELECT agg.player_id,

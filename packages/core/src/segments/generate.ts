@@ -1,3 +1,4 @@
+import { duckdbUtc, duckdbUtcOrInfinite } from '../sql-dialect.js';
 import type { SqlDialect } from '../sql-dialect.js';
 import { isPlainColumn } from './fields.js';
 import type { SqlCast, SqlExpr, SqlQuery, SqlValue } from './sql-ast.js';
@@ -184,14 +185,45 @@ class PostgresSegmentSql extends SegmentSqlGenerator {
   }
 }
 
+/** Nodes whose value is an instant: a comparison with one reads its other side as an instant too. */
+function isInstant(e: SqlExpr): boolean {
+  return e.kind === 'as_of' || e.kind === 'days_before_as_of' || (e.kind === 'param' && e.cast === 'timestamptz');
+}
+
 class DuckDBSegmentSql extends SegmentSqlGenerator {
   readonly dialect = 'duckdb' as const;
   private static readonly TYPES: { readonly [T in SqlCast]: string } = {
     timestamptz: 'TIMESTAMPTZ', integer: 'INTEGER', bigint: 'BIGINT', double: 'DOUBLE',
   };
 
+  // Instants are UTC TIMESTAMPs (see duckdbUtc): a value is parsed as
+  // TIMESTAMPTZ (which honours its offset) and then taken to UTC.
   protected cast(sql: string, type: SqlCast): string {
-    return `CAST(${sql} AS ${DuckDBSegmentSql.TYPES[type]})`;
+    const cast = `CAST(${sql} AS ${DuckDBSegmentSql.TYPES[type]})`;
+    return type === 'timestamptz' ? duckdbUtc(cast) : cast;
+  }
+
+  /** A side of a comparison with an instant: columns are taken to UTC like the values. */
+  private instant(e: SqlExpr): string {
+    return e.kind === 'column' ? duckdbUtcOrInfinite(this.expr(e)) : this.expr(e);
+  }
+
+  override expr(e: SqlExpr): string {
+    if (e.kind === 'compare' && (isInstant(e.left) || isInstant(e.right))) return `${this.instant(e.left)} ${e.op} ${this.instant(e.right)}`;
+    if (e.kind === 'between' && (isInstant(e.arg) || isInstant(e.low) || isInstant(e.high))) {
+      return `${this.instant(e.arg)} BETWEEN ${this.instant(e.low)} AND ${this.instant(e.high)}`;
+    }
+    if (e.kind === 'in_list' && e.cast === 'timestamptz') return this.inList(this.instant(e.arg), e.values, e.negated, e.cast);
+    return super.expr(e);
+  }
+
+  protected override eventConditions(e: EventsNode): string[] {
+    const at = duckdbUtc('e.occurred_at');
+    return [
+      ...e.where.map((w) => this.expr(w)),
+      `${at} > ${this.minusHours24(this.asOfExpr(), this.expr(e.days))}`,
+      `${at} <= ${this.asOfExpr()}`,
+    ];
   }
 
   // DuckDB-WASM's prepared statements bind scalars only, so a list becomes one

@@ -109,9 +109,11 @@ export async function postgresSegmentEngine(label: string): Promise<SegmentEngin
   };
 }
 
-export async function duckdbSegmentEngine(): Promise<SegmentEngine> {
+/** `timeZone` sets the session's `TimeZone` (native DuckDB has ICU); instants must not depend on it. */
+export async function duckdbSegmentEngine(options: { timeZone?: string } = {}): Promise<SegmentEngine> {
   const db = await DuckDBInstance.create(':memory:');
   const conn: DuckDBConnection = await db.connect();
+  if (options.timeZone !== undefined) await conn.run(`SET TimeZone = '${options.timeZone.replaceAll("'", "''")}'`);
   for (const s of ddl(DUCK_T, false)) await conn.run(s);
 
   // The appender fills an all-text staging table fast; one INSERT … SELECT

@@ -133,7 +133,8 @@ const CASES: Case[] = [
 
 let engines: SegmentEngine[] = [];
 beforeAll(async () => {
-  engines = await Promise.all([postgresSegmentEngine('parity'), duckdbSegmentEngine()]);
+  // The third engine: DuckDB in a zone far from UTC, which must change nothing (instants are compared as UTC).
+  engines = await Promise.all([postgresSegmentEngine('parity'), duckdbSegmentEngine(), duckdbSegmentEngine({ timeZone: 'Pacific/Kiritimati' })]);
   await Promise.all(engines.map((e) => e.load(data)));
 });
 afterAll(async () => {
@@ -157,9 +158,10 @@ describe('Postgres and DuckDB return the reference members', () => {
       expect(expected.length, 'the case splits the tenant').toBeGreaterThan(0);
       expect(expected.length, 'the case splits the tenant').toBeLessThan(T1);
     }
-    const [pg, duck] = await Promise.all(engines.map((e) => members(e, root, 't1')));
+    const [pg, duck, zoned] = await Promise.all(engines.map((e) => members(e, root, 't1')));
     expect(pg, 'postgres').toEqual(expected);
     expect(duck, 'duckdb').toEqual(expected);
+    expect(zoned, 'duckdb, TimeZone Pacific/Kiritimati').toEqual(expected);
   });
 
   it('scopes by tenant, and reads every tenant without one', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  DEFAULT_GUARDRAIL_FIELDS, FIELDS, SegmentValidationError, compileSegment, readGuardrailCounts, registrySegmentFields, segmentFields,
-  withGuardrail,
+  DEFAULT_GUARDRAIL_FIELDS, FIELDS, SegmentValidationError, compileSegment, duckdbUtc, duckdbUtcOrInfinite, readGuardrailCounts, registrySegmentFields,
+  segmentFields, withGuardrail,
 } from '@pitboss/core';
 import type { GuardrailReason, SegmentNode, SegmentSql, SqlDialect } from '@pitboss/core';
 import { AS_OF, AS_OF_MS, FIELDS_FOR_TESTS, FIELDS_WITHOUT_GUARDRAIL, generate } from './data.js';
@@ -13,6 +13,9 @@ import { Oracle } from './oracle.js';
 /** Exact SQL of representative segments in both dialects (and that SQL run), the guardrail, and injection attempts. */
 
 const data = generate(7, { t1: 300, t2: 40 });
+// DuckDB compares instants as UTC TIMESTAMPs (no ICU in DuckDB-WASM; see duckdbUtc in core).
+const utc = (x: string): string => duckdbUtc(x);
+const utcOrInf = (x: string): string => duckdbUtcOrInfinite(x);
 const oracle = new Oracle(data, FIELDS_FOR_TESTS, AS_OF);
 let engines: Record<SqlDialect, SegmentEngine>;
 
@@ -59,7 +62,7 @@ describe('exact SQL, run on the engine', () => {
     const duck = compileSegment(SIMPLE, opts('duckdb', 't1')).members({ after: 'p0100', limit: 50 });
     expect(duck.sql).toBe(
       'SELECT p.player_id FROM players p WHERE p.tenant_id = $1 AND p.player_id > $2 AND (p.country IN ($3, $4) AND ' +
-      '(p.registered_at > CAST($5 AS TIMESTAMPTZ) - CAST($6 AS INTEGER) * INTERVAL 24 HOUR AND p.registered_at <= CAST($5 AS TIMESTAMPTZ))) ' +
+      `(${utcOrInf('p.registered_at')} > ${utc('CAST($5 AS TIMESTAMPTZ)')} - CAST($6 AS INTEGER) * INTERVAL 24 HOUR AND ${utcOrInf('p.registered_at')} <= ${utc('CAST($5 AS TIMESTAMPTZ)')})) ` +
       'ORDER BY p.player_id LIMIT CAST($7 AS INTEGER)',
     );
     expect(duck.params).toEqual(['t1', 'p0100', 'BR', 'PT', '2026-06-01T12:00:00.000Z', 30, 50]);
@@ -85,13 +88,13 @@ describe('exact SQL, run on the engine', () => {
     expect(duck.sql).toBe(
       'SELECT CAST(count(*) AS INTEGER) AS count FROM players p LEFT JOIN player_features f ON f.tenant_id = p.tenant_id AND f.player_id = p.player_id ' +
       'LEFT JOIN (SELECT e.tenant_id, e.player_id, count(*) AS v FROM events e WHERE e.type = $1 AND e.direction = $2 AND e.status IN ($3) ' +
-      'AND e.occurred_at > CAST($4 AS TIMESTAMPTZ) - CAST($5 AS INTEGER) * INTERVAL 24 HOUR AND e.occurred_at <= CAST($4 AS TIMESTAMPTZ) ' +
+      `AND ${utc('e.occurred_at')} > ${utc('CAST($4 AS TIMESTAMPTZ)')} - CAST($5 AS INTEGER) * INTERVAL 24 HOUR AND ${utc('e.occurred_at')} <= ${utc('CAST($4 AS TIMESTAMPTZ)')} ` +
       'GROUP BY e.tenant_id, e.player_id) b1 ON b1.tenant_id = p.tenant_id AND b1.player_id = p.player_id ' +
       'LEFT JOIN (SELECT e.tenant_id, e.player_id, sum(e.amount_minor) AS v FROM events e WHERE e.type = $6 AND e.amount_minor >= CAST($7 AS BIGINT) ' +
-      'AND e.occurred_at > CAST($4 AS TIMESTAMPTZ) - CAST($8 AS INTEGER) * INTERVAL 24 HOUR AND e.occurred_at <= CAST($4 AS TIMESTAMPTZ) ' +
+      `AND ${utc('e.occurred_at')} > ${utc('CAST($4 AS TIMESTAMPTZ)')} - CAST($8 AS INTEGER) * INTERVAL 24 HOUR AND ${utc('e.occurred_at')} <= ${utc('CAST($4 AS TIMESTAMPTZ)')} ` +
       'GROUP BY e.tenant_id, e.player_id) b2 ON b2.tenant_id = p.tenant_id AND b2.player_id = p.player_id ' +
       'WHERE (coalesce(b1.v, 0) >= CAST($9 AS BIGINT) OR (coalesce(b2.v, 0) BETWEEN CAST($10 AS BIGINT) AND CAST($11 AS BIGINT) AND f.net_loss_30d > CAST($12 AS BIGINT)) ' +
-      'OR (list_contains(p.tags, $13)) IS NOT TRUE OR starts_with(lower(p.affiliate_id), lower($14)) OR (p.self_excluded_until > CAST($4 AS TIMESTAMPTZ) IS TRUE) = $15)',
+      `OR (list_contains(p.tags, $13)) IS NOT TRUE OR starts_with(lower(p.affiliate_id), lower($14)) OR (${utcOrInf('p.self_excluded_until')} > ${utc('CAST($4 AS TIMESTAMPTZ)')} IS TRUE) = $15)`,
     );
     expect(duck.params).toEqual(['payment', 'deposit', 'approved', AS_OF, 30, 'bet.placed', 1000, 7, 3, 5000, 60000, 0, 'vip', 'a_', false]);
     const n = oracle.members(MIXED as SegmentNode, 't1').length + oracle.members(MIXED as SegmentNode, 't2').length;
@@ -105,7 +108,7 @@ describe('exact SQL, run on the engine', () => {
     const never = { all: [{ did: { type: 'bet.placed' }, op: 'at_most', times: 0, days: 7 }] };
     const window = (d: SqlDialect): string => d === 'postgres'
       ? "e.occurred_at > $3::timestamptz - $4::integer * interval '24 hours' AND e.occurred_at <= $3::timestamptz"
-      : 'e.occurred_at > CAST($3 AS TIMESTAMPTZ) - CAST($4 AS INTEGER) * INTERVAL 24 HOUR AND e.occurred_at <= CAST($3 AS TIMESTAMPTZ)';
+      : `${utc('e.occurred_at')} > ${utc('CAST($3 AS TIMESTAMPTZ)')} - CAST($4 AS INTEGER) * INTERVAL 24 HOUR AND ${utc('e.occurred_at')} <= ${utc('CAST($3 AS TIMESTAMPTZ)')}`;
     const pgOnce = compileSegment(once, opts('postgres', 't1')).count();
     expect(pgOnce.sql).toBe(
       'SELECT count(*)::integer AS count FROM players p WHERE p.tenant_id = $1 AND EXISTS (SELECT 1 FROM events e WHERE ' +
