@@ -7,6 +7,8 @@ import type { PbColumn, PbPlayerTable } from '@pitboss/components';
 import { LocalAnalytics, PitbossApiError, PitbossClient, RemotePlayerDataSource, embedToken } from '@pitboss/sdk';
 import type { LiveMessage, PlayerRow } from '@pitboss/sdk';
 import { openScorer } from '@pitboss/wasm';
+// Not yet exported from the package index (components/src/index.ts): imported from its module.
+import { defineSqlConsole } from '../../components/src/sql-console/sql-console.js';
 import type { DuckDBAssets, ScoringAssets } from '@pitboss/wasm';
 
 /** Worker and WebAssembly files, as the demo server serves them (bundle and node_modules, never a CDN). */
@@ -104,6 +106,32 @@ function segmentPanel(): void {
   section.append(builder);
 }
 
+/** An example query over the three local tables. */
+export const EXAMPLE_SQL = `SELECT p.country,
+       count(*) AS players,
+       round(avg(p.risk_score), 1) AS avg_risk_score,
+       sum(f.deposit_count_30d) AS deposits_30d
+FROM players p JOIN features f USING (player_id)
+GROUP BY p.country
+ORDER BY players DESC`;
+
+/**
+ * The SQL console over the exports loaded into DuckDB-WASM (`localData`):
+ * queries run in a worker in this tab, never against the production
+ * database. Its load control can re-download an export.
+ */
+function sqlPanel(local: Promise<LocalAnalytics>): void {
+  defineSqlConsole();
+  const section = panel('#bottom', 'sql', 'SQL over exported data (DuckDB-WASM in this tab)');
+  const sql = document.createElement('pb-sql-console');
+  sql.storageKey = 'demo';
+  sql.client = client;
+  sql.value = EXAMPLE_SQL;
+  // The console opens its engine on the first run: hand it the one already holding the exports.
+  sql.openEngine = () => local;
+  section.append(sql);
+}
+
 /** Panels wired in by their own modules, each told when a player row is activated. */
 export const rowActivated = new EventTarget();
 
@@ -147,6 +175,7 @@ async function start(): Promise<void> {
   void scorerDiagnostics();
   localData = openLocalData();
   localData.catch((error: unknown) => showError('Local analytics could not start', error));
+  sqlPanel(localData);
 }
 
 /**
