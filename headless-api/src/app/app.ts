@@ -24,6 +24,7 @@ import { registerScoreRoutes } from './routes/scores.js';
 import { maskPersonalData } from './masking.js';
 import { auditAccess, hasAuditStorage, registerAuditRoutes } from './routes/audit.js';
 import { hasPrivacyStorage, registerPrivacyRoutes } from './routes/privacy.js';
+import { hasPlayer360Storage, registerPlayer360Routes } from './routes/player-360.js';
 import type { ScoringService } from '../scoring/service.js';
 import type { AppEnv, AppOptions } from './types.js';
 
@@ -122,6 +123,14 @@ export function createApp(options: CreateAppOptions): PitbossApp {
   if (hasPrivacyStorage(storage)) registerPrivacyRoutes(app, storage, config.limits.maxBodyBytes);
   if (hasAuditStorage(storage)) registerAuditRoutes(app, storage);
   if (hasExportStorage(storage)) registerExportRoutes(app, storage);
+  if (hasPlayer360Storage(storage)) {
+    registerPlayer360Routes(app, {
+      storage,
+      ingest: { storage, metrics, ...(options.now ? { now: options.now } : {}), maxDeadLetterChars: config.limits.maxDeadLetterChars },
+      audit: hasAuditStorage(storage) ? (entry) => storage.audit(entry) : null,
+      maxBodyBytes: config.limits.maxBodyBytes,
+    });
+  }
   const live = options.live ?? new LiveBus();
   if (!options.live) connectIngest(storage, live);
   registerStreamRoutes(app, live, options.stream);

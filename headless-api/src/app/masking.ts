@@ -5,8 +5,11 @@ import type { AppEnv } from './types.js';
 /** What replaces a personal value for a caller without `personal:read`. */
 export const MASK = '***';
 
-/** Keys whose value is personal data wherever they appear in a response body. */
-export const PERSONAL_KEYS: ReadonlySet<string> = new Set(['first_name', 'last_name', 'email', 'phone', 'ip', 'user_agent']);
+/**
+ * Keys whose value is personal data wherever they appear in a response body.
+ * `note`: free text about a player (player notes, `rg.interaction` notes).
+ */
+export const PERSONAL_KEYS: ReadonlySet<string> = new Set(['first_name', 'last_name', 'email', 'phone', 'ip', 'user_agent', 'note']);
 
 /** Keys whose whole value (every string inside) is personal data: the `personal` block of a player. */
 const PERSONAL_CONTAINERS: ReadonlySet<string> = new Set(['personal']);

@@ -11,6 +11,7 @@ export const PERMISSIONS = [
   'events:write', 'players:read', 'players:write', 'segments:read', 'segments:write', 'segments:settings',
   'personal:read', 'personal:export', 'personal:erase', 'audit:read',
   'keys:manage', 'tenant:settings', 'embed-tokens:create',
+  'notes:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -22,12 +23,14 @@ export type Permission = (typeof PERMISSIONS)[number];
  * without it (analyst) gets them masked by `masking.ts`. Agents handle
  * players' requests, so they read and export (GDPR Art. 15/20 requests
  * arrive through support) but do not erase: erasure is irreversible and
- * stays with admins, as does reading the audit log.
+ * stays with admins, as does reading the audit log. `notes:write` (player
+ * card): agents and admins add notes and record responsible-gambling
+ * interactions on a player.
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  admin: ['events:write', 'players:read', 'players:write', 'segments:read', 'segments:write', 'segments:settings', 'personal:read', 'personal:export', 'personal:erase', 'audit:read', 'keys:manage', 'tenant:settings', 'embed-tokens:create'],
+  admin: ['events:write', 'players:read', 'players:write', 'segments:read', 'segments:write', 'segments:settings', 'personal:read', 'personal:export', 'personal:erase', 'audit:read', 'keys:manage', 'tenant:settings', 'embed-tokens:create', 'notes:write'],
   analyst: ['players:read', 'segments:read', 'segments:write', 'embed-tokens:create'],
-  agent: ['players:read', 'segments:read', 'personal:read', 'personal:export', 'embed-tokens:create'],
+  agent: ['players:read', 'segments:read', 'personal:read', 'personal:export', 'embed-tokens:create', 'notes:write'],
 };
 
 /**

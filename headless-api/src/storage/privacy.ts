@@ -18,6 +18,8 @@ export interface PlayerDataExport {
   labels: Record<string, unknown>[];
   events: Record<string, unknown>[];
   dead_letters: Record<string, unknown>[];
+  /** Notes agents and admins wrote about the player (`player_notes`). */
+  notes: Record<string, unknown>[];
 }
 
 /** What an erasure changed; all zeros when the player had already been erased. */
@@ -26,6 +28,8 @@ export interface ErasureReport {
   personal_rows_deleted: number;
   events_scrubbed: number;
   dead_letters_deleted: number;
+  /** Notes about the player deleted (free text written by agents: personal data). */
+  notes_deleted: number;
   /** Events kept (pseudonymous financial records the gambling regulator requires). */
   events_kept: number;
 }
@@ -64,8 +68,8 @@ export interface RetentionReport {
   dead_letters_deleted: number;
 }
 
-/** Keys of an event payload that can hold personal data; erasure removes them. */
-const PAYLOAD_PERSONAL_PATHS = ['{ip}', '{user_agent}', '{profile,personal}', '{personal}'] as const;
+/** Keys of an event payload that can hold personal data; erasure removes them (`note`: the free text of an `rg.interaction`). */
+const PAYLOAD_PERSONAL_PATHS = ['{ip}', '{user_agent}', '{profile,personal}', '{personal}', '{note}'] as const;
 
 const STRIP_PAYLOAD = PAYLOAD_PERSONAL_PATHS.reduce((sql, path) => `(${sql} #- '${path}')`, 'payload');
 const PAYLOAD_HAS_PERSONAL = PAYLOAD_PERSONAL_PATHS.map((path) => `payload #> '${path}' IS NOT NULL`).join(' OR ');
@@ -101,15 +105,16 @@ export class PrivacyStorage {
     const opts = { timeoutMs: this.timeoutMs };
     const perDb = await Promise.all(
       this.databases.map(async (db) => {
-        const [profile, personal, features, scores, labels, events] = await Promise.all([
+        const [profile, personal, features, scores, labels, events, notes] = await Promise.all([
           db.query<{ r: unknown }>(`SELECT to_jsonb(p) - 'tenant_id' - 'shard' AS r FROM players p WHERE tenant_id = $1 AND player_id = $2`, params, opts),
           db.query<{ r: unknown }>(`SELECT to_jsonb(pp) - 'tenant_id' AS r FROM player_personal pp WHERE tenant_id = $1 AND player_id = $2`, params, opts),
           db.query<{ r: unknown }>(`SELECT to_jsonb(f) - 'tenant_id' AS r FROM player_features f WHERE tenant_id = $1 AND player_id = $2`, params, opts),
           db.query<{ r: unknown }>(`SELECT to_jsonb(s) - 'tenant_id' - 'shard' AS r FROM player_scores s WHERE tenant_id = $1 AND player_id = $2 ORDER BY scored_at, id`, params, opts),
           db.query<{ r: unknown }>(`SELECT to_jsonb(l) - 'tenant_id' AS r FROM player_labels l WHERE tenant_id = $1 AND player_id = $2 ORDER BY target`, params, opts),
           db.query<{ r: unknown }>(`SELECT to_jsonb(e) - 'tenant_id' - 'shard' AS r FROM events e WHERE tenant_id = $1 AND player_id = $2 ORDER BY occurred_at, event_id`, params, opts),
+          db.query<{ r: unknown }>(`SELECT to_jsonb(n) - 'tenant_id' - 'shard' AS r FROM player_notes n WHERE tenant_id = $1 AND player_id = $2 ORDER BY created_at, id`, params, opts),
         ]);
-        return { profile, personal, features, scores, labels, events };
+        return { profile, personal, features, scores, labels, events, notes };
       }),
     );
     const deadLetters = await this.control.query<{ r: unknown }>(
@@ -129,8 +134,9 @@ export class PrivacyStorage {
       labels: all('labels'),
       events: all('events'),
       dead_letters: deadLetters.map((x) => row(x.r)),
+      notes: all('notes'),
     };
-    const empty = !data.profile && !data.personal && data.events.length === 0 && data.dead_letters.length === 0 && data.scores.length === 0;
+    const empty = !data.profile && !data.personal && data.events.length === 0 && data.dead_letters.length === 0 && data.scores.length === 0 && data.notes.length === 0;
     return empty ? null : data;
   }
 
@@ -154,6 +160,7 @@ export class PrivacyStorage {
             params,
           );
           const personal = await tx.query('DELETE FROM player_personal WHERE tenant_id = $1 AND player_id = $2 RETURNING player_id', params);
+          const notes = await tx.query('DELETE FROM player_notes WHERE tenant_id = $1 AND player_id = $2 RETURNING id', params);
           const scrubbed = await tx.query(
             `UPDATE events SET ip = NULL, payload = ${STRIP_PAYLOAD}
              WHERE tenant_id = $1 AND player_id = $2 AND (ip IS NOT NULL OR ${PAYLOAD_HAS_PERSONAL})
@@ -161,23 +168,24 @@ export class PrivacyStorage {
             params,
           );
           const [kept] = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM events WHERE tenant_id = $1 AND player_id = $2', params);
-          return { known: known[0]!.n, personal: personal.length, scrubbed: scrubbed.length, kept: kept!.n };
+          return { known: known[0]!.n, personal: personal.length, notes: notes.length, scrubbed: scrubbed.length, kept: kept!.n };
         }, { timeoutMs: this.timeoutMs }),
       ),
     );
     const dead = await this.control.query(`DELETE FROM dead_letters WHERE ${DEAD_LETTER_OF_PLAYER} RETURNING id`, [tenant, playerId, JSON.stringify(playerId)], { timeoutMs: this.timeoutMs });
-    const sum = (k: 'known' | 'personal' | 'scrubbed' | 'kept') => perDb.reduce((n, d) => n + d[k], 0);
-    if (sum('known') === 0 && sum('kept') === 0 && dead.length === 0) return null;
+    const sum = (k: 'known' | 'personal' | 'notes' | 'scrubbed' | 'kept') => perDb.reduce((n, d) => n + d[k], 0);
+    if (sum('known') === 0 && sum('kept') === 0 && sum('notes') === 0 && dead.length === 0) return null;
     const report: ErasureReport = {
       player_id: playerId,
       personal_rows_deleted: sum('personal'),
       events_scrubbed: sum('scrubbed'),
       dead_letters_deleted: dead.length,
+      notes_deleted: sum('notes'),
       events_kept: sum('kept'),
     };
     await appendAudit(this.control, {
       tenant, actor: who.actor, action: 'personal.erase', target: `player:${playerId}`, requestId: who.requestId ?? null,
-      details: { personal_rows_deleted: report.personal_rows_deleted, events_scrubbed: report.events_scrubbed, dead_letters_deleted: report.dead_letters_deleted, events_kept: report.events_kept },
+      details: { personal_rows_deleted: report.personal_rows_deleted, events_scrubbed: report.events_scrubbed, dead_letters_deleted: report.dead_letters_deleted, notes_deleted: report.notes_deleted, events_kept: report.events_kept },
     });
     return report;
   }

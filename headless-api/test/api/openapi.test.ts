@@ -44,6 +44,8 @@ describe('OpenAPI document, docs page and error handling', () => {
         'GET /v1/export/players', 'GET /v1/export/events', 'GET /v1/export/features', 'GET /v1/stream',
         'GET /v1/players/{id}/personal-data', 'DELETE /v1/players/{id}/personal-data', 'GET /v1/audit', 'GET /v1/dead-letters',
         'GET /v1/retention', 'PUT /v1/retention',
+        'GET /v1/players/{id}/events', 'GET /v1/players/{id}/series', 'GET /v1/players/{id}/notes', 'POST /v1/players/{id}/notes',
+        'POST /v1/players/{id}/interactions',
       ].sort(),
     );
     for (const [path, item] of Object.entries(doc.paths)) {

@@ -204,7 +204,7 @@ describe.each(BACKENDS)('privacy rights ($name)', (backend) => {
 
     const res = await call(keys.admin.key, 'DELETE', `/v1/players/${P}/personal-data`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ player_id: P, personal_rows_deleted: b.storage.databases.length, events_scrubbed: 1, dead_letters_deleted: 2, events_kept: 5 });
+    expect(await res.json()).toEqual({ player_id: P, personal_rows_deleted: b.storage.databases.length, events_scrubbed: 1, dead_letters_deleted: 2, notes_deleted: 0, events_kept: 5 });
 
     expect(await personalRows(P)).toBe(0);
     expect(await personalRows(Q)).toBe(1);
@@ -238,7 +238,7 @@ describe.each(BACKENDS)('privacy rights ($name)', (backend) => {
 
     const again = await call(keys.admin.key, 'DELETE', `/v1/players/${P}/personal-data`);
     expect(again.status).toBe(200);
-    expect(await again.json()).toEqual({ player_id: P, personal_rows_deleted: 0, events_scrubbed: 0, dead_letters_deleted: 0, events_kept: 5 });
+    expect(await again.json()).toEqual({ player_id: P, personal_rows_deleted: 0, events_scrubbed: 0, dead_letters_deleted: 0, notes_deleted: 0, events_kept: 5 });
     expect(await financials(P)).toEqual(before);
   });
 

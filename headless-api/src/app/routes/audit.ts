@@ -82,6 +82,8 @@ async function describe(c: Context<AppEnv>): Promise<Described | null> {
   if (method === 'PUT' && path === '/v1/tenant/settings') return { action: 'tenant.settings', target: null, details: {} };
   if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return null;
   if (path.startsWith('/v1/segments') || path.startsWith('/v1/segment-settings') || path.endsWith('/personal-data') || path === '/v1/retention') return null;
+  // Player notes and RG interactions (routes/player-360.ts) audit themselves, with the note id / event id.
+  if (method === 'POST' && /^\/v1\/players\/[^/]+\/(notes|interactions)$/.test(path)) return null;
   return { action: 'api.write', target: null, details: { method, path, status } };
 }
 

@@ -43,6 +43,7 @@ const ExportSchema = z
     labels: rows,
     events: rows.openapi({ description: 'Every stored event, with its IP.' }),
     dead_letters: rows.openapi({ description: 'Rejected lines that mention the player.' }),
+    notes: rows.openapi({ description: 'Notes agents and admins wrote about the player.' }),
   })
   .openapi('PersonalDataExport');
 
@@ -52,6 +53,7 @@ const ErasureSchema = z
     personal_rows_deleted: z.int(),
     events_scrubbed: z.int().openapi({ description: 'Events whose IP or personal payload fields were removed.' }),
     dead_letters_deleted: z.int(),
+    notes_deleted: z.int(),
     events_kept: z.int().openapi({ description: 'Pseudonymous financial records kept, as gambling regulation requires.' }),
   })
   .openapi('ErasureReport');
