@@ -124,3 +124,110 @@ export type PlayerProfileInput = Record<string, unknown>;
 
 /** An event as `POST /v1/events` takes it; validated by the server line by line. */
 export type EventInput = Record<string, unknown> & { event_id: string; type: string; player_id: string };
+
+/** One event of a player's timeline (`GET /v1/players/{id}/events`). */
+export interface TimelineEvent {
+  event_id: string;
+  type: string;
+  occurred_at: string;
+  /** The event as sent, minus personal data kept apart (masked for analysts where it holds any, e.g. `user_agent`, `note`). */
+  payload: Record<string, unknown>;
+}
+
+/** A keyset page of a player's events, newest first. */
+export interface TimelinePage {
+  items: TimelineEvent[];
+  next_cursor: string | null;
+}
+
+/** Query of `GET /v1/players/{id}/events`. */
+export interface TimelineQuery {
+  /** 1..200; the server's default is 50. */
+  limit?: number;
+  cursor?: string;
+  /** Only these event types, e.g. `['payment', 'rg.interaction']`. */
+  types?: readonly string[];
+}
+
+/** One UTC day of a player's money figures in one currency (minor units). */
+export interface SeriesPoint {
+  /** `YYYY-MM-DD`, UTC. */
+  day: string;
+  deposits_minor: number;
+  withdrawals_minor: number;
+  stakes_minor: number;
+  /** Stakes minus winnings; positive = the player lost. */
+  net_loss_minor: number;
+  /** Cash stakes (stakes minus bonus stakes) minus winnings. */
+  ggr_minor: number;
+}
+
+/** `GET /v1/players/{id}/series`: one dense daily series per currency. */
+export interface PlayerSeries {
+  player_id: string;
+  days: number;
+  from: string;
+  to: string;
+  series: { currency: string; points: SeriesPoint[] }[];
+}
+
+/** A note about a player; `note` is personal data (`'***'` for analysts). */
+export interface PlayerNote {
+  id: string;
+  player_id: string;
+  /** API key id, `jwt:<subject>` or `embed:<key id>` of the writer. */
+  author: string;
+  note: string;
+  created_at: string;
+}
+
+/** A keyset page of notes, newest first. */
+export interface PlayerNotePage {
+  items: PlayerNote[];
+  next_cursor: string | null;
+}
+
+/** A responsible-gambling interaction, as `POST /v1/players/{id}/interactions` takes it. */
+export interface RgInteractionInput {
+  /** Your id for it: the idempotency key. */
+  event_id: string;
+  /** ISO 8601 with an offset; default now. */
+  occurred_at?: string;
+  level: 'low' | 'medium' | 'high';
+  channel: 'email' | 'phone' | 'chat' | 'in_app' | 'letter' | 'in_person';
+  action: 'information' | 'limit_suggested' | 'cooling_off_suggested' | 'self_exclusion_suggested' | 'account_restricted' | 'affordability_check';
+  outcome: 'acknowledged' | 'accepted' | 'declined' | 'no_response' | 'escalated';
+  note?: string;
+}
+
+/** The answer of `POST /v1/players/{id}/interactions`. */
+export interface RgInteractionResult {
+  event_id: string;
+  /** True when the event_id was already stored (a retry). */
+  duplicate: boolean;
+  event: TimelineEvent;
+}
+
+/** One reason behind a score, with its UK Gambling Commission indicator category. */
+export interface ScoreReason {
+  feature: string;
+  category: string;
+  /** Share of the score in calibrated-logit units (> 0 raises it). */
+  contribution: number;
+  direction: 'above' | 'below' | 'missing';
+  /** The reason as text, per locale (`en`, `pt-BR`, `es`). */
+  text: Record<string, string>;
+}
+
+/** `GET /v1/players/{id}/score`: a player's latest score. */
+export interface PlayerScore {
+  player_id: string;
+  /** 0..100. */
+  score: number;
+  probability: number;
+  band: 'none' | 'low' | 'medium' | 'high' | 'very_high';
+  model_version: string;
+  role: 'champion' | 'challenger';
+  reasons: ScoreReason[];
+  scored_at: string;
+}

@@ -1,6 +1,9 @@
 import type {
   EventInput, IngestReport, PlayerDetail, PlayerListQuery, PlayerPage, PlayerProfileInput, PlayerSummary, SegmentAst, SegmentPreview,
 } from './api-types.js';
+import type {
+  PlayerNote, PlayerNotePage, PlayerScore, PlayerSeries, RgInteractionInput, RgInteractionResult, TimelinePage, TimelineQuery,
+} from './api-types.js';
 import { PitbossApiError, PitbossNetworkError, errorFromResponse, isAbortError } from './errors.js';
 import { LiveStream } from './live.js';
 import type { LiveOptions } from './live.js';
@@ -139,6 +142,77 @@ export class PitbossClient {
    */
   putPlayer(id: string, profile: PlayerProfileInput, options: CallOptions = {}): Promise<PlayerDetail> {
     return this.request<PlayerDetail>(`/v1/players/${encodeURIComponent(id)}`, { ...options, method: 'PUT', json: profile });
+  }
+
+  /**
+   * A player's latest risk score with its reasons (UKGC categories) and model
+   * version. A player never scored (or an API without scoring) answers 404:
+   * `PitbossApiError` with `slug === 'not-found'`.
+   *
+   * @example
+   * const s = await client.getPlayerScore('p-1'); // { score: 71, band: 'high', reasons: [...] }
+   */
+  getPlayerScore(id: string, options: CallOptions = {}): Promise<PlayerScore> {
+    return this.request<PlayerScore>(`/v1/players/${encodeURIComponent(id)}/score`, options);
+  }
+
+  /**
+   * One page of a player's events, newest first.
+   *
+   * @example
+   * const page = await client.playerEvents('p-1', { limit: 50, types: ['payment'] });
+   * const older = page.next_cursor ? await client.playerEvents('p-1', { limit: 50, types: ['payment'], cursor: page.next_cursor }) : null;
+   */
+  playerEvents(id: string, query: TimelineQuery = {}, options: CallOptions = {}): Promise<TimelinePage> {
+    const { types, ...rest } = query;
+    return this.request<TimelinePage>(`/v1/players/${encodeURIComponent(id)}/events`, {
+      ...options,
+      query: { ...rest, ...(types && types.length > 0 ? { types: types.join(',') } : {}) },
+    });
+  }
+
+  /**
+   * Daily deposits, withdrawals, stakes, net loss and GGR of the last `days`
+   * UTC days (default 90), one dense series per currency, in minor units.
+   *
+   * @example
+   * const { series } = await client.playerSeries('p-1', { days: 30 });
+   */
+  playerSeries(id: string, query: { days?: number } = {}, options: CallOptions = {}): Promise<PlayerSeries> {
+    return this.request<PlayerSeries>(`/v1/players/${encodeURIComponent(id)}/series`, { ...options, query: { days: query.days } });
+  }
+
+  /**
+   * One page of a player's notes, newest first (the text is `'***'` for analysts).
+   *
+   * @example
+   * const { items } = await client.playerNotes('p-1', { limit: 20 });
+   */
+  playerNotes(id: string, query: { limit?: number; cursor?: string } = {}, options: CallOptions = {}): Promise<PlayerNotePage> {
+    return this.request<PlayerNotePage>(`/v1/players/${encodeURIComponent(id)}/notes`, { ...options, query: { ...query } });
+  }
+
+  /**
+   * Adds a note to a player (agents and admins); the author is the caller.
+   * Not retried: a lost answer could otherwise store the note twice.
+   *
+   * @example
+   * const note = await client.addPlayerNote('p-1', 'Called; agreed a deposit limit.');
+   */
+  addPlayerNote(id: string, note: string, options: CallOptions = {}): Promise<PlayerNote> {
+    return this.request<PlayerNote>(`/v1/players/${encodeURIComponent(id)}/notes`, { ...options, method: 'POST', json: { note } });
+  }
+
+  /**
+   * Records a responsible-gambling interaction (an `rg.interaction` event).
+   * Idempotent on `event_id`, so it is retried like ingestion; a retry that
+   * finds it stored answers `duplicate: true`.
+   *
+   * @example
+   * await client.recordInteraction('p-1', { event_id: crypto.randomUUID(), level: 'medium', channel: 'phone', action: 'limit_suggested', outcome: 'accepted' });
+   */
+  recordInteraction(id: string, interaction: RgInteractionInput, options: CallOptions = {}): Promise<RgInteractionResult> {
+    return this.request<RgInteractionResult>(`/v1/players/${encodeURIComponent(id)}/interactions`, { ...options, method: 'POST', json: interaction, idempotent: true });
   }
 
   /**

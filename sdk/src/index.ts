@@ -7,6 +7,10 @@ export type {
   Problem, LineError, RetryLine, IngestReport, PlayerSummary, PlayerScoreSummary, PlayerDetail, PlayerPage, PlayerListFilter, PlayerListQuery,
   SegmentAst, SegmentMemberRow, SegmentPreview, PlayerProfileInput, EventInput,
 } from './api-types.js';
+export type {
+  TimelineEvent, TimelinePage, TimelineQuery, SeriesPoint, PlayerSeries, PlayerNote, PlayerNotePage, RgInteractionInput, RgInteractionResult,
+  ScoreReason, PlayerScore,
+} from './api-types.js';
 export { PitbossApiError, PitbossNetworkError, PROBLEM_BASE, errorFromResponse, parseRetryAfter, isAbortError } from './errors.js';
 export { apiKey, embedToken } from './token.js';
 export type { TokenProvider, IssuedToken, EmbedTokenOptions } from './token.js';
