@@ -1,6 +1,8 @@
 // One esbuild configuration for every example that runs in a browser. Workspace
 // packages are taken from their TypeScript sources (the `source` export
 // condition), so an example builds on a fresh clone without `npm run build`.
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { build } from 'esbuild';
 
 /**
@@ -12,7 +14,8 @@ import { build } from 'esbuild';
  */
 export async function bundle(entry, outfile) {
   const t0 = Date.now();
-  await build({
+  const result = await build({
+    write: false,
     entryPoints: [entry],
     outfile,
     bundle: true,
@@ -36,5 +39,12 @@ export async function bundle(entry, outfile) {
     legalComments: 'none',
     logLevel: 'warning',
   });
+  // Written beside and renamed into place: two tests building the same example at once never serve half a file.
+  await mkdir(dirname(outfile), { recursive: true });
+  for (const file of result.outputFiles) {
+    const tmp = `${file.path}.${process.pid}.tmp`;
+    await writeFile(tmp, file.contents);
+    await rename(tmp, file.path);
+  }
   return { outfile, ms: Date.now() - t0 };
 }
