@@ -17,6 +17,22 @@ export { apiSegmentCounter, duckdbSegmentCounter, readPreviewGuardrail } from '.
 export type { DuckDBCounterOptions, LocalSegmentEngine } from './segment-builder/counters.js';
 export { segmentBuilderMessages } from './segment-builder/segment-builder.messages.js';
 export type { SegmentBuilderMessages } from './segment-builder/segment-builder.messages.js';
+export { PbSqlConsole } from './sql-console/sql-console.component.js';
+export type { SqlConsoleError } from './sql-console/sql-console.component.js';
+export type { SqlLocation } from './sql-console/sql-text.js';
+export { defineSqlConsole } from './sql-console/sql-console.js';
+export type { SqlConsoleEngine, LoadedTable, QueryResult, ResultColumn, ResultRow, DuckDBClientLike } from './sql-console/engine.js';
+export { ArrowDataSource } from './sql-console/arrow-datasource.js';
+export type { ResultTableLike, ResultVectorLike } from './sql-console/arrow-datasource.js';
+export { QueryHistory, HistoryCursor, HISTORY_LIMIT } from './sql-console/history.js';
+export type { ExportClient } from './sql-console/export-loader.js';
+export type { ConsoleDuckDBOptions } from './sql-console/open-engine.js';
+export { sqlConsoleMessages } from './sql-console/sql-console.messages.js';
+export type { SqlConsoleMessages } from './sql-console/sql-console.messages.js';
+export type {
+  PbQueryStartDetail, PbQueryCompleteDetail, PbQueryErrorDetail, PbExportLoadDetail,
+  PbQueryStartEvent, PbQueryCompleteEvent, PbQueryErrorEvent, PbExportLoadEvent,
+} from './sql-console/sql-console.events.js';
 export { defineElement } from './shared/define.js';
 export type { DefineResult, VersionedElement } from './shared/define.js';
 export { emit } from './shared/events.js';

@@ -21,7 +21,8 @@ import type {} from './sql-console.events.js';
 
 type State = 'idle' | 'opening' | 'running';
 
-interface ShownError {
+/** The error `<pb-sql-console>` shows: DuckDB's message and the place in the editor it points at. */
+export interface SqlConsoleError {
   message: string;
   location: SqlLocation | null;
 }
@@ -150,7 +151,7 @@ export class PbSqlConsole extends LitElement {
   #history: QueryHistory | null = null;
   #state: State = 'idle';
   #status = '';
-  #error: ShownError | null = null;
+  #error: SqlConsoleError | null = null;
   #result: QueryResult | null = null;
   #columns: PbColumn<ResultRow>[] = [];
   #run: Promise<void> | null = null;
@@ -173,7 +174,7 @@ export class PbSqlConsole extends LitElement {
   }
 
   /** The error shown, with the place in the editor it points at. */
-  get error(): ShownError | null {
+  get error(): SqlConsoleError | null {
     return this.#error;
   }
 

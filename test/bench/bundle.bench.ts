@@ -1,0 +1,161 @@
+// Size of @pitboss/components as a page downloads it: the package's ESM entry
+// bundled by rollup the way rollup.config.mjs builds it (node-resolve with the
+// `source` condition, esbuild for TypeScript), but with its dependencies
+// inlined (lit, @pitboss/sdk, @pitboss/core) and minified, then gzipped.
+// Also per component (an entry importing only its define function), the
+// chunk `<pb-sql-console>` loads with import() when it opens DuckDB itself,
+// and a check that the static graph holds no DuckDB/ONNX worker or WASM code.
+// Baseline: lit alone, built the same way in the same run.
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import { rollup, type OutputChunk, type Plugin } from 'rollup';
+import esbuild from 'rollup-plugin-esbuild';
+import type { Bench, Figure } from './types.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const GOAL_KB = 40;
+
+/** Worker and WASM code (and the worker RPC): never in the components' static graph. */
+export const WORKER_CODE = /[\\/](wasm[\\/]src|@duckdb|onnxruntime-web|comlink)[\\/]|\.worker\.[tj]s$|\.wasm$/;
+
+interface Built {
+  /** gzip bytes of the entry chunk and every chunk it imports statically. */
+  staticGzip: number;
+  staticRaw: number;
+  /** gzip bytes of each chunk reached only through import(). */
+  lazy: { name: string; gzip: number; modules: string[] }[];
+  /** Module ids in the static graph. */
+  staticModules: string[];
+  /** Rendered (pre-minification) bytes per package (or workspace folder) in the static graph, largest first. */
+  byPackage: [string, number][];
+}
+
+function packageOf(id: string): string {
+  const nm = id.lastIndexOf('node_modules/');
+  if (nm >= 0) {
+    const parts = id.slice(nm + 'node_modules/'.length).split('/');
+    return parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
+  }
+  const rel = id.startsWith(root) ? id.slice(root.length) : id;
+  const parts = rel.split('/');
+  // components/src/<folder>, sdk/src, packages/core/src, …
+  return parts[0] === 'components' ? `components/${parts[2]}` : parts[0] === 'packages' ? `packages/${parts[1]}` : parts[0]!;
+}
+
+/** The entry as a virtual module inside components/ (never written), so bare imports resolve from the workspace. */
+function virtualEntry(source: string): Plugin {
+  const id = join(root, 'components/src/__bundle-bench-entry__.ts');
+  return {
+    name: 'pitboss-bundle-bench-entry',
+    resolveId: (spec) => (spec === id ? id : null),
+    load: (spec) => (spec === id ? source : null),
+  };
+}
+
+async function bundle(entrySource: string): Promise<Built> {
+  const entry = virtualEntry(entrySource);
+  const build = await rollup({
+    input: join(root, 'components/src/__bundle-bench-entry__.ts'),
+    plugins: [
+      entry,
+      nodeResolve({ exportConditions: ['source', 'browser', 'import'], extensions: ['.ts', '.js'], rootDir: root }),
+      esbuild({ target: 'es2022', tsconfig: join(root, 'tsconfig.base.json'), minify: true, legalComments: 'none' }),
+    ],
+    onwarn(warning, warn) {
+      // Everything is inlined: an import left unresolved would make the figure too small.
+      if (warning.code === 'UNRESOLVED_IMPORT') throw new Error(warning.message);
+      // apache-arrow (in the lazy chunk) ships circular imports; harmless.
+      // zod places comments where rollup cannot read them as annotations; harmless.
+      if (warning.code === 'CIRCULAR_DEPENDENCY' || warning.code === 'THIS_IS_UNDEFINED' || warning.code === 'INVALID_ANNOTATION') return;
+      warn(warning);
+    },
+  });
+  const { output } = await build.generate({ format: 'es', compact: true, chunkFileNames: '[name]-[hash].js' });
+  await build.close();
+  const chunks = new Map(output.filter((o): o is OutputChunk => o.type === 'chunk').map((c) => [c.fileName, c]));
+  const main = [...chunks.values()].find((c) => c.isEntry)!;
+  const statics = new Set<string>();
+  const walk = (name: string): void => {
+    if (statics.has(name)) return;
+    statics.add(name);
+    for (const i of chunks.get(name)!.imports) walk(i);
+  };
+  walk(main.fileName);
+  const byPackage = new Map<string, number>();
+  for (const n of statics) {
+    for (const [id, m] of Object.entries(chunks.get(n)!.modules)) byPackage.set(packageOf(id), (byPackage.get(packageOf(id)) ?? 0) + m.renderedLength);
+  }
+  const gz = (c: OutputChunk): number => gzipSync(c.code, { level: 9 }).byteLength;
+  return {
+    staticGzip: [...statics].reduce((s, n) => s + gz(chunks.get(n)!), 0),
+    staticRaw: [...statics].reduce((s, n) => s + Buffer.byteLength(chunks.get(n)!.code), 0),
+    lazy: [...chunks.values()].filter((c) => !statics.has(c.fileName)).map((c) => ({ name: c.fileName, gzip: gz(c), modules: Object.keys(c.modules) })),
+    staticModules: [...statics].flatMap((n) => Object.keys(chunks.get(n)!.modules)),
+    byPackage: [...byPackage].sort((a, b) => b[1] - a[1]),
+  };
+}
+
+const kb = (bytes: number): number => Math.round((bytes / 1024) * 100) / 100;
+const components = join(root, 'components/src');
+
+const bench: Bench = {
+  name: 'bundle',
+  async run(ctx) {
+      const lit = await bundle(`export * from 'lit'; export * from 'lit/decorators.js';`);
+      const all = await bundle(`export * from ${JSON.stringify(join(components, 'index.ts'))};`);
+      ctx.log(`components: ${kb(all.staticRaw)} KB minified, ${kb(all.staticGzip)} KB gzip; lit alone ${kb(lit.staticGzip)} KB gzip`);
+      const rendered = all.byPackage.reduce((s, [, n]) => s + n, 0);
+      ctx.log(`static graph by package (share of unminified bytes): ${all.byPackage.slice(0, 8).map(([p, n]) => `${p} ${Math.round((n / rendered) * 100)}%`).join(', ')}`);
+      const heavy = all.staticModules.filter((m) => WORKER_CODE.test(m));
+      if (heavy.length) ctx.log(`static graph pulls in worker/WASM code: ${heavy.join(', ')}`);
+      const figures: Figure[] = [
+        {
+          name: '@pitboss/components ESM bundle, minified + gzip (lit, sdk, core inlined; workers excluded)',
+          value: kb(all.staticGzip),
+          unit: 'KB',
+          baseline: { name: 'lit alone, same build', value: kb(lit.staticGzip) },
+          ratio: kb(all.staticGzip) / kb(lit.staticGzip),
+          higherIsBetter: false,
+          goal: `≤ ${GOAL_KB} KB gzip`,
+          met: all.staticGzip <= GOAL_KB * 1024,
+        },
+        {
+          name: 'worker/WASM modules (wasm/src, @duckdb, onnxruntime-web, comlink) in the components static import graph',
+          value: heavy.length,
+          unit: 'modules',
+          higherIsBetter: false,
+          goal: '0 (DuckDB opens through import() only)',
+          met: heavy.length === 0,
+        },
+      ];
+      for (const [tag, fn] of [
+        ['pb-player-table', 'definePlayerTable'],
+        ['pb-sql-console', 'defineSqlConsole'],
+        ['pb-segment-builder', 'defineSegmentBuilder'],
+      ] as const) {
+        const one = await bundle(`export { ${fn} } from ${JSON.stringify(join(components, 'index.ts'))};`);
+        ctx.log(`<${tag}> alone: ${kb(one.staticGzip)} KB gzip; ${one.byPackage.slice(0, 5).map(([p, n]) => `${p} ${kb(n)} KB`).join(', ')} (unminified)`);
+        figures.push({
+          name: `<${tag}> alone (${fn} and what it imports), minified + gzip`,
+          value: kb(one.staticGzip),
+          unit: 'KB',
+          baseline: { name: 'lit alone, same build', value: kb(lit.staticGzip) },
+          ratio: kb(one.staticGzip) / kb(lit.staticGzip),
+          higherIsBetter: false,
+        });
+      }
+      const lazyGzip = all.lazy.reduce((s, c) => s + c.gzip, 0);
+      ctx.log(`lazy chunks (loaded by import() when <pb-sql-console> opens DuckDB itself): ${all.lazy.map((c) => `${c.name} ${kb(c.gzip)} KB`).join(', ') || 'none'}`);
+      figures.push({
+        name: 'lazy chunk <pb-sql-console> imports to open DuckDB (page side: sdk LocalAnalytics, wasm client, comlink, apache-arrow), minified + gzip',
+        value: kb(lazyGzip),
+        unit: 'KB',
+        higherIsBetter: false,
+      });
+      return figures;
+  },
+};
+
+export default bench;
