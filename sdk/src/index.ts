@@ -27,4 +27,4 @@ export type { PlayerRow, RemoteDataSourceOptions } from './remote-datasource.js'
 export { LocalDataSource, quoteIdent } from './local-datasource.js';
 export type { LocalDataSourceOptions } from './local-datasource.js';
 export { LocalAnalytics } from './local-analytics.js';
-export type { ExportTable, ExportQuery } from './local-analytics.js';
+export type { ExportTable, ExportQuery, LocalSegmentOptions, LocalSegmentPage } from './local-analytics.js';

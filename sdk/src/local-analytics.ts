@@ -1,6 +1,9 @@
 import type { Table } from 'apache-arrow';
+import { FIELDS, compileSegment, registrySegmentFields } from '@pitboss/core';
+import type { CompiledSegment, SegmentLocale, SegmentSql } from '@pitboss/core';
 import { openDuckDB } from '@pitboss/wasm';
-import type { DuckDBClient, OpenDuckDBOptions } from '@pitboss/wasm';
+import type { DuckDBClient, OpenDuckDBOptions, QueryParam } from '@pitboss/wasm';
+import { throwIfAborted } from './datasource.js';
 import type { PitbossClient } from './client.js';
 import { quoteIdent } from './local-datasource.js';
 
@@ -17,6 +20,27 @@ export interface ExportQuery {
   /** Rows per Arrow record batch, 100..50000. */
   batchRows?: number;
 }
+
+/** Options of {@link LocalAnalytics.segmentCount} and {@link LocalAnalytics.segmentMembers}. */
+export interface LocalSegmentOptions {
+  /** Stops waiting (the promise rejects with the signal's reason); the worker finishes the statement. */
+  signal?: AbortSignal;
+  /** The instant relative dates and behavioural windows count back from (default: now), as on the server. */
+  asOf?: string | Date;
+  /** Local names of the loaded exports (default `players`, `features`, `events`). */
+  tables?: { players?: string; features?: string; events?: string };
+  /** Language of validation messages (`SegmentValidationError`); default `en`. */
+  locale?: SegmentLocale;
+}
+
+/** A keyset page of local segment members, in `player_id` order. */
+export interface LocalSegmentPage {
+  playerIds: string[];
+  /** Pass as `after` for the next page; `null` on the last one. */
+  next: string | null;
+}
+
+const SEGMENT_FIELDS = registrySegmentFields(FIELDS);
 
 /**
  * Analyst SQL in the browser: exports from the API loaded into DuckDB-WASM
@@ -66,9 +90,73 @@ export class LocalAnalytics {
     return this.db.loadArrow(table, data, options);
   }
 
-  /** Runs SQL in the worker; the result as an Arrow `Table`. */
-  query(sql: string): Promise<Table> {
-    return this.db.queryTable(sql);
+  /** Runs SQL in the worker; the result as an Arrow `Table`. `params[i]` binds `$<i+1>` (never SQL text). */
+  query(sql: string, params?: readonly QueryParam[]): Promise<Table> {
+    return this.db.queryTable(sql, params);
+  }
+
+  /**
+   * Counts a segment's members over the loaded exports, in DuckDB-WASM: the
+   * segment AST (as `POST /v1/segments/preview` takes it) is validated and
+   * compiled by core for DuckDB (`compileSegment`), values bound as
+   * parameters. It needs the `players` export, plus `features` when a
+   * condition reads a feature and `events` for behavioural conditions. An
+   * invalid segment rejects with core's `SegmentValidationError` (located,
+   * translated issues); a missing table with a `TypeError` that names the
+   * export to load. Players that are not in the export (e.g. filtered by
+   * `from`) are not counted.
+   *
+   * @example
+   * await local.loadExport('players'); await local.loadExport('features');
+   * const { count } = await local.segmentCount({ all: [{ field: 'net_loss_30d', op: 'gt', value: 10000 }] });
+   */
+  async segmentCount(segment: unknown, options: LocalSegmentOptions = {}): Promise<{ count: number }> {
+    const table = await this.#segmentQuery(segment, options, (c) => c.count());
+    return { count: Number(table.getChild('count')?.get(0) ?? 0) };
+  }
+
+  /**
+   * A keyset page of a segment's members (`player_id` order), compiled like {@link segmentCount}.
+   *
+   * @example
+   * let page = await local.segmentMembers(segment, { limit: 100 });
+   * if (page.next) page = await local.segmentMembers(segment, { after: page.next, limit: 100 });
+   */
+  async segmentMembers(segment: unknown, options: LocalSegmentOptions & { after?: string; limit?: number } = {}): Promise<LocalSegmentPage> {
+    const limit = options.limit ?? 100;
+    const table = await this.#segmentQuery(segment, options, (c) => c.members({ ...(options.after !== undefined ? { after: options.after } : {}), limit }));
+    const ids = table.getChild('player_id');
+    const playerIds: string[] = [];
+    for (let i = 0; i < table.numRows; i++) playerIds.push(String(ids?.get(i)));
+    return { playerIds, next: playerIds.length === limit ? playerIds[playerIds.length - 1]! : null };
+  }
+
+  async #segmentQuery(segment: unknown, options: LocalSegmentOptions, select: (c: CompiledSegment) => SegmentSql): Promise<Table> {
+    throwIfAborted(options.signal);
+    const compiled = compileSegment(segment, {
+      dialect: 'duckdb', fields: SEGMENT_FIELDS, asOf: options.asOf ?? new Date(), ...(options.locale ? { locale: options.locale } : {}),
+    });
+    const { sql, params } = select(compiled);
+    const names = { players: 'players', features: 'features', events: 'events', ...options.tables };
+    const usesEvents = /\bevents e\b/.test(sql);
+    const present = new Set((await this.db.queryTable("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'")).getChild('table_name')?.toArray() as string[]);
+    const need = (kind: 'players' | 'features' | 'events', why: string): string => {
+      const name = names[kind];
+      if (!present.has(name)) throw new TypeError(`segment needs the local table ${JSON.stringify(name)} (${why}): load it first, e.g. loadExport('${kind}')`);
+      return quoteIdent(name);
+    };
+    // The exports hold one tenant and no tenant_id column; core's SQL joins on it, so each view adds a constant one.
+    const views = [`players AS (SELECT '' AS tenant_id, * FROM main.${need('players', 'every segment reads players')})`];
+    if (compiled.source.joinFeatures) views.push(`player_features AS (SELECT '' AS tenant_id, * FROM main.${need('features', 'a condition reads a feature')})`);
+    if (usesEvents) views.push(`events AS (SELECT '' AS tenant_id, * FROM main.${need('events', 'a condition reads behaviour')})`);
+    const run = this.db.queryTable(`WITH ${views.join(', ')} ${sql}`, params as QueryParam[]);
+    const signal = options.signal;
+    if (!signal) return run;
+    return new Promise<Table>((resolve, reject) => {
+      const onAbort = (): void => reject(signal.reason instanceof Error ? signal.reason : new DOMException('aborted', 'AbortError'));
+      signal.addEventListener('abort', onAbort, { once: true });
+      run.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
   }
 
   /**

@@ -3,7 +3,7 @@ import { tableFromIPC, tableToIPC, type Table, type TypeMap } from 'apache-arrow
 import { transfer, wrap, type Remote } from 'comlink';
 import { absolute, defaultDuckDBAssets, type DuckDBAssets } from './assets.js';
 import { unwrap } from './errors.js';
-import type { CsvLoadOptions, DuckDBDiagnostics, DuckDBWorkerApi, LoadOptions } from './duckdb.protocol.js';
+import type { CsvLoadOptions, DuckDBDiagnostics, DuckDBWorkerApi, LoadOptions, QueryParam } from './duckdb.protocol.js';
 import { startWorker } from './worker-start.js';
 
 /** Options of {@link openDuckDB}. */
@@ -66,21 +66,25 @@ export class DuckDBClient {
    * Runs SQL; resolves to the result as Arrow IPC stream bytes. Rejects with
    * `DuckDBQueryError` (DuckDB's message, the SQL) or `QueryCancelledError`.
    *
+   * With `params`, `$1..$n` are bound values (a prepared statement), never SQL text.
+   *
    * @example
    * const ipc = await db.query('SELECT 42 AS answer');
+   * const mine = await db.query('SELECT count(*) AS n FROM events WHERE player_id = $1', ['p-1']);
    */
-  async query(sql: string): Promise<Uint8Array> {
-    return unwrap(await this.#remote.query(sql));
+  async query(sql: string, params?: readonly QueryParam[]): Promise<Uint8Array> {
+    return unwrap(await (params && params.length > 0 ? this.#remote.query(sql, [...params]) : this.#remote.query(sql)));
   }
 
   /**
-   * Runs SQL and rebuilds the result as an apache-arrow `Table` on this thread.
+   * Runs SQL (with optional `$n` parameters) and rebuilds the result as an apache-arrow `Table` on this thread.
    *
    * @example
    * const t = await db.queryTable<{ n: Int32 }>('SELECT 1::INTEGER AS n');
+   * const b = await db.queryTable('SELECT CAST($1 AS INTEGER) + 1 AS n', [41]);
    */
-  async queryTable<T extends TypeMap = TypeMap>(sql: string): Promise<Table<T>> {
-    return tableFromIPC(await this.query(sql)) as unknown as Table<T>;
+  async queryTable<T extends TypeMap = TypeMap>(sql: string, params?: readonly QueryParam[]): Promise<Table<T>> {
+    return tableFromIPC(await this.query(sql, params)) as unknown as Table<T>;
   }
 
   /**

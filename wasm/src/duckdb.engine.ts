@@ -7,7 +7,7 @@ import { transfer } from 'comlink';
 import { opfsSupport, planThreads } from './diagnostics.js';
 import { assertFetchable } from './fetchable.js';
 import { DuckDBQueryError, QueryCancelledError, settle, type Reply } from './errors.js';
-import type { CsvLoadOptions, DuckDBDiagnostics, DuckDBOpenRequest, DuckDBWorkerApi, LoadOptions } from './duckdb.protocol.js';
+import type { CsvLoadOptions, DuckDBDiagnostics, DuckDBOpenRequest, DuckDBWorkerApi, LoadOptions, QueryParam } from './duckdb.protocol.js';
 
 // End-of-stream marker of the Arrow IPC stream format: continuation + zero length.
 const IPC_EOS = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]);
@@ -155,6 +155,27 @@ export class DuckDBEngine implements DuckDBWorkerApi {
     }
   }
 
+  // A prepared statement runs in one call (DuckDB-WASM has no pending form of
+  // it), so a cancel() that arrives meanwhile rejects it when it returns.
+  async #execPrepared(sql: string, params: readonly QueryParam[]): Promise<Uint8Array> {
+    const { db, conn } = this.#ready();
+    const running: Running = { sql, cancelled: false };
+    this.#running = running;
+    let statement: number | null = null;
+    try {
+      statement = await db.createPrepared(conn, sql);
+      const bytes = await db.runPrepared(conn, statement, [...params]);
+      if (running.cancelled) throw new QueryCancelledError(sql);
+      return bytes;
+    } catch (error) {
+      if (error instanceof QueryCancelledError) throw error;
+      throw DuckDBQueryError.fromEngine(error, sql);
+    } finally {
+      this.#running = null;
+      if (statement !== null) await db.closePrepared(conn, statement).catch(() => undefined);
+    }
+  }
+
   async #scalar(sql: string): Promise<number> {
     const { db, conn } = this.#ready();
     const bytes = await db.runQuery(conn, sql).catch((e: unknown) => {
@@ -213,8 +234,8 @@ export class DuckDBEngine implements DuckDBWorkerApi {
     );
   }
 
-  async query(sql: string): Promise<Reply<Uint8Array>> {
-    return sendBytes(await settle(() => this.#serial(() => this.#exec(sql))));
+  async query(sql: string, params?: readonly QueryParam[]): Promise<Reply<Uint8Array>> {
+    return sendBytes(await settle(() => this.#serial(() => (params && params.length > 0 ? this.#execPrepared(sql, params) : this.#exec(sql)))));
   }
 
   cancel(): Promise<Reply<boolean>> {

@@ -49,6 +49,13 @@ export interface CsvLoadOptions extends LoadOptions {
   delimiter?: string;
 }
 
+/**
+ * A value bound to a `$n` placeholder (prepared statement). DuckDB-WASM binds
+ * scalars only: a JS number arrives as `DOUBLE` (cast it in SQL where an
+ * integer is meant), a string as `VARCHAR`.
+ */
+export type QueryParam = string | number | boolean | null;
+
 /** The DuckDB worker as the page sees it through comlink. */
 export interface DuckDBWorkerApi {
   open(request: DuckDBOpenRequest): Promise<Reply<DuckDBDiagnostics>>;
@@ -56,8 +63,11 @@ export interface DuckDBWorkerApi {
   loadArrow(table: string, ipc: Uint8Array, options: LoadOptions): Promise<Reply<number>>;
   /** CSV bytes (transferred) into `table`; resolves to the table's row count. */
   loadCsv(table: string, csv: Uint8Array, options: CsvLoadOptions): Promise<Reply<number>>;
-  /** Runs SQL; resolves to the result as Arrow IPC stream bytes (transferred). */
-  query(sql: string): Promise<Reply<Uint8Array>>;
+  /**
+   * Runs SQL; resolves to the result as Arrow IPC stream bytes (transferred).
+   * With `params`, the SQL is a prepared statement and `params[i]` binds `$<i+1>`.
+   */
+  query(sql: string, params?: readonly QueryParam[]): Promise<Reply<Uint8Array>>;
   /** Cancels the running query, if any; resolves to whether one was running. */
   cancel(): Promise<Reply<boolean>>;
   diagnostics(): Promise<Reply<DuckDBDiagnostics>>;

@@ -1,7 +1,7 @@
 // @pitboss/wasm: DuckDB-WASM and onnxruntime-web in workers, behind one typed
 // comlink protocol each. Nothing here starts a worker until it is called.
 export { openDuckDB, DuckDBClient, type OpenDuckDBOptions } from './duckdb.client.js';
-export type { DuckDBWorkerApi, DuckDBOpenRequest, DuckDBDiagnostics, LoadOptions, CsvLoadOptions } from './duckdb.protocol.js';
+export type { DuckDBWorkerApi, DuckDBOpenRequest, DuckDBDiagnostics, LoadOptions, CsvLoadOptions, QueryParam } from './duckdb.protocol.js';
 export { openScorer, Scorer, type OpenScorerOptions } from './scoring.client.js';
 export type {
   ScoringWorkerApi,
