@@ -3,6 +3,7 @@
 // backoffice opened in Debian's Chromium, and every panel checked against
 // the real API. Screenshots go to test-artifacts/e2e/.
 import { spawn } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import type { ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -131,6 +132,19 @@ async function apiCount(started: Started, segment: object): Promise<number> {
   return ((await res.json()) as { count: number }).count;
 }
 
+/** A POST with headers `fetch` would not let through (`host`): status and body. */
+async function rawPost(port: number, path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-length': '0', ...headers } }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 // Waits inside take up to 2 minutes each on a busy machine: above vitest's 60 s default.
 describe('npm start: the demo backoffice, end to end in Chromium', { timeout: 240_000 }, () => {
   let dataDir = '';
@@ -202,6 +216,21 @@ describe('npm start: the demo backoffice, end to end in Chromium', { timeout: 24
     expect(bare.headers.get('content-type')).toContain('application/problem+json');
     const foreign = await fetch(`${first!.url}/backoffice/pitboss-token`, { method: 'POST', headers: { origin: 'http://evil.example' } });
     expect(foreign.status).toBe(403);
+    // A DNS-rebound name is same-origin with itself: refused by host name.
+    const rebound = await rawPost(port, '/backoffice/pitboss-token', { host: `rebound.example:${port}`, origin: `http://rebound.example:${port}`, 'sec-fetch-site': 'same-origin' });
+    expect(rebound.status).toBe(403);
+    // What the page sends gets a token of role agent, valid from the page's origin only.
+    const own = await rawPost(port, '/backoffice/pitboss-token', { host: `127.0.0.1:${port}`, origin: first!.url, 'sec-fetch-site': 'same-origin' });
+    expect(own.status, own.body).toBe(200);
+    const issued = JSON.parse(own.body) as { token: string; expiresAt: string; role: string };
+    expect(issued.role).toBe('agent');
+    expect(Date.parse(issued.expiresAt) - Date.now()).toBeLessThanOrEqual(600_000);
+    const asPage = await fetch(`${first!.url}/v1/players?limit=1`, { headers: { authorization: `Bearer ${issued.token}`, origin: first!.url } });
+    expect(asPage.status).toBe(200);
+    const elsewhere = await fetch(`${first!.url}/v1/players?limit=1`, { headers: { authorization: `Bearer ${issued.token}`, origin: 'http://evil.example' } });
+    expect(elsewhere.status).toBe(403);
+    const write = await fetch(`${first!.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${issued.token}`, origin: first!.url, 'content-type': 'application/x-ndjson' }, body: '{}' });
+    expect(write.status).toBe(403);
   });
 
   it('shows the players in the table', async () => {

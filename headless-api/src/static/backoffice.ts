@@ -172,6 +172,7 @@ export const BACKOFFICE_CSP =
   "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 function problem(status: number, title: string, detail: string): Response {
   return new Response(JSON.stringify({ type: 'about:blank', title, status, detail }), {
@@ -206,8 +207,8 @@ export function loopbackOrigins(url: string): string[] {
  * - `POST /backoffice/pitboss-token` (demo only): the operator-backend pattern.
  *   The server holds the API key and exchanges it for a short-lived embed
  *   token bound to the page's origin; the browser never sees the key. It
- *   answers loopback peers only, and only a same-origin request, because the
- *   demo has no login of its own.
+ *   answers loopback peers only, and only a same-origin request to a loopback
+ *   host name, because the demo has no login of its own.
  * - Browsers omit `Origin` on same-origin GETs, and embed tokens are checked
  *   against it: a `/v1` request that says `Sec-Fetch-Site: same-origin` (a
  *   header only browsers set) and has no `Origin` gets the page's origin.
@@ -236,8 +237,9 @@ export function backofficeHandler(options: BackofficeOptions): (request: Request
     }
     const site = request.headers.get('sec-fetch-site');
     const origin = request.headers.get('origin');
-    const own = new URL(request.url).origin;
-    if ((site !== null && site !== 'same-origin') || origin === null || origin !== own) {
+    const { origin: own, hostname } = new URL(request.url);
+    // A loopback host name too: a DNS-rebound name pointing at 127.0.0.1 is same-origin with itself, not with us.
+    if ((site !== null && site !== 'same-origin') || origin === null || origin !== own || !LOOPBACK_NAMES.has(hostname)) {
       return problem(403, 'Forbidden', 'only the backoffice page itself may ask for a token (same-origin request with an Origin header)');
     }
     const res = await tokens.api(
@@ -261,7 +263,8 @@ export function backofficeHandler(options: BackofficeOptions): (request: Request
     const url = new URL(request.url);
     const path = url.pathname;
     if (path.startsWith('/v1/')) {
-      if (!request.headers.has('origin') && request.headers.get('sec-fetch-site') === 'same-origin') {
+      const safe = request.method === 'GET' || request.method === 'HEAD';
+      if (safe && !request.headers.has('origin') && request.headers.get('sec-fetch-site') === 'same-origin') {
         const headers = new Headers(request.headers);
         headers.set('origin', url.origin);
         return new Request(request, { headers });
