@@ -2,13 +2,11 @@
 // for an operator's own admin page: the operator's server (here the demo's
 // POST /backoffice/pitboss-token) holds the Pitboss API key and hands the
 // browser short-lived embed tokens; the page calls the API with those.
-import { apiSegmentCounter, definePlayerTable, defineSegmentBuilder } from '@pitboss/components';
+import { apiSegmentCounter, definePlayerTable, defineSegmentBuilder, defineSqlConsole } from '@pitboss/components';
 import type { PbColumn, PbPlayerTable } from '@pitboss/components';
 import { LocalAnalytics, PitbossApiError, PitbossClient, RemotePlayerDataSource, embedToken } from '@pitboss/sdk';
 import type { LiveMessage, PlayerRow } from '@pitboss/sdk';
 import { openScorer } from '@pitboss/wasm';
-// Not yet exported from the package index (components/src/index.ts): imported from its module.
-import { defineSqlConsole } from '../../components/src/sql-console/sql-console.js';
 import type { DuckDBAssets, ScoringAssets } from '@pitboss/wasm';
 
 /** Worker and WebAssembly files, as the demo server serves them (bundle and node_modules, never a CDN). */
