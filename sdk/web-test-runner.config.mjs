@@ -22,7 +22,8 @@ function pitbossApi() {
     const storage = await createStorage({ driver: 'pglite', dataDir: dir });
     await storage.migrate();
     const logger = createJsonLogger({ level: 'error', write: () => undefined });
-    const { app } = createApp({ storage, logger, config: { limits: { maxBodyBytes: 1 << 20, maxLines: 500, maxDeadLetterChars: 8192 } } });
+    // Rate limits off: every browser suite of the run shares this one key.
+    const { app } = createApp({ storage, logger, config: { limits: { maxBodyBytes: 1 << 20, maxLines: 500, maxDeadLetterChars: 8192 } }, security: { rateLimit: false } });
     const { key } = await storage.createApiKey(`wtr${Date.now().toString(36)}`, 'admin');
     return { app, key, storage, dir };
   };

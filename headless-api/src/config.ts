@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { LogLevel } from './app/logger.js';
+import { defaultRateLimitStore } from './app/rate-limit.js';
 
 /** Environment variables read by `loadConfig`, with their flag equivalents. */
 export const CONFIG_VARIABLES = {
@@ -62,7 +63,7 @@ const Raw = z
     PITBOSS_SCORER_MODE: z.enum(['binary', 'json'], { message: 'expected binary or json' }).default('binary'),
     PITBOSS_SCORER_ONNX_MIN_BATCH: int(1, 1 << 30).optional(),
     PITBOSS_EMBED_SECRET: z.string().refine((s) => Buffer.byteLength(s) >= 32, 'needs at least 32 bytes').optional(),
-    PITBOSS_RATE_LIMIT: z.enum(['memory', 'postgres', 'off'], { message: 'expected memory, postgres or off' }).default('off'),
+    PITBOSS_RATE_LIMIT: z.enum(['memory', 'postgres', 'off'], { message: 'expected memory, postgres or off' }).optional(),
     PITBOSS_HSTS: z.enum(['true', 'false'], { message: 'expected true or false' }).default('false'),
   });
 
@@ -104,8 +105,10 @@ export interface Config {
   scorer: { url: string | undefined; mode: 'binary' | 'json'; onnxMinBatch: number | undefined };
   /**
    * Embed-token secret (the same in every process; random per process when
-   * absent), where rate-limit buckets live (`postgres`: shared by every
-   * process on the control database), and HSTS (set it behind TLS).
+   * absent), where rate-limit buckets live (default `memory` with the
+   * embedded `pglite` driver, `postgres` — shared by every process on the
+   * control database — with `pg` and `neon`; `off` only when asked for), and
+   * HSTS (set it behind TLS).
    */
   security: { embedSecret: string | undefined; rateLimit: 'memory' | 'postgres' | 'off'; hsts: boolean };
 }
@@ -185,6 +188,6 @@ export function loadConfig(options: { env?: Record<string, string | undefined>; 
     limits: { maxBodyBytes: v.PITBOSS_MAX_BODY_BYTES, maxLines: v.PITBOSS_MAX_LINES, maxDeadLetterChars: 8192, maxInFlight: v.PITBOSS_MAX_IN_FLIGHT },
     logLevel: v.PITBOSS_LOG_LEVEL,
     scorer: { url: v.PITBOSS_SCORER_URL, mode: v.PITBOSS_SCORER_MODE, onnxMinBatch: v.PITBOSS_SCORER_ONNX_MIN_BATCH },
-    security: { embedSecret: v.PITBOSS_EMBED_SECRET, rateLimit: v.PITBOSS_RATE_LIMIT, hsts: v.PITBOSS_HSTS === 'true' },
+    security: { embedSecret: v.PITBOSS_EMBED_SECRET, rateLimit: v.PITBOSS_RATE_LIMIT ?? defaultRateLimitStore(v.PITBOSS_DRIVER), hsts: v.PITBOSS_HSTS === 'true' },
   };
 }

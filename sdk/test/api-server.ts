@@ -25,7 +25,8 @@ export async function startApi(limits: Partial<AppLimits> = {}): Promise<ApiServ
   const storage = await createStorage({ driver: 'pglite', dataDir: dir });
   await storage.migrate();
   const logger = createJsonLogger({ level: 'error', write: () => undefined });
-  const { app } = createApp({ storage, logger, config: { limits: { maxBodyBytes: 1 << 20, maxLines: 500, maxDeadLetterChars: 8192, ...limits } } });
+  // Rate limits off: browser suites page and export with one key, as fast as Chromium goes.
+  const { app } = createApp({ storage, logger, config: { limits: { maxBodyBytes: 1 << 20, maxLines: 500, maxDeadLetterChars: 8192, ...limits } }, security: { rateLimit: false } });
   let server: RunningServer | undefined = await listen({ fetch: app.fetch, host: '127.0.0.1', port: 0, logger });
   const port = server.port;
   const tenant = `sdk${Date.now().toString(36)}`;

@@ -118,6 +118,8 @@ const bench: Bench = {
         storage,
         config: { limits: { maxBodyBytes: 64 << 20, maxLines: BATCH, maxDeadLetterChars: 8192 } },
         logger: createJsonLogger({ level: 'error' }),
+        // A throughput figure, not a rate-limit one.
+        security: { rateLimit: false },
       });
       const server = await listen({ fetch: app.fetch, host: '127.0.0.1', port: 0, logger: createJsonLogger({ level: 'error' }) });
       const { key } = await storage.createApiKey(TENANT, 'admin');

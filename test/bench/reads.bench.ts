@@ -194,7 +194,8 @@ const bench: Bench = {
       const paths = shuffled.map((x) => `/v1/players/${encodeURIComponent(x.id)}`);
       const key = (await storage.createApiKey(TENANT, 'analyst')).key;
 
-      const { app } = createApp({ storage, logger: createJsonLogger({ level: 'warn' }), config: { limits: { maxBodyBytes: 16 << 20, maxLines: 10_000, maxDeadLetterChars: 8192 } } });
+      // Rate limits off: a latency figure at full speed, not a rate-limit one.
+      const { app } = createApp({ storage, logger: createJsonLogger({ level: 'warn' }), config: { limits: { maxBodyBytes: 16 << 20, maxLines: 10_000, maxDeadLetterChars: 8192 } }, security: { rateLimit: false } });
       const pitboss = await listen({ fetch: app.fetch, host: '127.0.0.1', port: 0, logger: createJsonLogger({ level: 'warn' }) });
       closers.push(() => pitboss.close(1000));
       const bare = await bareServer(storage, urls, await captureGetPlayerSql(storage, ids));

@@ -44,7 +44,7 @@ const bench: Bench = {
     const url = (db: string) => Object.assign(new URL(ADMIN_URL), { pathname: '/' + db }).toString();
     const storage = await createStorage({ driver: 'pg', urls: names.map(url), poolSize: 8 });
     const logger = createJsonLogger({ level: 'warn', write: () => {} });
-    const { app, live } = createApp({ storage, logger, config: { limits: { maxBodyBytes: 1 << 20, maxLines: 1000, maxDeadLetterChars: 8192 } } });
+    const { app, live } = createApp({ storage, logger, config: { limits: { maxBodyBytes: 1 << 20, maxLines: 1000, maxDeadLetterChars: 8192 } }, security: { rateLimit: false } });
     const server = await listen({ fetch: app.fetch, host: '127.0.0.1', port: 0, logger });
     const figures: Figure[] = [];
     try {

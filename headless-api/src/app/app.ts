@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { requestId } from 'hono/request-id';
+import { except } from 'hono/combine';
 import { ApiError, errorHandler, notFoundHandler } from './errors.js';
 import { createMetrics } from './metrics.js';
 import type { Metrics } from './metrics.js';
@@ -24,6 +25,7 @@ import { registerScoreRoutes } from './routes/scores.js';
 import { maskPersonalData } from './masking.js';
 import { auditAccess, hasAuditStorage, registerAuditRoutes } from './routes/audit.js';
 import { hasPrivacyStorage, registerPrivacyRoutes } from './routes/privacy.js';
+import { authenticatePlatform, hasPlatformStorage, isPlatformRequest, registerAdminRoutes } from './routes/admin.js';
 import { hasPlayer360Storage, registerPlayer360Routes } from './routes/player-360.js';
 import type { ScoringService } from '../scoring/service.js';
 import type { AppEnv, AppOptions } from './types.js';
@@ -107,7 +109,9 @@ export function createApp(options: CreateAppOptions): PitbossApp {
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'An API key, an embed token or a backoffice user JWT: `Authorization: Bearer <credential>`' });
   if (config.limits.maxInFlight) app.use('/v1/*', shedLoad(config.limits.maxInFlight));
-  app.use('/v1/*', ...security.middleware);
+  // Platform keys (`pbp_…`) are checked first and only open /v1/admin; the tenant chain skips their requests.
+  if (hasPlatformStorage(storage)) app.use('/v1/*', authenticatePlatform(storage.control));
+  app.use('/v1/*', except(isPlatformRequest, ...security.middleware));
   app.use('/v1/*', maskPersonalData());
   if (hasAuditStorage(storage)) app.use('/v1/*', auditAccess(storage));
   registerEventRoutes(app, { storage, metrics, ...(options.now ? { now: options.now } : {}), maxDeadLetterChars: config.limits.maxDeadLetterChars }, config.limits);
@@ -136,6 +140,7 @@ export function createApp(options: CreateAppOptions): PitbossApp {
   registerStreamRoutes(app, live, options.stream);
   metrics.addGauge({ name: 'pitboss_live_subscribers', help: 'Open /v1/stream connections.', collect: () => [{ labels: {}, value: live.subscribers }] });
   security.register(app, config.limits.maxBodyBytes);
+  if (hasPlatformStorage(storage)) registerAdminRoutes(app, storage, config.limits.maxBodyBytes);
   registerOpsRoutes(app, storage, metrics, lifecycle);
 
   app.doc31('/openapi.json', {

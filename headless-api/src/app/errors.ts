@@ -18,6 +18,7 @@ export const PROBLEMS = {
   forbidden: { status: 403, title: 'Permission denied' },
   'not-found': { status: 404, title: 'Not found' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
+  conflict: { status: 409, title: 'Conflicts with the current state' },
   'precondition-failed': { status: 412, title: 'The resource changed since you read it' },
   'payload-too-large': { status: 413, title: 'Payload too large' },
   'uri-too-long': { status: 414, title: 'Request URL too long' },

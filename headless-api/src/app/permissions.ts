@@ -12,6 +12,8 @@ export const PERMISSIONS = [
   'personal:read', 'personal:export', 'personal:erase', 'audit:read',
   'keys:manage', 'tenant:settings', 'embed-tokens:create',
   'notes:write',
+  // Held by platform keys (`pbp_…`, routes/admin.ts) only, never by a tenant role.
+  'platform:tenants',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

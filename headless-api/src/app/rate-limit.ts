@@ -83,6 +83,33 @@ export class PostgresBucketStore implements BucketStore {
   }
 }
 
+/**
+ * Default buckets when rate limiting is on and neither the app nor the
+ * tenant's settings name others: per credential 100 requests/s with bursts of
+ * 200 (a backoffice page fans out to a dozen reads; embed tokens draw from
+ * their key's bucket), per tenant 400/s with bursts of 800 (every key and user
+ * of an operator together). An ingest request carries up to 10k events, so
+ * these bound requests, not events.
+ */
+export const DEFAULT_KEY_LIMIT: BucketLimit = Object.freeze({ rate: 100, burst: 200 });
+export const DEFAULT_TENANT_LIMIT: BucketLimit = Object.freeze({ rate: 400, burst: 800 });
+
+/** Where buckets live: `memory` (one process; the embedded default) or `postgres` (shared by every process on the control database). */
+export type RateLimitStore = 'memory' | 'postgres';
+
+/**
+ * The store a deployment gets unless it names one: in memory for the embedded
+ * PGlite (one process owns the data directory), in the control database for
+ * node-postgres and Neon (several API processes share one database, so they
+ * must share the buckets).
+ *
+ * @example
+ * defaultRateLimitStore('pglite'); // 'memory'
+ */
+export function defaultRateLimitStore(driver: 'pglite' | 'pg' | 'neon'): RateLimitStore {
+  return driver === 'pglite' ? 'memory' : 'postgres';
+}
+
 export interface RateLimitOptions {
   store: BucketStore;
   /** Default per-key bucket, unless the tenant's settings name one. */

@@ -5,7 +5,7 @@ import { cors, tenantOrigin } from './cors.js';
 import { EmbedTokens } from './embed.js';
 import { JwtVerifier } from './jwt.js';
 import type { JwtVerifierOptions } from './jwt.js';
-import { MemoryBucketStore, PostgresBucketStore, rateLimit } from './rate-limit.js';
+import { DEFAULT_KEY_LIMIT, DEFAULT_TENANT_LIMIT, MemoryBucketStore, PostgresBucketStore, rateLimit } from './rate-limit.js';
 import type { BucketStore } from './rate-limit.js';
 import { registerEmbedRoutes } from './routes/embed.js';
 import { registerKeyRoutes } from './routes/keys.js';
@@ -24,8 +24,13 @@ export interface SecurityOptions {
   /** Accept http: JWKS URLs in tenant settings (tests, local providers). */
   allowHttpJwks?: boolean;
   /**
-   * Token buckets; off when absent. Defaults once on: 50/s burst 100 per key,
-   * 200/s burst 400 per tenant, in memory; tenants may override theirs.
+   * Token buckets per credential and per tenant. **On by default**: absent or
+   * `{}` means `DEFAULT_KEY_LIMIT` (100/s, burst 200) per key and
+   * `DEFAULT_TENANT_LIMIT` (400/s, burst 800) per tenant, in this process's
+   * memory (the embedded default); `store: 'postgres'` shares the buckets
+   * between processes through the control database. Tenants may override
+   * their limits in their settings. `false` turns rate limiting off (say so
+   * explicitly: load tests, benchmarks).
    */
   rateLimit?: { perKey?: BucketLimit; perTenant?: BucketLimit; store?: 'memory' | 'postgres' | BucketStore } | false;
   /** How long tenant settings are cached per process. Default 10 s. */
@@ -34,7 +39,8 @@ export interface SecurityOptions {
 
 /**
  * The app's security options from the process configuration
- * (`PITBOSS_EMBED_SECRET`, `PITBOSS_RATE_LIMIT`, `PITBOSS_HSTS`).
+ * (`PITBOSS_EMBED_SECRET`, `PITBOSS_RATE_LIMIT`, `PITBOSS_HSTS`);
+ * `loadConfig` already resolved the rate-limit store's default per driver.
  *
  * @example
  * createApp({ storage, logger, config, security: securityFromConfig(loadConfig().security) });
@@ -42,7 +48,7 @@ export interface SecurityOptions {
 export function securityFromConfig(c: { embedSecret: string | undefined; rateLimit: 'memory' | 'postgres' | 'off'; hsts: boolean }): SecurityOptions & { hsts: boolean } {
   return {
     ...(c.embedSecret ? { embedSecret: c.embedSecret } : {}),
-    ...(c.rateLimit === 'off' ? {} : { rateLimit: { store: c.rateLimit } }),
+    rateLimit: c.rateLimit === 'off' ? false : { store: c.rateLimit },
     hsts: c.hsts,
   };
 }
@@ -76,15 +82,15 @@ export function createSecurity(storage: ApiStorage, options: SecurityOptions = {
     authenticate(storage, { embed, ...(jwt ? { jwt } : {}) }),
     tenantOrigin(settings),
   ];
-  if (options.rateLimit) {
-    const rl = options.rateLimit;
+  if (options.rateLimit !== false) {
+    const rl = options.rateLimit ?? {};
     const bucketStore: BucketStore = typeof rl.store === 'object' ? rl.store
       : rl.store === 'postgres' && hasControl(storage) ? new PostgresBucketStore(storage.control)
       : new MemoryBucketStore();
     middleware.push(rateLimit(settings, {
       store: bucketStore,
-      perKey: rl.perKey ?? { rate: 50, burst: 100 },
-      perTenant: rl.perTenant ?? { rate: 200, burst: 400 },
+      perKey: rl.perKey ?? DEFAULT_KEY_LIMIT,
+      perTenant: rl.perTenant ?? DEFAULT_TENANT_LIMIT,
     }));
   }
   return {

@@ -73,7 +73,11 @@ export const authBackends: AuthBackend[] = [
   },
 ];
 
-/** An app over `storage` with quiet logs and the given security options. */
+/**
+ * An app over `storage` with quiet logs and the given security options. Rate
+ * limits are off unless `security.rateLimit` is given: the suites built on
+ * this fire hundreds of requests with one key (ratelimit.test.ts tests them).
+ */
 export function authApp(storage: ShardedStorage, security: CreateAppOptions['security'] = {}, logs: Record<string, unknown>[] = []) {
   return authPitboss(storage, security, logs).app;
 }
@@ -81,7 +85,7 @@ export function authApp(storage: ShardedStorage, security: CreateAppOptions['sec
 /** The whole `createApp` result (for hosts' handles such as the live bus). */
 export function authPitboss(storage: ShardedStorage, security: CreateAppOptions['security'] = {}, logs: Record<string, unknown>[] = []) {
   const logger = createJsonLogger({ level: 'info', write: (line) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
-  return createApp({ storage, logger, config: { limits: LIMITS }, security });
+  return createApp({ storage, logger, config: { limits: LIMITS }, security: { rateLimit: false, ...security } });
 }
 
 /**

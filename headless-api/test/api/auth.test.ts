@@ -238,7 +238,13 @@ describe('security configuration', () => {
   it('reads PITBOSS_EMBED_SECRET, PITBOSS_RATE_LIMIT and PITBOSS_HSTS, never echoing the secret in errors', async () => {
     const { loadConfig } = await import('../../src/config.js');
     const { securityFromConfig } = await import('../../src/app/security.js');
-    expect(loadConfig({ env: {} }).security).toEqual({ embedSecret: undefined, rateLimit: 'off', hsts: false });
+    // Rate limits default on: in memory for the embedded PGlite, shared in Postgres for pg/neon; off only when asked.
+    expect(loadConfig({ env: {} }).security).toEqual({ embedSecret: undefined, rateLimit: 'memory', hsts: false });
+    expect(loadConfig({ env: { PITBOSS_DRIVER: 'pg', PITBOSS_DATABASE_URLS: 'postgres://u@h/db' } }).security.rateLimit).toBe('postgres');
+    expect(loadConfig({ env: { PITBOSS_DRIVER: 'neon', PITBOSS_DATABASE_URLS: 'postgres://u@h/db' } }).security.rateLimit).toBe('postgres');
+    expect(loadConfig({ env: { PITBOSS_DRIVER: 'pg', PITBOSS_DATABASE_URLS: 'postgres://u@h/db', PITBOSS_RATE_LIMIT: 'off' } }).security.rateLimit).toBe('off');
+    expect(securityFromConfig(loadConfig({ env: {}, argv: ['--rate-limit', 'off'] }).security).rateLimit).toBe(false);
+    expect(securityFromConfig(loadConfig({ env: {} }).security).rateLimit).toEqual({ store: 'memory' });
     const c = loadConfig({ env: { PITBOSS_EMBED_SECRET: SECRET, PITBOSS_RATE_LIMIT: 'postgres' }, argv: ['--hsts', 'true'] });
     expect(securityFromConfig(c.security)).toEqual({ embedSecret: SECRET, rateLimit: { store: 'postgres' }, hsts: true });
     expect(() => loadConfig({ env: { PITBOSS_EMBED_SECRET: 'short-secret-value' } })).toThrow(/PITBOSS_EMBED_SECRET \(--embed-secret\): needs at least 32 bytes$/m);

@@ -10,9 +10,10 @@ export const LIMITS = { maxBodyBytes: 1 << 20, maxLines: 500, maxDeadLetterChars
 /** Log lines a test app wrote, parsed. */
 export type LogSink = Record<string, unknown>[];
 
+/** An app over `storage`; rate limits off (these suites fire hundreds of requests with one key; ratelimit.test.ts tests them). */
 export function testApp(storage: ShardedStorage, sink: LogSink = [], limits: Partial<AppLimits> = {}): PitbossApp {
   const logger = createJsonLogger({ level: 'info', write: (line) => void sink.push(JSON.parse(line) as Record<string, unknown>) });
-  return createApp({ storage, logger, config: { limits: { ...LIMITS, ...limits } } });
+  return createApp({ storage, logger, config: { limits: { ...LIMITS, ...limits } }, security: { rateLimit: false } });
 }
 
 let seq = 0;

@@ -1,7 +1,11 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createStorage } from '../../src/storage/index.js';
 import type { ShardedStorage } from '../../src/storage/index.js';
+import { createApp } from '../../src/app/app.js';
+import { createJsonLogger } from '../../src/app/logger.js';
+import { DEFAULT_KEY_LIMIT, DEFAULT_TENANT_LIMIT } from '../../src/app/rate-limit.js';
 import { authApp, authBackends } from './auth-helpers.js';
+import { LIMITS } from './fixtures.js';
 
 describe.each(authBackends)('rate limits on $name', (backend) => {
   let storage: ShardedStorage;
@@ -21,6 +25,26 @@ describe.each(authBackends)('rate limits on $name', (backend) => {
   afterAll(async () => {
     await close?.();
   });
+
+  it('on by default: an app built without rate-limit options limits per key and per tenant in memory; false turns it off', async () => {
+    const logger = createJsonLogger({ level: 'silent' });
+    const [key] = await newTenant('admin');
+    const { app } = createApp({ storage, logger, config: { limits: LIMITS } });
+    const first = await get(app, key!);
+    expect(first.status).toBe(200);
+    // The key's bucket is the tighter one (200 < 800): its figures are in the headers.
+    expect(first.headers.get('ratelimit-limit')).toBe(String(DEFAULT_KEY_LIMIT.burst));
+    expect(first.headers.get('ratelimit-policy')).toBe(`${DEFAULT_KEY_LIMIT.burst};w=${DEFAULT_KEY_LIMIT.burst / DEFAULT_KEY_LIMIT.rate}`);
+    expect(Number(first.headers.get('ratelimit-remaining'))).toBe(DEFAULT_KEY_LIMIT.burst - 1);
+    expect(DEFAULT_TENANT_LIMIT.burst).toBeGreaterThan(DEFAULT_KEY_LIMIT.burst);
+    // Past the burst (taken at once, before the bucket can refill much), 429.
+    const statuses = await Promise.all(Array.from({ length: DEFAULT_KEY_LIMIT.burst + 60 }, async () => (await get(app, key!)).status));
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+    const off = createApp({ storage, logger, config: { limits: LIMITS }, security: { rateLimit: false } }).app;
+    const free = await get(off, key!);
+    expect(free.status).toBe(200);
+    expect(free.headers.get('ratelimit-limit')).toBeNull();
+  }, 120_000);
 
   it('per key: a burst, then 429 with Retry-After and RateLimit headers; other keys unaffected; refills over time', async () => {
     const app = authApp(storage, { rateLimit: { perKey: { rate: 2, burst: 3 }, perTenant: { rate: 100, burst: 100 } } });

@@ -75,7 +75,8 @@ export function scoringApp(storage: ShardedStorage, backend: ScorerBackend = inP
   const logger = createJsonLogger({ level: 'warn', write: (line) => void process.stderr.write(line + '\n') });
   const scoring = new ScoringService(storage, { backend, logger });
   scoring.attach();
-  const { app } = createApp({ storage, logger, config: { limits: LIMITS }, scoring });
+  // Rate limits off: the scoring suites fire many requests with one key.
+  const { app } = createApp({ storage, logger, config: { limits: LIMITS }, scoring, security: { rateLimit: false } });
   return { app, scoring };
 }
 

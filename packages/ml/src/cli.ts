@@ -3,20 +3,29 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { modelCard } from './card.js';
 import { loadSynthDataset } from './dataset-node.js';
+import type { ProgressSink } from './dataset-node.js';
+import type { LabelledMatrix } from './matrix.js';
 import type { ModelKind, Target } from './model.js';
 import { exportOnnx } from './onnx.js';
 import { trainModel } from './pipeline.js';
 
-const HELP = `usage: pitboss train --target risk|churn --from FILE [--out model.onnx] [flags]
+const HELP = `usage: pitboss train --target risk|churn --from FILE|db [--tenant T] [--out model.onnx] [flags]
 
-Trains a responsible-gambling risk or 30-day churn model on synth output,
-writes it as ONNX (opset 17) and a model card beside it (<out>.card.md).
+Trains a responsible-gambling risk or 30-day churn model on synth output or
+on a tenant's stored features, writes it as ONNX (opset 17) and a model card
+beside it (<out>.card.md).
 
-  --target risk|churn   what to predict (synth labels: at_risk, churned)
+  --target risk|churn   what to predict (synth labels: at_risk, churned;
+                        stored labels: POST /v1/labels with that target)
   --from FILE           synth events NDJSON; its labels file sits beside it
-                        (<stem>.labels.ndjson or labels.ndjson).
-                        --from db (features from the API's Postgres) comes
-                        with the API integration and is not available yet.
+                        (<stem>.labels.ndjson or labels.ndjson)
+  --from db             the features the API stores for --tenant (every
+                        shard, as of each player's last refresh) with the
+                        labels posted for it through POST /v1/labels; the
+                        database comes from the API's configuration
+                        (PITBOSS_DRIVER, PITBOSS_DATABASE_URLS,
+                        PITBOSS_DATA_DIR or their flags)
+  --tenant T            the tenant to train on (--from db only)
   --labels FILE         labels file, when not beside the events
   --out FILE            model file (default model.onnx)
   --model logistic|mlp  logistic regression (exact explanations; default) or
@@ -37,14 +46,33 @@ writes it as ONNX (opset 17) and a model card beside it (<out>.card.md).
 
 Progress goes to stderr; the last line on stdout is a JSON summary.`;
 
+/** A labelled matrix read from the API's database, and how to describe it in the model card. */
+export interface DbTrainingData {
+  matrix: LabelledMatrix;
+  /** One sentence for the card: which tenant, databases, labels. */
+  description: string;
+}
+
+/** What the host (headless-api's `pitboss train`) plugs in. */
+export interface TrainCliHooks {
+  /**
+   * `--from db`: reads the tenant's stored features and posted labels for
+   * `target` (see `datasetFromStoredRows`), reporting progress. Throw
+   * `TrainingDataError` for data that cannot train (no labels, …).
+   */
+  fromDb?: (request: { tenant: string; target: Target; progress: ProgressSink }) => Promise<DbTrainingData>;
+}
+
 /**
- * `pitboss train`: the CLI verb, wired by the dispatcher in headless-api.
- * Resolves to the exit code (0 ok, 1 failure, 2 usage error).
+ * `pitboss train`: the CLI verb, wired by the dispatcher in headless-api,
+ * which passes `hooks.fromDb` for `--from db`. Resolves to the exit code
+ * (0 ok, 1 failure, 2 usage error).
  *
  * @example
  * process.exitCode = await runTrainCli(['--target', 'risk', '--from', 'events.ndjson', '--out', 'risk.onnx']);
+ * process.exitCode = await runTrainCli(['--target', 'risk', '--from', 'db', '--tenant', 'acme'], { fromDb });
  */
-export async function runTrainCli(args: string[]): Promise<number> {
+export async function runTrainCli(args: string[], hooks: TrainCliHooks = {}): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
@@ -53,6 +81,7 @@ export async function runTrainCli(args: string[]): Promise<number> {
       options: {
         target: { type: 'string' },
         from: { type: 'string' },
+        tenant: { type: 'string' },
         labels: { type: 'string' },
         out: { type: 'string', default: 'model.onnx' },
         model: { type: 'string', default: 'logistic' },
@@ -81,7 +110,11 @@ export async function runTrainCli(args: string[]): Promise<number> {
   const target = values.target as Target | undefined;
   if (target !== 'risk' && target !== 'churn') return usage('--target must be risk or churn');
   if (!values.from) return usage('--from is required');
-  if (values.from === 'db') return usage('--from db comes with the API integration; train from a synth NDJSON file for now');
+  const fromDb = values.from === 'db';
+  if (fromDb && !hooks.fromDb) return usage('--from db reads the API\'s database: run it as `pitboss train` (the @pitboss/headless-api CLI)');
+  if (fromDb && !values.tenant) return usage('--from db needs --tenant');
+  if (fromDb && values.labels !== undefined) return usage('--labels is for --from FILE; --from db uses the labels posted through POST /v1/labels');
+  if (!fromDb && values.tenant !== undefined) return usage('--tenant is for --from db');
   const kind = values.model as ModelKind;
   if (kind !== 'logistic' && kind !== 'mlp') return usage('--model must be logistic or mlp');
   const precision = values.precision;
@@ -98,8 +131,15 @@ export async function runTrainCli(args: string[]): Promise<number> {
   const cardPath = out.replace(/\.onnx$/, '') + '.card.md';
   try {
     const t0 = performance.now();
-    const labelsOpt = values.labels === undefined ? {} : { labelsFile: values.labels };
-    const ds = await loadSynthDataset({ eventsFile: values.from, ...labelsOpt, target, progress });
+    let ds: { matrix: LabelledMatrix; description: string; synthetic: boolean };
+    if (fromDb) {
+      const db = await hooks.fromDb!({ tenant: values.tenant!, target, progress });
+      ds = { ...db, synthetic: false };
+    } else {
+      const labelsOpt = values.labels === undefined ? {} : { labelsFile: values.labels };
+      const file = await loadSynthDataset({ eventsFile: values.from, ...labelsOpt, target, progress });
+      ds = { matrix: file.matrix, synthetic: true, description: `Synthetic events from \`${file.eventsFile}\` with planted labels from \`${file.labelsFile}\`; features computed as of ${file.asOf}` };
+    }
     let positives = 0;
     for (const y of ds.matrix.labels) positives += y;
     progress(`${ds.matrix.rows} players, ${positives} positive; training ${kind} (seed ${seed})`);
@@ -123,10 +163,9 @@ export async function runTrainCli(args: string[]): Promise<number> {
     const bytes = exportOnnx(trained.artifact, { precision, metrics: { test: trained.test, validation: trained.validation, data: trained.data } });
     await mkdir(dirname(out), { recursive: true });
     await writeFile(out, bytes);
-    const source = `Synthetic events from \`${ds.eventsFile}\` with planted labels from \`${ds.labelsFile}\`; features computed as of ${ds.asOf}`;
-    await writeFile(cardPath, modelCard(trained, { description: source, synthetic: true, precision }));
+    await writeFile(cardPath, modelCard(trained, { description: ds.description, synthetic: ds.synthetic, precision }));
     progress(`wrote ${out} (${bytes.length} bytes) and ${cardPath} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    console.log(JSON.stringify({ model: out, card: cardPath, rows: trained.data.rows, rocAuc: t.rocAuc, prAuc: t.prAuc, ece: t.ece }));
+    console.log(JSON.stringify({ model: out, card: cardPath, from: fromDb ? 'db' : 'file', rows: trained.data.rows, positives: trained.data.positives, rocAuc: t.rocAuc, prAuc: t.prAuc, ece: t.ece }));
     return 0;
   } catch (cause) {
     console.error(`pitboss train: ${(cause as Error).message}`);

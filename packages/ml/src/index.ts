@@ -22,6 +22,8 @@ export { Explainer, IG_STEPS } from './explain.js';
 export type { ExplainedScore, Contribution, Reason } from './explain.js';
 export { trainModel, TrainingDataError } from './pipeline.js';
 export type { TrainModelOptions, TrainedModel } from './pipeline.js';
+export { datasetFromStoredRows } from './dataset.js';
+export type { StoredDataset, StoredLabel } from './dataset.js';
 export { modelCard } from './card.js';
 export type { CardSource } from './card.js';
 export {

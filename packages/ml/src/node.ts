@@ -1,4 +1,5 @@
 export { runTrainCli } from './cli.js';
+export type { DbTrainingData, TrainCliHooks } from './cli.js';
 export { loadSynthDataset, findLabelsFile, DatasetError } from './dataset-node.js';
 export type { FileDataset, ProgressSink } from './dataset-node.js';
 export { OnnxNodeScorer } from './onnx-node.js';

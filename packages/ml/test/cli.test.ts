@@ -80,17 +80,21 @@ describe('pitboss train', () => {
     expect(summary.rocAuc).toBeGreaterThan(0.55);
   });
 
-  it('explains its flags, refuses --from db for now, and reports a missing labels file', async () => {
+  it('explains its flags, refuses --from db without the API host or a tenant, and reports a missing labels file', async () => {
     const c = capture();
     expect(await runTrainCli(['--help'])).toBe(0);
-    expect(await runTrainCli(['--target', 'risk', '--from', 'db'])).toBe(2);
+    expect(await runTrainCli(['--target', 'risk', '--from', 'db', '--tenant', 'acme'])).toBe(2);
+    expect(await runTrainCli(['--target', 'risk', '--from', 'db'], { fromDb: async () => Promise.reject(new Error('not called')) })).toBe(2);
+    expect(await runTrainCli(['--target', 'risk', '--from', events, '--tenant', 'acme'])).toBe(2);
     expect(await runTrainCli(['--target', 'fraud', '--from', events])).toBe(2);
     const lonely = join(dir, 'lonely.ndjson');
     writeFileSync(lonely, readFileSync(events, 'utf8').split('\n').slice(0, 5).join('\n'));
     expect(await runTrainCli(['--target', 'risk', '--from', lonely, '--out', join(dir, 'x.onnx')])).toBe(1);
     c.restore();
     expect(c.out[0]).toContain('--from db');
-    expect(c.err.join('\n')).toContain('comes with the API integration');
+    expect(c.err.join('\n')).toContain("--from db reads the API's database");
+    expect(c.err.join('\n')).toContain('--from db needs --tenant');
+    expect(c.err.join('\n')).toContain('--tenant is for --from db');
     expect(c.err.join('\n')).toContain('no labels file beside');
   });
 });
