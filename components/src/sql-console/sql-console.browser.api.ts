@@ -102,8 +102,19 @@ describe('<pb-sql-console> over the real API exports', () => {
     picker.value = 'events';
     picker.dispatchEvent(new Event('change'));
     const loaded = nextEvent(el, 'pb-export-load');
+    // What the load area showed while the export downloaded.
+    const seen = new Set<string>();
+    const watch = new MutationObserver(() => {
+      const status = part(el, 'load-status')?.textContent;
+      if (status) seen.add(status);
+      if (part(el, 'progress')) seen.add('<progress>');
+    });
+    watch.observe(root(el), { subtree: true, childList: true, characterData: true });
     await sendMouse({ type: 'click', position: center(part(el, 'load-button')!) });
     const first = await loaded;
+    watch.disconnect();
+    expect([...seen].some((t) => /^Loading events… \d+ kB$/.test(t)), [...seen].join(' | ')).to.equal(true);
+    expect(seen.has('<progress>')).to.equal(true);
     expect(first.detail).to.include({ table: 'events', rows: events });
     expect(first.detail.bytes).to.be.above(0);
     await el.updateComplete;
