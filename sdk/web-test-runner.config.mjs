@@ -9,6 +9,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import base from '../web-test-runner.config.mjs';
 
 const PREFIX = '/pitboss-api';
@@ -54,6 +55,11 @@ function pitbossApi() {
     }));
     ctx.status = res.status;
     res.headers.forEach((v, k) => ctx.set(k, v));
+    // Server-Sent Events (/v1/stream) never end: pass them on as they come, for live-update suites.
+    if (res.body && res.headers.get('content-type')?.startsWith('text/event-stream')) {
+      ctx.body = Readable.fromWeb(res.body);
+      return;
+    }
     ctx.body = Buffer.from(await res.arrayBuffer());
   }
   const plugin = {
