@@ -10,7 +10,7 @@ export interface CorsOptions {
 
 const ALLOW_METHODS = 'GET, POST, PUT, PATCH, DELETE';
 const ALLOW_HEADERS = 'authorization, content-type, if-match, if-none-match, x-request-id';
-const EXPOSE_HEADERS = 'etag, location, retry-after, ratelimit-limit, ratelimit-remaining, ratelimit-reset, x-request-id';
+const EXPOSE_HEADERS = 'etag, location, retry-after, ratelimit-limit, ratelimit-remaining, ratelimit-reset, x-request-id, content-location, pitboss-model-version, pitboss-feature-order';
 
 /**
  * CORS for `/v1`, allow-listed per tenant. A preflight carries no

@@ -213,6 +213,17 @@ export class ScoringService {
   }
 
   /**
+   * A version's ONNX file as uploaded, or null: what an in-browser scorer
+   * (onnxruntime-web) loads to score like this service.
+   *
+   * @example
+   * const bytes = await scoring.modelBytes('acme', '2');
+   */
+  modelBytes(tenantId: string, version: string): Promise<Uint8Array | null> {
+    return models.getModelBytes(this.#storage.control, tenantId, version);
+  }
+
+  /**
    * Attaches a model card (markdown); null if the version is unknown.
    *
    * @example

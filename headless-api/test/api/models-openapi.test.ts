@@ -29,6 +29,7 @@ describe('model and score routes in the OpenAPI document; scorer config', () => 
     const scoring = [
       'POST /v1/models', 'GET /v1/models', 'GET /v1/models/compare', 'GET /v1/models/{version}', 'PUT /v1/models/{version}/card',
       'POST /v1/models/{version}/activate', 'POST /v1/models/rollback', 'PUT /v1/models/challenger',
+      'GET /v1/models/{version}/onnx', 'GET /v1/models/active/onnx',
       'POST /v1/scores', 'GET /v1/players/{id}/score', 'POST /v1/labels', 'GET /v1/scoring/config', 'PUT /v1/scoring/config',
     ];
     expect(routes).toEqual(expect.arrayContaining(scoring));

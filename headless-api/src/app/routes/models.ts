@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { requirePermission } from '../auth.js';
 import { readAll } from '../body.js';
 import { ApiError } from '../errors.js';
@@ -157,6 +158,61 @@ export function registerModelRoutes(app: OpenAPIHono<AppEnv>, scoring: ScoringSe
     const info = await scoring.model(c.get('principal').tenant, version);
     if (!info) throw new ApiError('not-found', { detail: `no model version ${JSON.stringify(version)}` });
     return c.json(info, 200);
+  });
+
+  // The ONNX bytes, for clients that score locally (the SDK's LocalScorer in
+  // onnxruntime-web). `active` is registered first: it resolves the champion.
+  const onnxHeaders = {
+    ETag: { description: 'The quoted SHA-256 of the file; send it back in If-None-Match for a 304.', schema: { type: 'string' as const } },
+    'Pitboss-Model-Version': { description: 'The version served.', schema: { type: 'string' as const } },
+    'Pitboss-Feature-Order': { description: 'Core feature keys in input column order, comma-separated (also in the file metadata `pitboss.feature_order`).', schema: { type: 'string' as const } },
+  };
+  for (const active of [true, false]) {
+    app.openAPIRegistry.registerPath({
+      method: 'get',
+      path: active ? '/v1/models/active/onnx' : '/v1/models/{version}/onnx',
+      tags: ['models'],
+      summary: active ? "The active (champion) model's ONNX file" : "A version's ONNX file",
+      description: 'The file as uploaded (application/octet-stream), for scoring in the browser or elsewhere. `Cache-Control: private, no-cache`: revalidate with If-None-Match.' +
+        (active ? ' Content-Location names the version; 404 when no model is active.' : ''),
+      security: [{ bearer: [] }],
+      [PERMISSION_EXTENSION]: 'players:read',
+      ...(active ? {} : { request: { params: VersionParam } }),
+      responses: {
+        200: { description: 'The ONNX file.', headers: onnxHeaders, content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } } },
+        304: { description: 'Not modified (If-None-Match matched the ETag).', headers: onnxHeaders },
+        404: { description: active ? 'No model is active for this tenant.' : 'No such version for this tenant.', content: problemContent },
+        ...errors,
+      },
+    });
+  }
+  async function serveOnnx(c: Context<AppEnv>, tenant: string, version: string, contentLocation: boolean): Promise<Response> {
+    const info = await scoring.model(tenant, version);
+    if (!info) throw new ApiError('not-found', { detail: `no model version ${JSON.stringify(version)}` });
+    const etag = `"${info.sha256}"`;
+    const headers: Record<string, string> = {
+      ETag: etag,
+      'Cache-Control': 'private, no-cache',
+      'Pitboss-Model-Version': info.version,
+      'Pitboss-Feature-Order': info.feature_order.join(','),
+      ...(contentLocation ? { 'Content-Location': `/v1/models/${encodeURIComponent(info.version)}/onnx` } : {}),
+    };
+    const match = c.req.header('if-none-match');
+    if (match !== undefined && match.split(',').some((t) => t.trim().replace(/^W\//, '') === etag || t.trim() === '*')) return c.body(null, 304, headers);
+    const bytes = await scoring.modelBytes(tenant, version);
+    if (!bytes) throw new ApiError('not-found', { detail: `no model version ${JSON.stringify(version)}` });
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { ...headers, 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.byteLength) });
+  }
+  app.get('/v1/models/active/onnx', requirePermission('players:read'), async function activeOnnx(c) {
+    const tenant = c.get('principal').tenant;
+    const { active } = await scoring.deployment(tenant);
+    if (active === null) throw new ApiError('not-found', { detail: 'no model is active for this tenant' });
+    return serveOnnx(c, tenant, active, true);
+  });
+  app.get('/v1/models/:version/onnx', requirePermission('players:read'), async function versionOnnx(c) {
+    const version = c.req.param('version');
+    if (version.length < 1 || version.length > 64) throw new ApiError('not-found', { detail: `no model version ${JSON.stringify(version)}` });
+    return serveOnnx(c, c.get('principal').tenant, version, false);
   });
 
   const card = createRoute({
