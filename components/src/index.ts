@@ -14,7 +14,7 @@ export { defineSegmentBuilder } from './segment-builder/segment-builder.js';
 export type { PbSegmentChangeDetail, PbSegmentChangeEvent } from './segment-builder/segment-builder.events.js';
 export type { SegmentCounter, SegmentCountOptions, SegmentCountResult, SegmentGuardrailRemovals } from './segment-builder/count.js';
 export { apiSegmentCounter, duckdbSegmentCounter, readPreviewGuardrail } from './segment-builder/counters.js';
-export type { DuckDBCounterOptions, LocalSegmentEngine } from './segment-builder/counters.js';
+export type { DuckDBCounterOptions, LocalResult, LocalSegmentEngine } from './segment-builder/counters.js';
 export { segmentBuilderMessages } from './segment-builder/segment-builder.messages.js';
 export type { SegmentBuilderMessages } from './segment-builder/segment-builder.messages.js';
 export { PbSqlConsole } from './sql-console/sql-console.component.js';
@@ -33,6 +33,18 @@ export type {
   PbQueryStartDetail, PbQueryCompleteDetail, PbQueryErrorDetail, PbExportLoadDetail,
   PbQueryStartEvent, PbQueryCompleteEvent, PbQueryErrorEvent, PbExportLoadEvent,
 } from './sql-console/sql-console.events.js';
+export { PbRiskGauge } from './risk-gauge/risk-gauge.component.js';
+export { defineRiskGauge } from './risk-gauge/risk-gauge.js';
+export type { PbScoreLoadDetail, PbScoreLoadEvent } from './risk-gauge/risk-gauge.events.js';
+export { riskGaugeMessages } from './risk-gauge/risk-gauge.messages.js';
+export type { RiskGaugeMessages } from './risk-gauge/risk-gauge.messages.js';
+export { PbPlayerCard } from './player-card/player-card.component.js';
+export { definePlayerCard } from './player-card/player-card.js';
+export type {
+  PbNoteAddDetail, PbNoteAddEvent, PbInteractionAddDetail, PbInteractionAddEvent, PbPlayerRefreshDetail, PbPlayerRefreshEvent,
+} from './player-card/player-card.events.js';
+export { playerCardMessages } from './player-card/player-card.messages.js';
+export type { PlayerCardMessages } from './player-card/player-card.messages.js';
 export { defineElement } from './shared/define.js';
 export type { DefineResult, VersionedElement } from './shared/define.js';
 export { emit } from './shared/events.js';

@@ -1,6 +1,5 @@
-import { tableFromArrays, type Table } from 'apache-arrow';
 import { FIELDS, GUARDRAIL_REASONS, compileSegment, readGuardrailCounts, registrySegmentFields, withGuardrail } from '@pitboss/core';
-import type { GuardrailOptions, GuardrailReason, Segment, SegmentFields, SegmentLayout, SegmentSql } from '@pitboss/core';
+import type { GuardrailOptions, GuardrailReason, Segment, SegmentFields, SegmentSql } from '@pitboss/core';
 import type { PitbossClient, SegmentAst } from '@pitboss/sdk';
 import type { SegmentCountResult, SegmentCounter, SegmentGuardrailRemovals } from './count.js';
 
@@ -41,89 +40,82 @@ export function apiSegmentCounter(client: Pick<PitbossClient, 'previewSegment'>)
   };
 }
 
+/** A DuckDB result as far as the counter reads it (an apache-arrow `Table`). */
+export interface LocalResult {
+  get(index: number): { toJSON(): Record<string, unknown> } | null;
+}
+
 /** What the DuckDB counter needs of `LocalAnalytics` (from `@pitboss/sdk`). */
 export interface LocalSegmentEngine {
-  query(sql: string): Promise<Table>;
-  loadArrow(table: string, data: Table, options?: { replace?: boolean }): Promise<number>;
-  /** Used instead of compiling here when the engine counts segments itself. */
-  segmentCount?: (segment: Segment, options: { signal?: AbortSignal; marketing?: boolean }) => Promise<number | SegmentCountResult>;
+  /** SQL with `$n` placeholders bound to `params` (a prepared statement in the worker). */
+  query(sql: string, params?: readonly (string | number | boolean | null)[]): Promise<LocalResult>;
+  /** Counts a segment over the loaded exports; used for plain (non-marketing) counts when present. */
+  segmentCount?: (segment: Segment, options: { signal?: AbortSignal; asOf?: Date }) => Promise<{ count: number }>;
 }
 
 export interface DuckDBCounterOptions {
   /** Segment view of the registry; default `registrySegmentFields(FIELDS)`. */
   fields?: SegmentFields;
-  /** `wide` (default): feature columns live in `players` itself, as in a local export joined once; `joined`: a `player_features` table. */
-  layout?: SegmentLayout;
   /** Anchor of relative dates and windows; default now. */
   asOf?: () => Date;
   /** Guardrail settings for marketing counts (risk band threshold, field keys). */
   guardrail?: GuardrailOptions;
+  /** Names of the local tables holding the exports; default `players`, `features`, `events`. */
+  tables?: { players?: string; features?: string; events?: string };
 }
 
-let paramTables = 0;
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 function aborted(signal: AbortSignal): void {
   if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new DOMException('The count was aborted', 'AbortError');
 }
 
 /**
- * Runs compiled segment SQL in DuckDB-WASM. The worker protocol takes SQL
- * text only, and values never go into SQL text: each `$n` becomes a read of
- * column `pn` of a one-row parameter table loaded as Arrow, and the table is
- * dropped afterwards.
+ * Runs core's DuckDB SQL over tables shaped like the exports, as
+ * `LocalAnalytics.segmentCount` does: the exports hold one tenant and no
+ * `tenant_id`, so views named as core's SQL expects (`players`,
+ * `player_features`, `events`) add a constant one. Values stay parameters.
  */
-async function runBound(engine: LocalSegmentEngine, { sql, params }: SegmentSql, signal: AbortSignal): Promise<Record<string, unknown>> {
-  let text = sql;
-  const table = `pb_segment_params_${++paramTables}`;
-  if (params.length > 0) {
-    const columns: Record<string, unknown[]> = {};
-    params.forEach((p, i) => {
-      if (Array.isArray(p)) throw new TypeError('DuckDB segment SQL binds scalars only');
-      columns[`p${i + 1}`] = [p];
-    });
-    await engine.loadArrow(table, tableFromArrays(columns), { replace: true });
-    // `$n` never appears in the generated text except as a placeholder (values are never printed).
-    text = sql.replace(/\$(\d+)/g, (_, n: string) => `(SELECT p${n} FROM ${table})`);
-  }
-  try {
-    aborted(signal);
-    const result = await engine.query(text);
-    const row = result.get(0)?.toJSON() as Record<string, unknown> | undefined;
-    if (!row) throw new Error('segment count returned no row');
-    return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v]));
-  } finally {
-    if (params.length > 0) await engine.query(`DROP TABLE IF EXISTS ${table}`);
-  }
+async function runOverExports(engine: LocalSegmentEngine, { sql, params }: SegmentSql, joinFeatures: boolean, tables: DuckDBCounterOptions['tables'], signal: AbortSignal): Promise<Record<string, unknown>> {
+  const names = { players: 'players', features: 'features', events: 'events', ...tables };
+  for (const n of Object.values(names)) if (!IDENT.test(n)) throw new TypeError(`table name ${JSON.stringify(n)} is not a plain identifier`);
+  const views = [`players AS (SELECT '' AS tenant_id, * FROM main.${names.players})`];
+  if (joinFeatures) views.push(`player_features AS (SELECT '' AS tenant_id, * FROM main.${names.features})`);
+  if (/\bevents e\b/.test(sql)) views.push(`events AS (SELECT '' AS tenant_id, * FROM main.${names.events})`);
+  aborted(signal);
+  const result = await engine.query(`WITH ${views.join(', ')} ${sql}`, params as (string | number | boolean)[]);
+  aborted(signal);
+  const row = result.get(0)?.toJSON();
+  if (!row) throw new Error('segment count returned no row');
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v]));
 }
 
 /**
- * A counter over local data in DuckDB-WASM (`LocalAnalytics`). Uses the
- * engine's own `segmentCount` when it has one; otherwise compiles the segment
- * with core's DuckDB compiler and counts in the worker. The tables must have
- * the shape core's SQL reads (`players`, with feature columns for the `wide`
- * layout, and `events` for behavioural conditions; see docs/segments.md).
- * Marketing counts apply the guardrail and report its removals.
+ * A counter over local data in DuckDB-WASM (`LocalAnalytics` with the
+ * `players` export loaded, plus `features` and `events` when conditions use
+ * them). A plain count goes to the engine's own `segmentCount` when it has
+ * one; a marketing count (and a plain one without `segmentCount`) is compiled
+ * here with core's DuckDB compiler, with `withGuardrail(…).removals()` for the
+ * guardrail's removals per reason.
  *
  * @example
- * const local = await LocalAnalytics.open();
+ * const local = await LocalAnalytics.open({ client });
+ * await local.loadExport('players'); await local.loadExport('features');
  * builder.counter = duckdbSegmentCounter(local);
  */
 export function duckdbSegmentCounter(engine: LocalSegmentEngine, options: DuckDBCounterOptions = {}): SegmentCounter {
   const fields = options.fields ?? registrySegmentFields(FIELDS);
   return async function countInDuckDB(segment, { signal, marketing }) {
-    if (engine.segmentCount) {
-      const r = await engine.segmentCount(segment, { signal, marketing });
-      return typeof r === 'number' ? { count: r } : r;
-    }
-    const compiled = compileSegment(segment, { dialect: 'duckdb', fields, asOf: options.asOf?.() ?? new Date(), layout: options.layout ?? 'wide' });
-    if (!marketing && segment.marketing !== true) {
-      const row = await runBound(engine, compiled.count(), signal);
+    const asOf = options.asOf?.() ?? new Date();
+    const guarded = marketing || segment.marketing === true;
+    if (!guarded && engine.segmentCount) return { count: (await engine.segmentCount(segment, { signal, asOf })).count };
+    const compiled = compileSegment(segment, { dialect: 'duckdb', fields, asOf });
+    if (!guarded) {
+      const row = await runOverExports(engine, compiled.count(), compiled.source.joinFeatures, options.tables, signal);
       return { count: Number(row['count']) };
     }
-    const guarded = withGuardrail(compiled, fields, options.guardrail ?? {});
-    const counts = readGuardrailCounts(await runBound(engine, guarded.removals(), signal));
-    aborted(signal);
-    const result: SegmentCountResult = { count: counts.kept, guardrail: { ...counts, riskBandAtOrAbove: options.guardrail?.riskBandAtOrAbove ?? 'high' } };
-    return result;
+    const withRules = withGuardrail(compiled, fields, options.guardrail ?? {});
+    const counts = readGuardrailCounts(await runOverExports(engine, withRules.removals(), withRules.source.joinFeatures, options.tables, signal));
+    return { count: counts.kept, guardrail: { ...counts, riskBandAtOrAbove: options.guardrail?.riskBandAtOrAbove ?? 'high' } };
   };
 }

@@ -78,7 +78,7 @@ async function chord(modifier: 'Shift' | 'Alt', key: string): Promise<void> {
 
 function record(el: HTMLElement): PbSegmentChangeEvent[] {
   const events: PbSegmentChangeEvent[] = [];
-  document.body.addEventListener('pb-segment-change', (e) => events.push(e));
+  el.addEventListener('pb-segment-change', (e) => events.push(e));
   return events;
 }
 
@@ -161,7 +161,7 @@ describe('<pb-segment-builder>', () => {
     expect((el.segment as { all: unknown[] }).all[1]).to.deep.equal({ field: 'net_loss_30d', op: 'between', value: [1250, 9900] });
     await click(inNode(el, 'all[1]', '[data-action="up"]'));
     await el.updateComplete;
-    expect((el.segment as { all: { field: string }[] }).all.map((c) => c.field)).to.deep.equal(['net_loss_30d', 'country']);
+    expect((el.segment as unknown as { all: { field: string }[] }).all.map((c) => c.field)).to.deep.equal(['net_loss_30d', 'country']);
     await click(inNode(el, 'all[1]', '[data-action="negate"]'));
     await el.updateComplete;
     expect((el.segment as { all: unknown[] }).all[1]).to.deep.equal({ not: { field: 'country', op: 'eq', value: 'BR' } });
@@ -207,7 +207,7 @@ describe('<pb-segment-builder>', () => {
     // Alt+↑ moves the condition holding focus and keeps focus on the same control.
     await chord('Alt', 'ArrowUp');
     await el.updateComplete;
-    expect((el.segment as { any: { field: string }[] }).any.map((c) => c.field)).to.deep.equal(['tenure_days', 'country']);
+    expect((el.segment as unknown as { any: { field: string }[] }).any.map((c) => c.field)).to.deep.equal(['tenure_days', 'country']);
     expect(active(el)?.id).to.equal('n-any-0--value');
     // Remove with Enter on the remove button: focus goes to the item now in its place.
     (inNode(el, 'any[0]', '[data-action="remove"]')).focus();

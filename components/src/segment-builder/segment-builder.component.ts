@@ -1,9 +1,9 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { FIELDS, GUARDRAIL_REASONS, OPS_BY_TYPE, registrySegmentFields, validateSegment } from '@pitboss/core';
+import { FIELDS, OPS_BY_TYPE, registrySegmentFields, validateSegment } from '@pitboss/core';
 import type { FieldOp, Segment, SegmentFields, SegmentIssue } from '@pitboss/core';
 import { emit } from '../shared/events.js';
-import { formatter, resolveLocale, type PbLocale } from '../shared/format.js';
+import { resolveLocale, type PbLocale } from '../shared/format.js';
 import { themeTokens } from '../shared/theme.js';
 import { VERSION } from '../shared/version.js';
 import { CountScheduler, type CountState, type SegmentCountResult, type SegmentCounter } from './count.js';
@@ -14,6 +14,7 @@ import { fieldOptions, type FieldOption } from './field-catalog.js';
 import { concerns, placeIssues, type PlacedIssue } from './issues.js';
 import { fill, segmentBuilderMessages, type SegmentBuilderMessages } from './segment-builder.messages.js';
 import { styles } from './segment-builder.styles.js';
+import { countSummary } from './summary.js';
 import {
   appendChild, childPath, children, listParent, moveAt, negateAt, nodeAt, nodeKind, pathString, removeAt, setCombinator, setIn, unwrapAt, updateAt,
   type DraftNode, type NodePath,
@@ -172,8 +173,7 @@ export class PbSegmentBuilder extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('segment') && !this.#editing) this.#drafts.clear();
     this.#editing = false;
-    if (changed.has('segment') || changed.has('counter') || changed.has('marketing') || changed.has('fields')) this.#requestCount();
-    else if (changed.has('locale') && this.countState.status === 'invalid') this.#validate();
+    if (changed.has('segment') || changed.has('counter') || changed.has('marketing') || changed.has('fields') || changed.has('debounce')) this.#requestCount();
   }
 
   protected override updated(): void {
@@ -473,43 +473,10 @@ export class PbSegmentBuilder extends LitElement {
       ${fieldValueEditor(host, field, op, node['value'])}`;
   }
 
-  #summary(): TemplateResult | typeof nothing {
-    if (!this.counter) return nothing;
-    const m = this.#msgs;
-    const f = formatter(this.locale);
-    const s = this.countState;
-    const shown = s.status === 'done' ? s.result : s.status === 'counting' ? s.last : undefined;
-    const text =
-      s.status === 'done' ? fill(m.count, { count: f.number(s.result.count, 0) })
-      : s.status === 'counting' ? m.counting
-      : s.status === 'invalid' ? m.countInvalid
-      : s.status === 'error' ? fill(m.countFailed, { message: s.error instanceof Error ? s.error.message : String(s.error) })
-      : m.countIdle;
-    const guardrail = this.marketing && shown?.guardrail ? shown.guardrail : null;
-    return html`<div class="summary" part="summary" aria-busy=${s.status === 'counting' ? 'true' : 'false'}>
-      ${s.status === 'error'
-        ? html`<p class="count error" part="count count-error" role="alert">${text}</p>`
-        : html`<p class="count" part="count" role="status">${text}</p>`}
-      ${guardrail
-        ? html`<div class="guardrail" part="guardrail">
-          <p class="guardrail-title" id="guardrail-title">${m.guardrailTitle}</p>
-          <ul aria-labelledby="guardrail-title">
-            <li>${fill(m.matched, { count: f.number(guardrail.matched, 0) })}</li>
-            ${GUARDRAIL_REASONS.map((r) => html`<li data-reason=${r}><span>${r === 'high_risk' && guardrail.riskBandAtOrAbove
-              ? fill(m.riskBandAtOrAbove, { band: guardrail.riskBandAtOrAbove })
-              : m.reasons[r]}</span>: <strong>${f.number(guardrail.byReason[r], 0)}</strong></li>`)}
-            <li>${fill(m.removed, { count: f.number(guardrail.removed, 0) })}</li>
-          </ul>
-        </div>`
-        : nothing}
-    </div>`;
-  }
-
   protected override render(): TemplateResult {
-    this.#validate();
     return html`<div class="builder" part="builder" lang=${this.locale}>
       ${this.#node(this.#root, [], '')}
-      ${this.#summary()}
+      ${this.counter ? countSummary(this.countState, this.#msgs, this.locale, this.marketing) : nothing}
     </div>`;
   }
 }
