@@ -245,6 +245,26 @@ describe('<pb-sql-console> on DuckDB-WASM', () => {
     expect(rowTexts(t)).to.deep.equal(['42']);
   });
 
+  it('with an engine that cannot cancel, Escape drops the result and the console is free again', async () => {
+    const engine: SqlConsoleEngine = { query: (sql) => local.query(sql) };
+    const el = await mount(engine);
+    const started = nextEvent(el, 'pb-query-start');
+    const running = el.run('SELECT sum(hash(i)) AS h FROM range(200000000) t(i)');
+    await started;
+    const failed = nextEvent(el, 'pb-query-error');
+    const t0 = performance.now();
+    expect(await el.cancel()).to.equal(true);
+    const event = await failed;
+    expect(event.detail.cancelled).to.equal(true);
+    expect(performance.now() - t0, 'not waiting for the engine').to.be.below(1000);
+    await running;
+    expect(el.running).to.equal(false);
+    expect(el.result).to.equal(null);
+    // The engine still finishes the dropped query first; the next one answers after it.
+    await el.run('SELECT 5 AS n');
+    expect(rowTexts(await shownRows(el))).to.deep.equal(['5']);
+  });
+
   it('walks the history with Alt+Up/Down, deduplicated and kept per storage key', async () => {
     const el = await mount(local);
     const key = el.storageKey;

@@ -332,6 +332,8 @@ export class PbSqlConsole extends LitElement {
     this.requestUpdate();
     let sent: SentSql = { sql, prefix: '' };
     let t0 = performance.now();
+    // The outcome's event is sent once the element shows it (and is idle again).
+    let announce: () => void;
     try {
       const engine = await this.#engine();
       abort.signal.throwIfAborted();
@@ -349,32 +351,35 @@ export class PbSqlConsole extends LitElement {
       this.#result = result;
       this.#columns = this.#resultColumns(result);
       this.#status = fill(this.#messages.done, { rows: this.#count(result.rows), ms: Math.round(ms) });
-      emit(this, 'pb-query-complete', { sql, rows: result.rows, ms, columns: result.columns.map((c) => c.name), kind: result.kind });
-      // A statement may have created or dropped tables.
-      await this.#refreshTables();
+      announce = () => emit(this, 'pb-query-complete', { sql, rows: result.rows, ms, columns: result.columns.map((c) => c.name), kind: result.kind });
     } catch (error) {
       const ms = performance.now() - t0;
       const cancelled = abort.signal.aborted || (error instanceof Error && error.name === 'QueryCancelledError');
       if (cancelled) {
         this.#status = this.#messages.cancelled;
-        emit(this, 'pb-query-error', { sql, error, message: this.#messages.cancelled, line: null, column: null, cancelled: true, ms });
+        announce = () => emit(this, 'pb-query-error', { sql, error, message: this.#messages.cancelled, line: null, column: null, cancelled: true, ms });
       } else {
         // Only an error of the statement as sent points into the editor's text (not one of the follow-up reads).
         const failedSql = (error as { sql?: unknown } | null)?.sql;
         const info = typeof failedSql === 'string' && failedSql !== sent.sql ? { message: errorMessage(error), location: null } : describeSqlError(error, sql, sent.sql, sent.prefix);
         this.#error = info;
         this.#status = '';
-        emit(this, 'pb-query-error', { sql, error, message: info.message, line: info.location?.line ?? null, column: info.location?.column ?? null, cancelled: false, ms });
-        if (info.location && sql === this.value) this.#showLocation(info.location);
+        announce = () => {
+          if (info.location && sql === this.value) this.#showLocation(info.location);
+          emit(this, 'pb-query-error', { sql, error, message: info.message, line: info.location?.line ?? null, column: info.location?.column ?? null, cancelled: false, ms });
+        };
       }
     } finally {
       if (this.#abort === abort) this.#abort = null;
       this.#state = 'idle';
-      // Cleared here, not in a later callback: a run() right after this one's events starts a new query.
-      this.#run = null;
       this.requestUpdate();
     }
     await this.updateComplete;
+    // Cleared before the event: a run() from a listener starts a new query.
+    this.#run = null;
+    announce();
+    // A statement may have created or dropped tables.
+    if (this.#result || this.#error) await this.#refreshTables();
   }
 
   #resultColumns(result: QueryResult): PbColumn<ResultRow>[] {
@@ -388,8 +393,7 @@ export class PbSqlConsole extends LitElement {
     }));
   }
 
-  async #showLocation(location: SqlLocation): Promise<void> {
-    await this.updateComplete;
+  #showLocation(location: SqlLocation): void {
     const ta = this.#textarea;
     if (!ta) return;
     ta.focus();
