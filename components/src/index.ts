@@ -45,18 +45,6 @@ export type {
 } from './player-card/player-card.events.js';
 export { playerCardMessages } from './player-card/player-card.messages.js';
 export type { PlayerCardMessages } from './player-card/player-card.messages.js';
-export { PbRiskGauge } from './risk-gauge/risk-gauge.component.js';
-export { defineRiskGauge } from './risk-gauge/risk-gauge.js';
-export type { PbScoreLoadDetail, PbScoreLoadEvent } from './risk-gauge/risk-gauge.events.js';
-export { riskGaugeMessages } from './risk-gauge/risk-gauge.messages.js';
-export type { RiskGaugeMessages } from './risk-gauge/risk-gauge.messages.js';
-export { PbPlayerCard } from './player-card/player-card.component.js';
-export { definePlayerCard } from './player-card/player-card.js';
-export type {
-  PbNoteAddDetail, PbNoteAddEvent, PbInteractionAddDetail, PbInteractionAddEvent, PbPlayerRefreshDetail, PbPlayerRefreshEvent,
-} from './player-card/player-card.events.js';
-export { playerCardMessages } from './player-card/player-card.messages.js';
-export type { PlayerCardMessages } from './player-card/player-card.messages.js';
 export { defineElement } from './shared/define.js';
 export type { DefineResult, VersionedElement } from './shared/define.js';
 export { emit } from './shared/events.js';
