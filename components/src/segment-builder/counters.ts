@@ -1,7 +1,7 @@
 import { FIELDS, GUARDRAIL_REASONS, compileSegment, readGuardrailCounts, registrySegmentFields, withGuardrail } from '@pitboss/core';
 import type { GuardrailOptions, GuardrailReason, Segment, SegmentFields, SegmentSql } from '@pitboss/core';
 import type { PitbossClient, SegmentAst } from '@pitboss/sdk';
-import type { SegmentCountResult, SegmentCounter, SegmentGuardrailRemovals } from './count.js';
+import type { SegmentCounter, SegmentGuardrailRemovals } from './count.js';
 
 function count(row: Readonly<Record<string, unknown>>, key: string): number {
   const v = row[key];
