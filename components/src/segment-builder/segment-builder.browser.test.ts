@@ -230,6 +230,23 @@ describe('<pb-segment-builder>', () => {
     expect(active(el)?.id).to.equal('n-any-0--combinator');
   });
 
+  it('edits a root negation: unwrap it and negate a nested group again', async () => {
+    const el = await mount({ not: { any: [{ field: 'blocked', op: 'eq', value: true }, { field: 'test_account', op: 'eq', value: true }] } });
+    expect(node(el, '').getAttribute('part')).to.equal('not');
+    expect(control<HTMLSelectElement>(el, 'not', 'combinator').value).to.equal('any');
+    inNode(el, '', '[data-action="unwrap"]').focus();
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(el.segment).to.deep.equal({ any: [{ field: 'blocked', op: 'eq', value: true }, { field: 'test_account', op: 'eq', value: true }] });
+    expect(active(el)?.id).to.equal('n-root--combinator');
+    inNode(el, 'any[1]', '[data-action="negate"]').focus();
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect((el.segment as unknown as { any: unknown[] }).any[1]).to.deep.equal({ not: { field: 'test_account', op: 'eq', value: true } });
+    expect(active(el)?.dataset['action']).to.equal('unwrap');
+    expect(el.valid).to.equal(true);
+  });
+
   it('emits pb-segment-change with the segment, validity and issues; bubbling and composed', async () => {
     const el = await mount({ all: [{ field: 'deposit_sum_30d', op: 'gt', value: 100 }] });
     const wrapper = document.createElement('div');
