@@ -176,7 +176,7 @@ export const styles = css`
     font-size: 0.9em;
   }
   .issue::before {
-    content: '⚠ ';
+    content: '\\26A0\\FE0E  ';
   }
   .summary {
     border-top: 1px solid var(--_border);
