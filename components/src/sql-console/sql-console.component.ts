@@ -219,7 +219,14 @@ export class PbSqlConsole extends LitElement {
   async cancel(): Promise<boolean> {
     if (this.#state === 'idle' || !this.#abort || this.#abort.signal.aborted) return false;
     this.#abort.abort(cancelledError());
-    if (this.#state === 'running') await this.analytics?.cancel?.();
+    if (this.#state === 'running') {
+      try {
+        await this.analytics?.cancel?.();
+      } catch (error) {
+        // The run is already marked cancelled: its result is dropped when the engine finishes.
+        console.warn('[pitboss] <pb-sql-console> the engine could not cancel; the result will be dropped', error);
+      }
+    }
     return true;
   }
 
