@@ -23,16 +23,46 @@ function pitbossApi() {
     const storage = await createStorage({ driver: 'pglite', dataDir: dir });
     await storage.migrate();
     const logger = createJsonLogger({ level: 'error', write: () => undefined });
+    // Scoring as `pitboss serve` wires it, but always through onnxruntime-node (onnxMinBatch 1, never the
+    // TypeScript reference), so that suites compare onnxruntime-web (LocalScorer) with the server's ONNX path.
+    const { ScoringService } = await import(new URL('../headless-api/src/scoring/service.ts', import.meta.url).href);
+    const { inProcessBackend } = await import(new URL('../headless-api/src/scoring/backends.ts', import.meta.url).href);
+    const scoring = new ScoringService(storage, { backend: inProcessBackend({ onnxMinBatch: 1 }), logger });
+    scoring.attach();
     // Rate limits off: every browser suite of the run shares this one key.
-    const { app } = createApp({ storage, logger, config: { limits: { maxBodyBytes: 1 << 20, maxLines: 500, maxDeadLetterChars: 8192 } }, security: { rateLimit: false } });
+    const { app } = createApp({ storage, logger, config: { limits: { maxBodyBytes: 1 << 20, maxLines: 500, maxDeadLetterChars: 8192 } }, security: { rateLimit: false }, scoring });
     const { key } = await storage.createApiKey(`wtr${Date.now().toString(36)}`, 'admin');
-    return { app, key, storage, dir };
+    return { app, key, storage, dir, scoring };
   };
+  /**
+   * `POST /__pitboss/settle-features?as_of=ISO` with the suite's `Authorization: Bearer <key>`: waits for
+   * pending feature refreshes, then recomputes every player of the key's tenant at `as_of` (the server
+   * otherwise takes "now" per ingest), so a suite compares with local features at one known instant.
+   */
+  async function settleFeatures(ctx, storage) {
+    const principal = await storage.verifyApiKey(String(ctx.get('authorization')).replace(/^Bearer /, ''));
+    const asOf = new Date(String(ctx.query.as_of));
+    if (!principal || ctx.method !== 'POST' || Number.isNaN(asOf.getTime())) {
+      ctx.status = 400;
+      ctx.body = { error: 'POST with Authorization: Bearer <key> and ?as_of=<ISO 8601>' };
+      return;
+    }
+    const { refreshFeatures } = await import(new URL('../headless-api/src/storage/writes.ts', import.meta.url).href);
+    await storage.featuresSettled();
+    let players = 0;
+    for (const db of storage.databases) {
+      const ids = (await db.query('SELECT player_id FROM players WHERE tenant_id = $1', [principal.tenant])).map((r) => r.player_id);
+      await refreshFeatures(db, principal.tenant, ids, asOf);
+      players += ids.length;
+    }
+    ctx.body = { players, as_of: asOf.toISOString() };
+  }
   // Middleware in the config run before the dev server's file serving (plugin `koa.use` runs after it).
   async function pitbossApiMiddleware(ctx, next) {
-    if (ctx.path !== '/__pitboss/test-key' && !ctx.path.startsWith(PREFIX + '/')) return next();
+    if (ctx.path !== '/__pitboss/test-key' && ctx.path !== '/__pitboss/settle-features' && !ctx.path.startsWith(PREFIX + '/')) return next();
     started ??= start();
     const { app, key, storage } = await started;
+    if (ctx.path === '/__pitboss/settle-features') return settleFeatures(ctx, storage);
     if (ctx.path === '/__pitboss/test-key') {
       // `?tenant=name`: an admin key of a tenant of the suite's own, for suites that count rows (all suites share one API).
       const tenant = ctx.query.tenant;
@@ -66,7 +96,8 @@ function pitbossApi() {
     name: 'pitboss-api',
     async serverStop() {
       if (!started) return;
-      const { storage, dir } = await started;
+      const { storage, dir, scoring } = await started;
+      await scoring.close();
       await storage.close();
       await rm(dir, { recursive: true, force: true });
     },

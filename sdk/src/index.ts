@@ -28,3 +28,5 @@ export { LocalDataSource, quoteIdent } from './local-datasource.js';
 export type { LocalDataSourceOptions } from './local-datasource.js';
 export { LocalAnalytics } from './local-analytics.js';
 export type { ExportTable, ExportQuery, LocalSegmentOptions, LocalSegmentPage } from './local-analytics.js';
+export { LocalScorer, LocalScorerError } from './local-scorer.js';
+export type { LocalModel, LocalScore, LocalScorerOptions } from './local-scorer.js';

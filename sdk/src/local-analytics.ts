@@ -1,6 +1,6 @@
 import type { Table } from 'apache-arrow';
-import { FIELDS, compileSegment, registrySegmentFields } from '@pitboss/core';
-import type { CompiledSegment, SegmentLocale, SegmentSql } from '@pitboss/core';
+import { FIELDS, compileFeatureQuery, compileSegment, registrySegmentFields } from '@pitboss/core';
+import type { CompiledSegment, FeatureKey, SegmentLocale, SegmentSql } from '@pitboss/core';
 import { openDuckDB } from '@pitboss/wasm';
 import type { DuckDBClient, OpenDuckDBOptions, QueryParam } from '@pitboss/wasm';
 import { throwIfAborted } from './datasource.js';
@@ -93,6 +93,29 @@ export class LocalAnalytics {
   /** Runs SQL in the worker; the result as an Arrow `Table`. `params[i]` binds `$<i+1>` (never SQL text). */
   query(sql: string, params?: readonly QueryParam[]): Promise<Table> {
     return this.db.queryTable(sql, params);
+  }
+
+  /**
+   * Core's player features computed locally from the loaded events export
+   * (`compileFeatureQuery('duckdb')`, the query the server runs on Postgres):
+   * one row per player with an event at or before `asOf`, `player_id` then
+   * one column per feature (integers `INTEGER`, money `BIGINT` — Arrow reads
+   * it as a JS `bigint` —, the rest `DOUBLE`), ordered by `player_id`.
+   * Windows are `(asOf − N×24 h, asOf]`, in UTC.
+   *
+   * @example
+   * await local.loadExport('events');
+   * const t = await local.features({ asOf: '2026-06-01T00:00:00Z' });
+   * const rows = t.toArray(); // feed LocalScorer.score(rows)
+   */
+  async features(options: { asOf?: string | Date; table?: string; features?: readonly FeatureKey[]; signal?: AbortSignal } = {}): Promise<Table> {
+    throwIfAborted(options.signal);
+    const asOf = options.asOf instanceof Date ? options.asOf.toISOString() : (options.asOf ?? new Date().toISOString());
+    const { sql, params } = compileFeatureQuery('duckdb', { table: options.table ?? 'events', ...(options.features ? { features: options.features } : {}) });
+    const values: Record<string, QueryParam> = { as_of: asOf };
+    const table = await this.db.queryTable(sql, params.map((p) => values[p] ?? null));
+    throwIfAborted(options.signal);
+    return table;
   }
 
   /**
