@@ -48,4 +48,13 @@ describe('examples/html: a script-tag page with <pb-player-table> over the API',
     await inPage(page, `document.querySelector('pb-player-table').shadowRoot.querySelector('[part~="row"][data-r="2"] [role="gridcell"]').click()`);
     await waitInPage(page, `document.querySelector('#status')?.textContent === 'Selected ex-002'`);
   });
+
+  it('follows live updates: a player ingested while the page is open shows up (SSE with the embed token)', async () => {
+    await api.ingest(examplePlayers(31, 'live').slice(60)); // ex-030: one new player
+    await waitInPage(page, `document.querySelector('pb-player-table').rowCount === 31`, 90_000);
+    await inPage(page, `document.querySelector('pb-player-table').scrollToRow(30, 'end')`);
+    const rows = await tableRows(page, 1);
+    expect(rows.some((r) => r.includes('ex-030')), rows.join('\n')).toBe(true);
+    expect(errors).toEqual([]);
+  });
 });
