@@ -2,7 +2,7 @@
 // for an operator's own admin page: the operator's server (here the demo's
 // POST /backoffice/pitboss-token) holds the Pitboss API key and hands the
 // browser short-lived embed tokens; the page calls the API with those.
-import { apiSegmentCounter, definePlayerTable, defineSegmentBuilder, defineSqlConsole } from '@pitboss/components';
+import { apiSegmentCounter, definePlayerCard, definePlayerTable, defineSegmentBuilder, defineSqlConsole } from '@pitboss/components';
 import type { PbColumn, PbPlayerTable } from '@pitboss/components';
 import { LocalAnalytics, PitbossApiError, PitbossClient, RemotePlayerDataSource, embedToken } from '@pitboss/sdk';
 import type { LiveMessage, PlayerRow } from '@pitboss/sdk';
@@ -130,8 +130,26 @@ function sqlPanel(local: Promise<LocalAnalytics>): void {
   section.append(sql);
 }
 
-/** Panels wired in by their own modules, each told when a player row is activated. */
-export const rowActivated = new EventTarget();
+/**
+ * The player card (profile, figures, risk gauge with the score's reasons,
+ * timeline, notes), opened on the player whose row was activated (double
+ * click or Enter in the table). Hidden until then.
+ */
+function cardPanel(table: PbPlayerTable<PlayerRow>): void {
+  definePlayerCard();
+  const section = panel('#side', 'player', 'Player card');
+  section.hidden = true;
+  const card = document.createElement('pb-player-card');
+  card.client = client;
+  card.addEventListener('pb-load-error', (e) => showError('The player could not be loaded', e.detail.error));
+  section.append(card);
+  table.addEventListener('pb-row-activate', (e) => {
+    const id = (e.detail.row as PlayerRow).player_id;
+    card.playerId = id;
+    section.hidden = false;
+    section.scrollIntoView({ block: 'nearest' });
+  });
+}
 
 async function start(): Promise<void> {
   definePlayerTable();
@@ -167,8 +185,8 @@ async function start(): Promise<void> {
   table.sort = [{ key: 'net_loss_30d', direction: 'desc' }];
   table.dataSource = new RemotePlayerDataSource(client, { live });
   table.addEventListener('pb-load-error', (e) => showError('Players could not be loaded', e.detail.error));
-  table.addEventListener('pb-row-activate', (e) => rowActivated.dispatchEvent(new CustomEvent('player', { detail: (e.detail.row as PlayerRow).player_id })));
 
+  cardPanel(table);
   segmentPanel();
   void scorerDiagnostics();
   localData = openLocalData();

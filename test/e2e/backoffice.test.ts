@@ -16,7 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ARTIFACTS = join(ROOT, 'test-artifacts/e2e');
-const PLAYERS = 150;
+// 200 players hold 15 planted at-risk ones: enough for every split of the demo model's training (it needs 2 per split).
+const PLAYERS = 200;
 const READY = /Pitboss is ready in ([\d.]+) s at (\S+)/;
 const KEY = /Demo key:\s+(\S+)/;
 
@@ -166,10 +167,13 @@ describe('npm start: the demo backoffice, end to end in Chromium', { timeout: 24
     await page.setViewport({ width: 1400, height: 1000 });
     page.on('pageerror', (e) => errors.push(`pageerror: ${e instanceof Error ? e.message : String(e)}`));
     page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+      // A failed request is logged by the browser too: the response listener below names its URL.
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(`console: ${m.text()}`);
     });
     page.on('response', (r) => {
-      if (r.status() >= 400) errors.push(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`);
+      // The player card asks the API whether this role may write notes with an empty note: 400 means allowed, 403 denied.
+      const probe = r.status() === 400 && r.request().method() === 'POST' && /\/v1\/players\/[^/]+\/notes$/.test(r.url()) && r.request().postData() === '{}';
+      if (r.status() >= 400 && !probe) errors.push(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`);
     });
   }, 300_000);
 
@@ -240,6 +244,35 @@ describe('npm start: the demo backoffice, end to end in Chromium', { timeout: 24
     expect(rows.join('\n')).toMatch(/s42-p\d{7}/);
     await page.screenshot({ path: join(ARTIFACTS, 'table.png'), fullPage: true });
     expect(await page.$eval('#error', (e) => (e as HTMLElement).hidden)).toBe(true);
+  });
+
+  it('opens the player card on an activated row, with the risk score and its reasons', async () => {
+    const row = (await page.waitForFunction(
+      () => document.querySelector('pb-player-table')!.shadowRoot!.querySelector('[part~="row"]:not([part~="row-placeholder"])'),
+      { timeout: 120_000 },
+    )).asElement() as ElementHandle<HTMLElement>;
+    const player = await row.evaluate((r) => (r.querySelector('[part~="cell"]')?.textContent ?? '').trim());
+    const res = await fetch(`${first!.url}/v1/players/${encodeURIComponent(player)}/score`, { headers: { authorization: `Bearer ${first!.key}` } });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const expected = (await res.json()) as { score: number; reasons: unknown[] };
+    expect(expected.reasons.length).toBeGreaterThan(0);
+
+    await row.click({ count: 2 });
+    const shown = await page.waitForFunction(
+      () => {
+        const gauge = document.querySelector('pb-player-card')?.shadowRoot?.querySelector('pb-risk-gauge')?.shadowRoot;
+        const score = gauge?.querySelector('[part~="score"]')?.textContent?.trim();
+        const reasons = [...(gauge?.querySelectorAll('[part~="reason-text"]') ?? [])].map((r) => (r.textContent ?? '').trim()).filter(Boolean);
+        return score && reasons.length > 0 ? { score, reasons } : false;
+      },
+      { timeout: 120_000, polling: 200 },
+    );
+    const { score, reasons } = (await shown.jsonValue()) as { score: string; reasons: string[] };
+    expect(score).toBe(String(Math.round(expected.score)));
+    expect(reasons.length).toBe(Math.min(3, expected.reasons.length));
+    expect(await page.$eval('pb-player-card', (c) => c.playerId)).toBe(player);
+    expect(await page.$eval('#player', (s) => (s as HTMLElement).hidden)).toBe(false);
+    await page.screenshot({ path: join(ARTIFACTS, 'player-card.png'), fullPage: true });
   });
 
   it('loads the players, features and events exports into DuckDB-WASM in the page', async () => {
