@@ -49,5 +49,11 @@ describe('bundleBackoffice: esbuild at start, cached by the hash of every input'
     expect(third.hash).not.toBe(first.hash);
     // The old build is removed: only the new folder and the manifest remain.
     expect((await readdir(cacheDir)).sort()).toEqual([third.hash, 'manifest.json'].sort());
+
+    // A manifest cut short (a start killed while writing it) builds again instead of failing the start.
+    await writeFile(join(cacheDir, 'manifest.json'), '{"version":1,"ha');
+    const fourth = await bundleBackoffice(cacheDir, { pageDir });
+    expect(fourth).toMatchObject({ cached: false, hash: third.hash });
+    expect((await bundleBackoffice(cacheDir, { pageDir })).cached).toBe(true);
   });
 });

@@ -56,6 +56,15 @@ const ENTRIES = (root: string, pageDir: string) => ({
 
 const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
 
+function parseManifest(text: string): Manifest | null {
+  try {
+    const m = JSON.parse(text) as Partial<Manifest>;
+    return typeof m.hash === 'string' && /^[0-9a-f]+$/.test(m.hash) && typeof m.inputs === 'object' && m.inputs !== null && typeof m.version === 'number' ? (m as Manifest) : null;
+  } catch {
+    return null;
+  }
+}
+
 async function hashInputs(root: string, inputs: Record<string, string>): Promise<boolean> {
   for (const [rel, want] of Object.entries(inputs)) {
     const bytes = await readFile(resolve(root, rel)).catch(() => null);
@@ -81,7 +90,8 @@ export async function bundleBackoffice(cacheDir: string, sources: BackofficeSour
   const root = sources.root ?? REPO_ROOT;
   const pageDir = sources.pageDir ?? join(root, 'examples/backoffice');
   const manifestPath = join(cacheDir, 'manifest.json');
-  const previous = await readFile(manifestPath, 'utf8').then((s) => JSON.parse(s) as Manifest, () => null);
+  // A missing or unreadable manifest (an interrupted first build) just means: build.
+  const previous = await readFile(manifestPath, 'utf8').then((s) => parseManifest(s), () => null);
   if (previous?.version === BUILD_VERSION && (await hashInputs(root, previous.inputs))) {
     const dir = join(cacheDir, previous.hash);
     const present = await stat(join(dir, 'main.js')).then((s) => s.isFile(), () => false);
