@@ -3,8 +3,8 @@ import { devDuckDBAssets, devScoringAssets } from '@pitboss/wasm/dev-assets';
 import { FEATURE_KEYS, featureColumns } from '@pitboss/core';
 import { exportOnnx, matrixFromRows, trainModel, withLabels } from '@pitboss/ml';
 import { generate } from '@pitboss/synth';
-import { LocalAnalytics, LocalScorer, PitbossClient, apiKey } from '@pitboss/sdk';
-import type { EventInput, LocalScore } from '@pitboss/sdk';
+import { LocalAnalytics, LocalScorer, LocalScorerError, PitbossClient, apiKey } from '@pitboss/sdk';
+import type { EventInput, LiveStream, LocalScore } from '@pitboss/sdk';
 
 /**
  * Issue 7's consistency check, end to end in Chromium against the real API
@@ -49,6 +49,7 @@ describe('Postgres ↔ DuckDB-WASM and onnxruntime-node ↔ onnxruntime-web cons
   let key: string;
   let local: LocalAnalytics;
   let scorer: LocalScorer | undefined;
+  let live: LiveStream | undefined;
   let asOf: string;
   let localRows: Row[];
   let serverRows: Row[];
@@ -63,6 +64,7 @@ describe('Postgres ↔ DuckDB-WASM and onnxruntime-node ↔ onnxruntime-web cons
   }));
   afterAll(async () => {
     await scorer?.close();
+    live?.close();
     await local?.close();
     // Figures for the report (visible with the wtr output).
     console.info(`consistency figures: ${JSON.stringify(figures)}`);
@@ -193,19 +195,27 @@ describe('Postgres ↔ DuckDB-WASM and onnxruntime-node ↔ onnxruntime-web cons
   };
 
   it('scores within 1e-5 between onnxruntime-web (LocalScorer) and the server (onnxruntime-node): logistic', slow(300_000, async () => {
+    let error: unknown;
+    await LocalScorer.open({ client, provider: 'wasm', scorer: { assets: devScoringAssets() } }).catch((e: unknown) => { error = e; });
+    expect(error, 'no model is active yet').to.be.instanceOf(LocalScorerError);
     await train('1', 'logistic');
-    scorer = await LocalScorer.open({ client, provider: 'wasm', scorer: { assets: devScoringAssets() }, maxAgeMs: Number.POSITIVE_INFINITY });
+    live = client.live();
+    scorer = await LocalScorer.open({ client, provider: 'wasm', scorer: { assets: devScoringAssets() }, maxAgeMs: Number.POSITIVE_INFINITY, live });
     expect(scorer.model?.version).to.equal('1');
     expect(scorer.model?.featureOrder).to.deep.equal([...FEATURE_KEYS]);
     expect(scorer.model?.session.provider).to.equal('wasm');
     await compareScores('1');
   }));
 
-  it('keeps the cached model while the ETag holds, and reloads after an activation change: MLP', slow(300_000, async () => {
+  it('keeps the cached model while the ETag holds, and reloads after an activation change (seen on the live stream): MLP', slow(300_000, async () => {
     const before = scorer!.model!;
-    expect(await scorer!.refresh()).to.equal(before);
+    expect(await scorer!.refresh(), '304: the same model').to.equal(before);
     await train('2', 'mlp');
-    const after = await scorer!.refresh();
+    // Scores by the new version reach the page as live `score` messages; the scorer reloads on its own.
+    await client.request('/v1/scores', { method: 'POST', json: { player_ids: localRows.slice(0, 5).map((r) => String(r.player_id)) } });
+    const deadline = Date.now() + 120_000;
+    while (scorer!.model!.version !== '2' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const after = scorer!.model!;
     expect(after.version).to.equal('2');
     expect(after.kind).to.equal('mlp');
     expect(after.etag).to.not.equal(before.etag);
