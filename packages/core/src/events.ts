@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { COUNTRIES, CURRENCIES } from './iso.js';
+import { EVENT_TYPES } from './event-types.js';
+import type { EventType } from './event-types.js';
 
 /**
  * The event schema: what an operator sends to Pitboss, one JSON object per
@@ -225,13 +227,14 @@ export const Event = z.discriminatedUnion('type', [
 export type Event = z.infer<typeof Event>;
 /** An event as an operator may write it (defaults optional). */
 export type EventInput = z.input<typeof Event>;
-export type EventType = Event['type'];
 export type EventOf<T extends EventType> = Extract<Event, { type: T }>;
+export { EVENT_TYPES };
+export type { EventType };
 
-export const EVENT_TYPES = [
-  'player.updated', 'bet.placed', 'bet.settled', 'casino.round', 'payment', 'session.started', 'session.ended',
-  'limit.changed', 'exclusion.started', 'rg.interaction', 'bonus.granted', 'bonus.wagered', 'bonus.forfeited',
-] as const satisfies readonly EventType[];
+// The name list (event-types.ts) and the union above must name the same types, both ways.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const typesAgree: Same<Event['type'], EventType> = true;
+void typesAgree;
 
 /** One validation problem, located by an RFC 6901 JSON pointer into the event. */
 export interface EventIssue {

@@ -2,12 +2,14 @@ export { COUNTRIES, CURRENCIES, currencyExponent } from './iso.js';
 export { toDecimalString, fromDecimalString } from './money.js';
 export type { MinorUnits } from './money.js';
 export {
-  SCHEMA_VERSION, SUPPORTED_SCHEMA_VERSIONS, EVENT_TYPES, PAYMENT_STATUSES, PAYMENT_METHODS,
+  SCHEMA_VERSION, SUPPORTED_SCHEMA_VERSIONS, PAYMENT_STATUSES, PAYMENT_METHODS,
   Event, PlayerProfile, PersonalData, MarketingConsents, PlayerUpdated, BetPlaced, BetSettled, CasinoRound, Payment,
   SessionStarted, SessionEnded, LimitChanged, ExclusionStarted, RgInteraction, BonusGranted, BonusWagered, BonusForfeited,
   parseEvent, jsonPointer, isStorableText,
 } from './events.js';
-export type { EventInput, EventType, EventOf, EventIssue, ParseResult, ParseOptions } from './events.js';
+export { EVENT_TYPES } from './event-types.js';
+export type { EventType } from './event-types.js';
+export type { EventInput, EventOf, EventIssue, ParseResult, ParseOptions } from './events.js';
 export { EVENT_COLUMNS, toEventRow } from './rows.js';
 export type { EventRow } from './rows.js';
 export { FEATURES, FEATURE_KEYS, UKGC_CATEGORIES, featureByKey } from './features.js';
@@ -25,8 +27,10 @@ export { SHARD_COUNT, shardOf, fnv1a32, fmix32 } from './shard.js';
 export { EVENT_EXAMPLES } from './event-examples.js';
 export {
   FIELD_OPS, NUMBER_OPS, COUNT_OPS, SUM_COLUMNS, EVENT_PRODUCTS, OPS_BY_TYPE, SEGMENT_LIMITS,
-  SegmentSchema, SegmentNodeSchema, EventMatchSchema, FieldConditionSchema, EventCountConditionSchema, EventSumConditionSchema,
 } from './segments/ast.js';
+export {
+  SegmentSchema, SegmentNodeSchema, EventMatchSchema, FieldConditionSchema, EventCountConditionSchema, EventSumConditionSchema,
+} from './segments/schema.js';
 export type {
   Segment, SegmentNode, Group, AllGroup, AnyGroup, NotGroup, Condition, FieldCondition, EventCountCondition, EventSumCondition,
   EventMatch, FieldOp, NumberOp, CountOp, SumColumn, EventProduct, SegmentScalar,

@@ -1,5 +1,5 @@
-import { EVENT_TYPES } from '../events.js';
-import type { EventType } from '../events.js';
+import { EVENT_TYPES } from '../event-types.js';
+import type { EventType } from '../event-types.js';
 import {
   COUNT_OPS, EVENT_PRODUCTS, FIELD_OPS, NUMBER_OPS, OPS_BY_TYPE, SEGMENT_LIMITS, SUM_COLUMNS,
 } from './ast.js';
