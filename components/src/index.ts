@@ -55,5 +55,5 @@ export type { Messages } from './shared/messages.js';
 export { themeTokens } from './shared/theme.js';
 export { VERSION } from './shared/version.js';
 
-/** Registers every component of this package (each skips a tag already defined). */
-export { definePlayerTable as defineAll } from './player-table/player-table.js';
+export { defineAll, TAGS } from './define-all.js';
+export type { PbTag } from './define-all.js';
