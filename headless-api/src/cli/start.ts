@@ -33,12 +33,13 @@ async function demoKey(storage: Storage, dataDir: string): Promise<string> {
   return key;
 }
 
-/** Bundles examples/backoffice (or reuses the cached bundle); `null` with a message when that cannot be done. */
+/**
+ * Bundles examples/backoffice (or reuses the cached bundle); `null` with a
+ * message when that cannot be done. The ready lines say which it was.
+ */
 async function bundleDemoPage(dataDir: string): Promise<BackofficeBundle | null> {
   try {
-    const bundle = await bundleBackoffice(backofficeCacheDir(dataDir));
-    if (!bundle.cached) console.log(`pitboss: bundled the demo backoffice page in ${(bundle.ms / 1000).toFixed(1)} s`);
-    return bundle;
+    return await bundleBackoffice(backofficeCacheDir(dataDir));
   } catch (err) {
     console.error(`pitboss: the demo backoffice page is not served (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); the API is`);
     return null;
@@ -86,6 +87,8 @@ export const startVerb: Verb = {
       const logger = cliLogger(config);
       const began = performance.now();
       await mkdir(config.dataDir, { recursive: true });
+      // esbuild runs in its own process: the page bundles while the database opens and seeds.
+      const bundling = values['no-backoffice'] ? Promise.resolve(null) : bundleDemoPage(config.dataDir);
       console.log(`pitboss: opening the ${config.driver === 'pglite' ? `embedded database in ${config.dataDir}` : `${config.databaseUrls.length} shard database(s)`}…`);
       const storage = await openStorage(config, logger);
       await storage.migrate();
@@ -117,7 +120,7 @@ export const startVerb: Verb = {
       if (model.trained) console.log(`pitboss: trained and activated risk model ${model.version} on the synthetic players (test ROC-AUC ${model.auc.toFixed(3)}); scored ${model.scored} players`);
       else if (model.skipped) console.log(`pitboss: no demo risk model (${model.skipped}); upload one with POST /v1/models`);
       const key = await demoKey(storage, config.dataDir);
-      const bundle = values['no-backoffice'] ? null : await bundleDemoPage(config.dataDir);
+      const bundle = await bundling;
       const running = await serveStorage(config, storage, logger, scoring, {
         ...(bundle ? { front: (api: ApiFetch) => backofficeHandler({ bundle, tokens: { apiKey: key, api } }) } : {}),
       });
