@@ -330,24 +330,45 @@ describe('npm start: the demo backoffice, end to end in Chromium', { timeout: 24
     await page.screenshot({ path: join(ARTIFACTS, 'sql.png'), fullPage: true });
   });
 
-  it('updates live: an event ingested through the API reaches the page over the stream', async () => {
+  it('updates live: a deposit ingested through the API reaches the page and the table row', async () => {
     await page.waitForFunction(() => document.querySelector('#live')?.getAttribute('data-state') === 'open', { timeout: 120_000 });
-    const rows = await tableRows(page, 1);
-    const player = await page.evaluate(() => {
-      const cell = document.querySelector('pb-player-table')!.shadowRoot!.querySelector('[part~="row"]:not([part~="row-placeholder"]) [part~="cell"]');
-      return (cell?.textContent ?? '').trim();
-    });
-    expect(rows[0]).toContain(player);
+    // The top row by net loss; a deposit leaves its net loss, hence its place, as it is.
+    const firstRow = () =>
+      page.evaluate(() => {
+        const row = document.querySelector('pb-player-table')!.shadowRoot!.querySelector('[aria-rowindex="2"]:not([part~="row-placeholder"])');
+        return [...(row?.querySelectorAll('[part~="cell"]') ?? [])].map((c) => (c.textContent ?? '').trim());
+      });
+    await tableRows(page, 1);
+    const before = await firstRow();
+    const player = before[0]!;
+    const deposits = before[4]!;
+    expect(player).toMatch(/^s42-p\d{7}$/);
+    const profile = await fetch(`${first!.url}/v1/players/${player}`, { headers: { authorization: `Bearer ${first!.key}` } });
+    const { currency } = (await profile.json()) as { currency: string };
     const res = await fetch(`${first!.url}/v1/events`, {
       method: 'POST',
       headers: { authorization: `Bearer ${first!.key}`, 'content-type': 'application/x-ndjson' },
       body: JSON.stringify({
         schema_version: 1, type: 'payment', event_id: `e2e-dep-${Date.now()}`, player_id: player, occurred_at: new Date().toISOString(),
-        payment_id: `e2e-pm-${Date.now()}`, direction: 'deposit', status: 'approved', method: 'card', amount_minor: 5000, currency: 'EUR',
+        payment_id: `e2e-pm-${Date.now()}`, direction: 'deposit', status: 'approved', method: 'card', amount_minor: 500_000, currency,
       }),
     });
     expect(res.status, await res.clone().text()).toBe(200);
     await page.waitForFunction((p) => document.querySelector('#live')?.textContent?.includes(`last: ${p}`), { timeout: 120_000 }, player);
+    // Features are refreshed after ingestion and the stream says so (a score message): the row is read again.
+    const after = await page.waitForFunction(
+      (p, d) => {
+        const row = document.querySelector('pb-player-table')!.shadowRoot!.querySelector('[aria-rowindex="2"]:not([part~="row-placeholder"])');
+        const cells = [...(row?.querySelectorAll('[part~="cell"]') ?? [])].map((c) => (c.textContent ?? '').trim());
+        return cells[0] === p && cells[4] !== d ? cells[4] : false;
+      },
+      { timeout: 120_000, polling: 250 },
+      player,
+      deposits,
+    );
+    const digits = (t: string) => Number(t.replace(/[^\d]/g, ''));
+    expect(digits((await after.jsonValue()) as string) - digits(deposits)).toBe(500_000);
+    await page.screenshot({ path: join(ARTIFACTS, 'live.png'), fullPage: true });
   });
 
   it('a second start reuses the data: no seeding, the same demo key, ready sooner', async () => {
