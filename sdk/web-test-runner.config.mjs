@@ -94,6 +94,11 @@ function pitbossApi() {
   }
   const plugin = {
     name: 'pitboss-api',
+    // Start (and migrate PGlite: 35-40 s on a busy 2-core machine) before any browser runs, not inside the first suite's 60 s hook.
+    async serverStart() {
+      started ??= start();
+      await started;
+    },
     async serverStop() {
       if (!started) return;
       const { storage, dir, scoring } = await started;
