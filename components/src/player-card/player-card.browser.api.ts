@@ -199,7 +199,8 @@ describe('<pb-player-card> against the real API', () => {
       card.addEventListener('pb-player-refresh', (e) => { if (e.detail.reason === 'live') resolve(e); });
     });
     const id = `live-${run}`;
-    await admin.ingestEvents([{ schema_version: 1, type: 'payment', event_id: id, player_id: P, occurred_at: ago(1), payment_id: 'pm-live', direction: 'deposit', status: 'approved', method: 'card', amount_minor: 5_000, currency: 'EUR' }]);
+    // Now: newer than the interaction the previous test recorded, so it tops the timeline.
+    await admin.ingestEvents([{ schema_version: 1, type: 'payment', event_id: id, player_id: P, occurred_at: ago(0), payment_id: 'pm-live', direction: 'deposit', status: 'approved', method: 'card', amount_minor: 5_000, currency: 'EUR' }]);
     await refreshed;
     await card.whenIdle();
     await until('new event rendered', () => (qa(card, '[part~="event"]')[0] as HTMLElement | undefined)?.dataset.eventId === id);
@@ -230,6 +231,9 @@ describe('<pb-player-card> against the real API', () => {
     expect(q(card, '#notes-title')!.textContent).to.equal('Anotações');
     const value = q(card, '[data-figure="deposits_minor"] .figure-value')!.textContent!;
     expect(value).to.equal(formatter('pt-BR').money(65_000, 'EUR'));
+    await until('timeline rendered', () => qa(card, '[part~="event"] .event-detail').length > 0);
+    expect(qa(card, '[part~="event"] .event-type')[0]!.textContent).to.equal('Pagamento');
+    expect(qa(card, '[part~="event"] .event-detail')[0]!.textContent).to.equal(`Depósito · ${formatter('pt-BR').money(5_000, 'EUR')} · aprovado · card`);
     card.locale = 'es';
     await card.whenIdle();
     expect(q(card, '#timeline-title')!.textContent).to.equal('Actividad reciente');

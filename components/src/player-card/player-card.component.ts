@@ -16,7 +16,7 @@ import type {} from '../player-table/player-table.events.js';
 import type { PbRiskGauge } from '../risk-gauge/risk-gauge.component.js';
 import { fill } from '../risk-gauge/risk-gauge.messages.js';
 import type {} from './player-card.events.js';
-import { ACTIONS, CHANNELS, LEVELS, OUTCOMES, playerCardMessages, type PlayerCardMessages } from './player-card.messages.js';
+import { ACTIONS, CHANNELS, LEVELS, OUTCOMES, playerCardMessages, type PaymentTerm, type PlayerCardMessages } from './player-card.messages.js';
 import { styles } from './player-card.styles.js';
 
 /** What the API answers for a personal value the caller's role may not see. */
@@ -34,6 +34,12 @@ const FIGURES: readonly Figure[] = ['deposits_minor', 'net_loss_minor', 'ggr_min
 function messageOf(error: unknown): string {
   if (error instanceof PitbossApiError) return error.detail ?? error.title;
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The timeline's order, as `GET /v1/players/{id}/events` pages it (ISO 8601 UTC strings compare as times). */
+function newestFirst(a: TimelineEvent, b: TimelineEvent): number {
+  if (a.occurred_at !== b.occurred_at) return a.occurred_at < b.occurred_at ? 1 : -1;
+  return a.event_id < b.event_id ? 1 : a.event_id > b.event_id ? -1 : 0;
 }
 
 function isAbort(error: unknown): boolean {
@@ -143,6 +149,8 @@ export class PbPlayerCard extends LitElement {
   #live: LiveStream | null = null;
   #liveClient: PitbossClient | null = null;
   #timelineEl: Element | null = null;
+  #gauge: PbRiskGauge | null = null;
+  #gaugeScore: PlayerScore | null = null;
   #liveTimer: ReturnType<typeof setTimeout> | undefined;
   #pending: Promise<unknown> = Promise.resolve();
   #busy = 0;
@@ -248,9 +256,11 @@ export class PbPlayerCard extends LitElement {
           this.events = events.items;
           this.#nextCursor = events.next_cursor;
         } else {
-          // A live refresh: put what is new on top, keep the older pages already loaded.
+          // A live refresh: merge what is new into the pages already loaded, in the API's order
+          // (newest first, then event id); a late event may belong below others.
           const known = new Set(this.events.map((e) => e.event_id));
-          this.events = [...events.items.filter((e) => !known.has(e.event_id)), ...this.events];
+          const fresh = events.items.filter((e) => !known.has(e.event_id));
+          if (fresh.length > 0) this.events = [...fresh, ...this.events].sort(newestFirst);
         }
       }
       if (notes) this.notes = notes.items;
@@ -410,7 +420,12 @@ export class PbPlayerCard extends LitElement {
       });
     }
     const gauge = this.renderRoot.querySelector<PbRiskGauge>('pb-risk-gauge');
-    if (gauge && gauge.score !== (this.score?.score ?? null)) gauge.applyScore(this.score);
+    // By identity: a re-score may keep the number and change the band, the reasons or the model.
+    if (gauge && (gauge !== this.#gauge || this.score !== this.#gaugeScore)) {
+      gauge.applyScore(this.score);
+      this.#gauge = gauge;
+      this.#gaugeScore = this.score;
+    }
   }
 
   protected override render(): TemplateResult {
@@ -525,14 +540,15 @@ export class PbPlayerCard extends LitElement {
     const p = e.payload;
     const currency = typeof p.currency === 'string' ? p.currency : null;
     const money = (key: string) => (currency && typeof p[key] === 'number' ? f.money(p[key] as number, currency) : null);
+    const term = (key: string) => (typeof p[key] === 'string' ? (t.terms[p[key] as PaymentTerm] ?? (p[key] as string)) : null);
     switch (e.type) {
       case 'payment':
-        return [p.direction, money('amount_minor'), p.status, p.method].filter(Boolean).join(' · ');
+        return [term('direction'), money('amount_minor'), term('status'), p.method].filter(Boolean).join(' · ');
       case 'bet.placed':
       case 'casino.round':
         return [money('stake_minor'), e.type === 'casino.round' ? money('win_minor') && `→ ${money('win_minor')}` : p.odds && `@ ${f.number(p.odds as number)}`, p.game_type ?? p.bet_type].filter(Boolean).join(' · ');
       case 'bet.settled':
-        return [p.result, money('payout_minor')].filter(Boolean).join(' · ');
+        return [term('result'), money('payout_minor')].filter(Boolean).join(' · ');
       case 'rg.interaction': {
         const head = [t.actions[p.action as keyof PlayerCardMessages['actions']] ?? p.action, t.outcomes[p.outcome as keyof PlayerCardMessages['outcomes']] ?? p.outcome, t.channels[p.channel as keyof PlayerCardMessages['channels']] ?? p.channel].filter(Boolean).join(' · ');
         return typeof p.note === 'string' && p.note !== '' ? `${head}\n${p.note}` : head;

@@ -72,7 +72,14 @@ export interface PlayerCardMessages {
   channels: Record<Channel, string>;
   actions: Record<Action, string>;
   outcomes: Record<Outcome, string>;
+  /** Payment directions and statuses, bet results, as the timeline shows them. */
+  terms: Record<PaymentTerm, string>;
 }
+
+/** Values of payment and bet events the timeline translates; other values are shown as sent. */
+export type PaymentTerm =
+  | 'deposit' | 'withdrawal' | 'requested' | 'approved' | 'rejected' | 'cancelled' | 'rolled_back'
+  | 'won' | 'lost' | 'void' | 'half_won' | 'half_lost' | 'cashed_out';
 
 const MESSAGES: Record<PbLocale, PlayerCardMessages> = {
   en: {
@@ -142,6 +149,10 @@ const MESSAGES: Record<PbLocale, PlayerCardMessages> = {
       self_exclusion_suggested: 'Self-exclusion suggested', account_restricted: 'Account restricted', affordability_check: 'Affordability check',
     },
     outcomes: { acknowledged: 'Acknowledged', accepted: 'Accepted', declined: 'Declined', no_response: 'No response', escalated: 'Escalated' },
+    terms: {
+      deposit: 'Deposit', withdrawal: 'Withdrawal', requested: 'requested', approved: 'approved', rejected: 'rejected', cancelled: 'cancelled',
+      rolled_back: 'rolled back', won: 'Won', lost: 'Lost', void: 'Void', half_won: 'Half won', half_lost: 'Half lost', cashed_out: 'Cashed out',
+    },
   },
   'pt-BR': {
     title: 'Jogador {id}',
@@ -210,6 +221,10 @@ const MESSAGES: Record<PbLocale, PlayerCardMessages> = {
       self_exclusion_suggested: 'Autoexclusão sugerida', account_restricted: 'Conta restringida', affordability_check: 'Verificação de capacidade financeira',
     },
     outcomes: { acknowledged: 'Ciente', accepted: 'Aceito', declined: 'Recusado', no_response: 'Sem resposta', escalated: 'Escalado' },
+    terms: {
+      deposit: 'Depósito', withdrawal: 'Saque', requested: 'solicitado', approved: 'aprovado', rejected: 'recusado', cancelled: 'cancelado',
+      rolled_back: 'estornado', won: 'Ganha', lost: 'Perdida', void: 'Anulada', half_won: 'Meio ganha', half_lost: 'Meio perdida', cashed_out: 'Cash out',
+    },
   },
   es: {
     title: 'Jugador {id}',
@@ -278,6 +293,10 @@ const MESSAGES: Record<PbLocale, PlayerCardMessages> = {
       self_exclusion_suggested: 'Autoexclusión sugerida', account_restricted: 'Cuenta restringida', affordability_check: 'Control de asequibilidad',
     },
     outcomes: { acknowledged: 'Informado', accepted: 'Aceptado', declined: 'Rechazado', no_response: 'Sin respuesta', escalated: 'Escalado' },
+    terms: {
+      deposit: 'Depósito', withdrawal: 'Retiro', requested: 'solicitado', approved: 'aprobado', rejected: 'rechazado', cancelled: 'cancelado',
+      rolled_back: 'revertido', won: 'Ganada', lost: 'Perdida', void: 'Anulada', half_won: 'Medio ganada', half_lost: 'Medio perdida', cashed_out: 'Cobrada anticipadamente',
+    },
   },
 };
 
