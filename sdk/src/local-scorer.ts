@@ -19,6 +19,12 @@ export interface LocalModel {
   kind: string;
   /** The onnxruntime-web execution provider and input/output names. */
   session: ModelInfo;
+  /**
+   * Why `auto` ended on WASM although WebGPU was tried (the session failed
+   * there, e.g. `@pitboss/ml`'s float64 graphs: onnxruntime-web 1.30's WebGPU
+   * provider assigns no provider to their Cast nodes); `null` otherwise.
+   */
+  fallback: string | null;
   /** The tenant's band thresholds and reasons per score (`GET /v1/scoring/config`). */
   config: ScoringConfig;
 }
@@ -41,7 +47,11 @@ export interface LocalScorerOptions {
   /** A scoring worker already open (shared); otherwise one is started with `scorer` options and closed by `close()`. */
   worker?: Scorer;
   scorer?: OpenScorerOptions;
-  /** onnxruntime-web provider: `auto` (default) uses WebGPU when an adapter exists, else WASM. */
+  /**
+   * onnxruntime-web provider: `auto` (default) uses WebGPU when an adapter
+   * exists, else WASM, and falls back to WASM when WebGPU cannot run the model
+   * (`model.fallback` says why); `webgpu` fails instead.
+   */
   provider?: ProviderPreference;
   /**
    * Revalidate the active model (a conditional GET, 304 when unchanged) when
@@ -182,14 +192,24 @@ export class LocalScorer {
     if (header !== null && header !== featureOrder.join(',')) throw new LocalScorerError(`feature order header (${header}) disagrees with the file's metadata`);
     const config = await this.#config(signal);
     throwIfAborted(signal);
-    // The worker takes the buffer (transferred); metadata was read above.
-    const session = await this.#worker.load(bytes, this.#provider);
+    // The worker takes the buffer (transferred); metadata was read above. `auto` keeps a copy to retry on WASM.
+    const spare = this.#provider === 'auto' ? bytes.slice() : null;
+    let session: ModelInfo;
+    let fallback: string | null = null;
+    try {
+      session = await this.#worker.load(bytes, this.#provider);
+    } catch (error) {
+      if (!spare) throw error;
+      fallback = `WebGPU could not run the model: ${error instanceof Error ? error.message : String(error)}`;
+      session = await this.#worker.load(spare, 'wasm');
+    }
     const model: LocalModel = {
       version: meta[META.version] ?? res.headers.get('pitboss-model-version') ?? '',
       featureOrder,
       etag,
       kind: artifact.network.kind,
       session,
+      fallback,
       config,
     };
     this.#loaded = { model, explainer: new Explainer(artifact), loadedAt: Date.now() };

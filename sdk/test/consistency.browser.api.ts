@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@pitboss/test/harness';
+import { openScorer } from '@pitboss/wasm';
 import { devDuckDBAssets, devScoringAssets } from '@pitboss/wasm/dev-assets';
 import { FEATURE_KEYS, featureColumns } from '@pitboss/core';
 import { exportOnnx, matrixFromRows, trainModel, withLabels } from '@pitboss/ml';
@@ -205,6 +206,23 @@ describe('Postgres ↔ DuckDB-WASM and onnxruntime-node ↔ onnxruntime-web cons
     expect(scorer.model?.featureOrder).to.deep.equal([...FEATURE_KEYS]);
     expect(scorer.model?.session.provider).to.equal('wasm');
     await compareScores('1');
+  }));
+
+  it("provider auto: WebGPU is found (--enable-unsafe-webgpu), cannot run ml's float64 graph, and WASM takes over", slow(300_000, async () => {
+    const worker = await openScorer({ assets: devScoringAssets() });
+    const auto = await LocalScorer.open({ client, worker, maxAgeMs: Number.POSITIVE_INFINITY });
+    try {
+      expect(auto.model?.session.provider).to.equal('wasm');
+      // Where no adapter is found, auto goes straight to WASM.
+      if ((await worker.diagnostics()).webgpu.found) expect(auto.model?.fallback ?? '').to.match(/WebGPU could not run the model/);
+      else expect(auto.model?.fallback).to.equal(null);
+      const mine = await auto.score(localRows.slice(0, 10));
+      const server = (await client.request<{ scores: ServerScore[] }>('/v1/scores', { method: 'POST', json: { player_ids: mine.map((m) => m.player_id) } })).scores;
+      server.forEach((s, i) => expect(Math.abs(mine[i]!.probability - s.probability)).to.be.at.most(TOLERANCE));
+    } finally {
+      await auto.close();
+      await worker.close();
+    }
   }));
 
   it('keeps the cached model while the ETag holds, and reloads after an activation change (seen on the live stream): MLP', slow(300_000, async () => {
