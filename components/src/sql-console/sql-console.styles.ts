@@ -5,7 +5,9 @@ export const styles = css`
     --_editor-height: var(--pb-console-editor-height, 180px);
     --_code-font: var(--pb-console-code-font, ui-monospace, SFMono-Regular, Menlo, Consolas, monospace);
     --_code-size: var(--pb-console-code-size, 13px);
+    /* One line of code, and the space above the first: the gutter, the error backdrop and the textarea share both. */
     --_line: 20px;
+    --_pad: 8px;
     --_gutter-bg: var(--pb-console-gutter-background, var(--_surface-raised));
     --_error-line: var(--pb-console-error-line, color-mix(in srgb, var(--_danger) 14%, var(--_surface)));
     display: flex;
@@ -69,7 +71,7 @@ export const styles = css`
   .gutter {
     flex: none;
     min-width: 3.5ch;
-    padding: 8px 6px 8px 8px;
+    padding: var(--_pad) 6px var(--_pad) 8px;
     overflow: hidden;
     text-align: end;
     color: var(--_muted);
@@ -77,8 +79,9 @@ export const styles = css`
     border-inline-end: 1px solid var(--_border);
     user-select: none;
   }
-  .gutter div,
-  .backdrop div {
+  /* Only the rows keep white space: on the row containers, the template's indentation would render as two empty lines above line 1. */
+  .gutter-lines > div,
+  .backdrop-lines > div {
     height: var(--_line);
     white-space: pre;
   }
@@ -97,7 +100,7 @@ export const styles = css`
     inset: 0;
     box-sizing: border-box;
     margin: 0;
-    padding: 8px;
+    padding: var(--_pad);
     border: 0;
     font: inherit;
     line-height: var(--_line);
@@ -105,6 +108,8 @@ export const styles = css`
     white-space: pre;
   }
   .backdrop {
+    /* The textarea's pre is for its text; here it would make lines of the template's indentation. */
+    white-space: normal;
     overflow: hidden;
     color: transparent;
     pointer-events: none;
