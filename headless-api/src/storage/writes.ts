@@ -166,29 +166,40 @@ async function writePlayers(tx: Tx, tenantId: string, changes: Iterable<PlayerCh
  * const stored = await db.transaction((tx) => writeShardEvents(tx, 'acme', events));
  */
 export async function writeShardEvents(tx: Tx, tenantId: string, events: readonly ShardEvent[]): Promise<Set<string>> {
-  const rows = events.map(({ shard, event }) => ({ shard, ...toEventRow(event).row }));
+  const rows = events.map(({ shard, event }) => {
+    // toEventRow builds a fresh row: add the shard to it rather than copying every field into another object.
+    const { row } = toEventRow(event);
+    (row as EventRow & { shard: number }).shard = shard;
+    return row;
+  });
   const inserted = await tx.query<{ event_id: string }>(INSERT_EVENTS, [tenantId, JSON.stringify(rows)]);
   const stored = new Set(inserted.map((r) => r.event_id));
-  const fresh = events.filter((e) => stored.has(e.event.event_id));
-  // Profile updates apply in event time, so a batch's older update never hides a newer one.
-  fresh.sort((a, b) => Date.parse(a.event.occurred_at) - Date.parse(b.event.occurred_at) || a.line - b.line);
   const changes = new Map<string, PlayerChange>();
-  for (const { event, shard } of fresh) {
+  // Profile updates apply in event time, so a batch's older update never hides a newer one. Only they
+  // need ordering (last_event_at is a maximum, exclusions only extend): sorting every event by a parsed
+  // timestamp cost more than the rest of this function.
+  const updates: { ms: number; line: number; change: PlayerChange; profile: PlayerProfile }[] = [];
+  for (const { event, shard, line } of events) {
+    if (!stored.has(event.event_id)) continue;
     const c = changeFor(changes, event.player_id, shard);
     const ms = Date.parse(event.occurred_at);
+    // Strictly later: of events at one instant, the first one's timestamp text is kept.
     if (ms > c.lastEventMs) {
       c.lastEventMs = ms;
       c.last_event_at = event.occurred_at;
     }
     if (event.type === 'player.updated') {
-      const { personal, ...profile } = event.profile;
-      mergeProfile(c.patch, profile);
-      c.personal = mergePersonal(c.personal, personal);
+      updates.push({ ms, line, change: c, profile: event.profile });
     } else if (event.type === 'exclusion.started') {
       const until = event.until ?? 'infinity';
       if (event.kind === 'self_exclusion') c.selfExcludedUntil = laterEnd(c.selfExcludedUntil, until);
       else c.timedOutUntil = laterEnd(c.timedOutUntil, until);
     }
+  }
+  updates.sort((a, b) => a.ms - b.ms || a.line - b.line);
+  for (const { change, profile: { personal, ...profile } } of updates) {
+    mergeProfile(change.patch, profile);
+    change.personal = mergePersonal(change.personal, personal);
   }
   await writePlayers(tx, tenantId, changes.values());
   const exclusions = [...changes.values()].filter((c) => c.selfExcludedUntil !== undefined || c.timedOutUntil !== undefined);
