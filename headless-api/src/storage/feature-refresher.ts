@@ -5,6 +5,24 @@ import { refreshFeatures } from './writes.js';
 const CHUNK = 5000;
 /** Pause before retrying a database whose refresh failed (down, timeout). */
 const RETRY_MS = 1000;
+/**
+ * While ingestion keeps writing to a database, a refresh there starts no
+ * sooner than this many times the previous one's duration after it ended:
+ * refreshes then use at most a quarter of the time, and each covers what
+ * several batches touched (a refresh reads every event of its players, so
+ * one per batch made sustained ingestion pay for most of its work twice).
+ */
+const PACE = 3;
+/** Longest pause of a refresh for ingestion (bounds how stale features get under sustained load). */
+const MAX_PAUSE_MS = 5000;
+/**
+ * A database with no ingest write for twice the usual interval between its
+ * writes (at least `MIN_QUIET_MS`, at most `MAX_QUIET_MS`) is idle:
+ * refreshes stop pausing. Relative, because a sender that parses and
+ * validates between batches leaves gaps that are not the end of its load.
+ */
+const MIN_QUIET_MS = 100;
+const MAX_QUIET_MS = 1000;
 
 /**
  * Brings features of touched players up to date after their events commit,
@@ -12,11 +30,19 @@ const RETRY_MS = 1000;
  * coalesced: a player touched by ten batches while a refresh runs is
  * recomputed once, from all of its events. A failed refresh keeps its players
  * queued and retries, so an outage delays features but never loses them.
+ * While ingestion writes to a database (`writeStarted`/`writeEnded`), its
+ * refreshes are paced (see `PACE`); once writes stop they run at once.
  */
 export class FeatureRefresher {
   #pending = new Map<Database, Map<string, Set<string>>>();
   #running = new Map<Database, Promise<void>>();
   #retry = new Map<Database, NodeJS.Timeout>();
+  /** Refreshes pausing for ingestion, per database. */
+  #paused = new Map<Database, NodeJS.Timeout>();
+  /** Earliest start of the next refresh while ingestion is writing (performance.now()). */
+  #nextAt = new Map<Database, number>();
+  /** Ingest writes in progress, when the last one began and ended, and the smoothed interval between their starts. */
+  #writes = new Map<Database, { active: number; lastStart: number; lastEnd: number; interval: number }>();
   #idle: (() => void)[] = [];
   #closed = false;
   /** Last refresh failure per database index, cleared by the next success. */
@@ -54,6 +80,39 @@ export class FeatureRefresher {
   }
 
   /**
+   * Ingestion began writing to `db`; call `writeEnded` when its transaction is over.
+   *
+   * @example
+   * refresher.writeStarted(db); try { await write(); } finally { refresher.writeEnded(db); }
+   */
+  writeStarted(db: Database): void {
+    const now = performance.now();
+    const w = this.#writes.get(db);
+    if (!w) {
+      this.#writes.set(db, { active: 1, lastStart: now, lastEnd: 0, interval: 0 });
+      return;
+    }
+    w.active++;
+    w.interval = w.interval === 0 ? now - w.lastStart : 0.7 * w.interval + 0.3 * (now - w.lastStart);
+    w.lastStart = now;
+  }
+
+  /** Ingestion's write to `db` is over (committed or not). */
+  writeEnded(db: Database): void {
+    const w = this.#writes.get(db);
+    if (!w || w.active === 0) return;
+    if (--w.active > 0) return;
+    w.lastEnd = performance.now();
+    // A pause timed for sustained ingestion may now end sooner (once the database is quiet).
+    const timer = this.#paused.get(db);
+    if (timer) {
+      clearTimeout(timer);
+      this.#paused.delete(db);
+      this.#kick(db);
+    }
+  }
+
+  /**
    * Resolves when no refresh is queued, waiting to retry, or running.
    *
    * @example
@@ -72,13 +131,15 @@ export class FeatureRefresher {
     this.onRefreshed = null;
     for (const timer of this.#retry.values()) clearTimeout(timer);
     this.#retry.clear();
+    for (const timer of this.#paused.values()) clearTimeout(timer);
+    this.#paused.clear();
     this.#pending.clear();
     await Promise.all(this.#running.values());
     this.#wake();
   }
 
   #isIdle(): boolean {
-    return this.#running.size === 0 && this.#retry.size === 0;
+    return this.#running.size === 0 && this.#retry.size === 0 && this.#paused.size === 0;
   }
 
   #wake(): void {
@@ -86,23 +147,52 @@ export class FeatureRefresher {
   }
 
   #kick(db: Database): void {
-    if (this.#closed || this.#running.has(db) || this.#retry.has(db)) return;
+    if (this.#closed || this.#running.has(db) || this.#retry.has(db) || this.#paused.has(db)) return;
+    if (!this.#pending.get(db)?.size) return;
+    const wait = this.#pause(db);
+    if (wait > 0) {
+      this.#paused.set(db, setTimeout(() => {
+        this.#paused.delete(db);
+        this.#kick(db);
+        this.#wake();
+      }, wait));
+      return;
+    }
     const run = this.#drain(db).finally(() => {
       this.#running.delete(db);
+      // Players queued while it ran (or left when it paused) get their own refresh.
+      this.#kick(db);
       this.#wake();
     });
     this.#running.set(db, run);
   }
 
+  /** How long a refresh of `db` should wait for ingestion now (0: start). */
+  #pause(db: Database): number {
+    const now = performance.now();
+    const left = (this.#nextAt.get(db) ?? 0) - now;
+    if (left <= 0) return 0;
+    const w = this.#writes.get(db);
+    if (!w) return 0;
+    if (w.active > 0) return left;
+    const needed = Math.min(MAX_QUIET_MS, Math.max(MIN_QUIET_MS, 2 * w.interval));
+    const quiet = now - w.lastEnd;
+    return quiet >= needed ? 0 : Math.min(left, needed - quiet);
+  }
+
   async #drain(db: Database): Promise<void> {
     const tenants = this.#pending.get(db);
     while (tenants && tenants.size > 0 && !this.#closed) {
+      if (this.#pause(db) > 0) return;
       const [tenantId, players] = tenants.entries().next().value as [string, Set<string>];
       const chunk = [...players].slice(0, CHUNK);
       for (const p of chunk) players.delete(p);
       if (players.size === 0) tenants.delete(tenantId);
       try {
+        const started = performance.now();
         await refreshFeatures(db, tenantId, chunk, new Date(), this.timeoutMs);
+        const ended = performance.now();
+        this.#nextAt.set(db, ended + Math.min(MAX_PAUSE_MS, PACE * (ended - started)));
         this.lastError.delete(db.index);
       } catch (error) {
         this.lastError.set(db.index, error instanceof Error ? error : new Error(String(error)));
@@ -113,6 +203,7 @@ export class FeatureRefresher {
         const timer = setTimeout(() => {
           this.#retry.delete(db);
           this.#kick(db);
+          this.#wake();
         }, RETRY_MS);
         timer.unref();
         this.#retry.set(db, timer);

@@ -198,6 +198,8 @@ export class ShardedStorage {
       [...perDatabase].map(async ([index, events]) => {
         const db = this.databases[index]!;
         let stored: Set<string>;
+        // Background refreshes of this database pace themselves while ingestion writes to it.
+        this.#refresher.writeStarted(db);
         try {
           stored = await db.transaction((tx) => writeShardEvents(tx, tenantId, events), { timeoutMs: this.deadlines.write });
         } catch (error) {
@@ -208,6 +210,8 @@ export class ShardedStorage {
           }
           for (const e of events) outcome.retryable.push({ line: e.line, event_id: e.event.event_id, message: wrapped.message });
           return;
+        } finally {
+          this.#refresher.writeEnded(db);
         }
         const touched = new Set<string>();
         for (const e of events) {
