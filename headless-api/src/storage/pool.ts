@@ -70,7 +70,16 @@ function watchClient(client: SqlClient): { readonly error: Error | undefined; st
 /** A transaction in progress on one physical database. */
 export interface Tx {
   query<R extends Row = Row>(sql: string, params?: unknown[]): Promise<R[]>;
+  /**
+   * Runs `COPY … FROM STDIN` with `text` (COPY text format) as its data.
+   * Present only when the driver can (node-postgres); callers fall back to
+   * a statement otherwise.
+   */
+  copyFrom?(sql: string, text: string): Promise<void>;
 }
+
+/** Sends COPY data on a checked-out connection of a driver that supports it (see `drivers/pg.ts`). */
+export type CopyIn = (client: SqlClient, sql: string, text: string) => Promise<void>;
 
 /**
  * One physical database: its pool, with every failure wrapped (keeping the
@@ -90,6 +99,8 @@ export class Database {
     readonly timeoutMs: number,
     /** Whether the driver prepares named statements (PGlite ignores names). */
     readonly namedStatements: boolean,
+    /** `COPY FROM STDIN` for transactions (`Tx.copyFrom`), when the driver supports it. */
+    private readonly copyIn?: CopyIn,
   ) {}
 
   /**
@@ -146,6 +157,16 @@ export class Database {
           }
         },
       };
+      const copyIn = this.copyIn;
+      if (copyIn) {
+        tx.copyFrom = async (sql, text) => {
+          try {
+            await copyIn(client, sql, text);
+          } catch (error) {
+            throw wrapDriverError(error, sql, this.index);
+          }
+        };
+      }
       try {
         await tx.query('BEGIN');
         const value = await fn(tx);

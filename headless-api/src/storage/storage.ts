@@ -3,7 +3,7 @@ import type { PlayerProfile, PersonalData } from '@pitboss/core';
 import * as apiKeys from './api-keys.js';
 import type { CreateApiKeyOptions } from './api-keys.js';
 import { openPGlitePool } from './drivers/pglite.js';
-import { createPgPool } from './drivers/pg.js';
+import { createPgPool, pgCopyIn } from './drivers/pg.js';
 import { createNeonPool } from './drivers/neon.js';
 import { InvalidQueryError, ShardUnavailableError, StorageConfigError, StorageError, wrapDriverError } from './errors.js';
 import { afterSql, comparePositions, decodeCursor, encodeCursor, mergeSorted, orderSql, sortSpec, sortValueSql } from './keyset.js';
@@ -677,7 +677,8 @@ export async function createStorage(config: StorageConfig): Promise<ShardedStora
     const onIdleError = config.onIdleError ? (e: Error) => config.onIdleError!(e, index) : undefined;
     const o = { ...options, ...(onIdleError ? { onIdleError } : {}) };
     const pool = config.driver === 'neon' ? createNeonPool(url, o, config.neon) : createPgPool(url, o);
-    return new Database(index, pool, 0, true);
+    // COPY needs node-postgres' stream protocol; Neon's WebSocket client takes the statement path.
+    return new Database(index, pool, 0, true, config.driver === 'pg' ? pgCopyIn : undefined);
   };
   const databases = urls.map(open);
   const control = config.controlUrl === undefined || config.controlUrl === urls[0] ? databases[0]! : open(config.controlUrl, CONTROL_DATABASE);
