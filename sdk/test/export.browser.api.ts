@@ -13,7 +13,9 @@ describe('LocalAnalytics over the real API exports', () => {
   let local: LocalAnalytics;
   const ago = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
 
-  beforeAll(async () => {
+  // Ingest plus opening DuckDB-WASM takes ~59 s on a loaded machine, against mocha's 60 s default hook timeout.
+  beforeAll(async function (this: { timeout?(ms: number): void }) {
+    this?.timeout?.(300_000);
     const { key, base } = (await (await fetch('/__pitboss/test-key')).json()) as { key: string; base: string };
     client = new PitbossClient({ baseUrl: location.origin + base, auth: apiKey(key) });
     const events: EventInput[] = [];
