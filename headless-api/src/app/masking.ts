@@ -23,6 +23,10 @@ const OPAQUE_KEYS: ReadonlySet<string> = new Set(['raw']);
 
 function maskAll(value: unknown): unknown {
   if (value === null || value === undefined) return value;
+  // What JSON would hold: a Date under a personal key is a string there, so it masks as one.
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return maskAll((value as { toJSON(): unknown }).toJSON());
+  // What JSON drops or writes as null (or refuses, for bigint) stays as it is, and JSON.stringify decides.
+  if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint' || (typeof value === 'number' && !Number.isFinite(value))) return value;
   if (Array.isArray(value)) return value.map(maskAll);
   if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskAll(v)]));
   return MASK;
@@ -46,6 +50,40 @@ export function maskPersonal(value: unknown): unknown {
     else out[k] = maskPersonal(v);
   }
   return out;
+}
+
+const isPersonalKey = (k: string) => PERSONAL_CONTAINERS.has(k) || PERSONAL_KEYS.has(k) || OPAQUE_KEYS.has(k);
+
+/**
+ * What `maskPersonal` of the value's JSON would hold, sharing every part
+ * that needs no mask: objects and arrays are copied (shallowly) only on the
+ * path to a masked value, so a response is masked before it is serialised,
+ * without a parse and a deep copy. Follows JSON's view of the value: own
+ * enumerable keys, `toJSON` applied.
+ */
+function maskShared(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    const json = (value as { toJSON(): unknown }).toJSON();
+    const masked = maskShared(json);
+    return masked === json ? value : masked;
+  }
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      const m = maskShared(v);
+      if (m !== v) (out ??= value.slice())[i] = m;
+    }
+    return out ?? value;
+  }
+  let out: Record<string, unknown> | undefined;
+  for (const k of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[k];
+    const m = isPersonalKey(k) ? maskAll(v) : maskShared(v);
+    if (m !== v) (out ??= { ...(value as Record<string, unknown>) })[k] = m;
+  }
+  return out ?? value;
 }
 
 /** One CSV record's fields (RFC 4180 quoting, one line). */
@@ -180,9 +218,24 @@ export async function maskResponse(response: Response): Promise<Response> {
  */
 export function maskPersonalData(): MiddlewareHandler<AppEnv> {
   return async function maskForRole(c, next) {
+    // Fast path for a caller known now to need masking: JSON a handler answers with `c.json` is masked
+    // as it is serialised. Anything else (streams, problem responses, a response replaced later) is
+    // masked below from its bytes, as before.
+    const early = c.get('principal');
+    let serialised: Response | undefined;
+    if (early && !can(early.role, 'personal:read')) {
+      // As Hono's own `c.json` does (`c.body` with a JSON content type), of the masked value.
+      const body = c.body as (data: string, arg?: unknown, headers?: Record<string, string | string[]>) => Response;
+      c.json = ((object: unknown, arg?: unknown, headers?: Record<string, string | string[]>) =>
+        (serialised = body(JSON.stringify(maskShared(object)), arg, { 'Content-Type': 'application/json', ...headers }))) as unknown as typeof c.json;
+    }
     await next();
     const principal = c.get('principal');
     if (!principal || can(principal.role, 'personal:read')) return;
+    if (serialised !== undefined && c.res === serialised) {
+      c.res.headers.append('vary', 'authorization');
+      return;
+    }
     const masked = await maskResponse(c.res);
     if (masked === c.res) return;
     // Hono's `res` setter copies the old response's headers onto the new one, which would restore the unmasked content-length.
