@@ -29,26 +29,37 @@ export interface AuthOptions {
 const BEARER = /^Bearer\s+(\S{8,8192})\s*$/i;
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
+/** The authentication middleware, and a way to drop a revoked key from its cache. */
+export type Authenticator = MiddlewareHandler<AppEnv> & {
+  /** Forgets the cached principal of key `keyId` (revoked here): refused at once in this process. */
+  forget(keyId: string): void;
+};
+
 /**
  * Resolves `Authorization: Bearer <credential>` to a principal (tenant, role)
  * and sets it as `c.var.principal`; 401 otherwise. The credential is an API
  * key (`pb_…`, checked by `storage.verifyApiKey`), an embed token (only from
  * one of the origins it names; 403 from any other), or a backoffice user's
- * JWT (see `jwt.ts`).
+ * JWT (see `jwt.ts`). Verified keys are cached for `cacheTtlMs`; `forget`
+ * drops a key revoked through this process at once.
  *
  * @example
- * app.use('/v1/*', authenticate(storage));
+ * const auth = authenticate(storage);
+ * app.use('/v1/*', auth);
+ * await storage.revokeApiKey('acme', id); auth.forget(id);
  */
-export function authenticate(storage: Pick<ApiStorage, 'verifyApiKey'>, options: AuthOptions = {}): MiddlewareHandler<AppEnv> {
+export function authenticate(storage: Pick<ApiStorage, 'verifyApiKey'>, options: AuthOptions = {}): Authenticator {
   const ttl = options.cacheTtlMs ?? 10_000;
   const max = options.cacheSize ?? 10_000;
   const now = options.now ?? Date.now;
   const cache = new Map<string, { principal: Principal; until: number }>();
   // One lookup per key at a time: when a cached entry expires under load, every request in flight would otherwise ask storage at once.
-  const pending = new Map<string, Promise<Principal | null>>();
+  const pending = new Map<string, { lookup: Promise<Principal | null>; generation: number }>();
+  // Bumped by `forget`: a lookup that began before a revocation may have read the key as live, so its answer is not cached.
+  let generation = 0;
   const challenge = { 'www-authenticate': 'Bearer realm="pitboss"' };
 
-  return async function authenticateRequest(c, next) {
+  const middleware: MiddlewareHandler<AppEnv> = async function authenticateRequest(c, next) {
     const header = c.req.header('authorization');
     if (!header) throw new ApiError('unauthorized', { detail: 'send Authorization: Bearer <api key>', headers: challenge });
     const key = BEARER.exec(header)?.[1];
@@ -60,23 +71,33 @@ export function authenticate(storage: Pick<ApiStorage, 'verifyApiKey'>, options:
     const t = now();
     let hit = cache.get(key);
     if (!hit || hit.until < t) {
-      let lookup = pending.get(key);
-      if (!lookup) {
-        lookup = storage.verifyApiKey(key).finally(() => pending.delete(key));
-        pending.set(key, lookup);
+      let inFlight = pending.get(key);
+      if (!inFlight) {
+        inFlight = { lookup: storage.verifyApiKey(key).finally(() => pending.delete(key)), generation };
+        pending.set(key, inFlight);
       }
-      const principal = await lookup;
+      const started = inFlight.generation;
+      const principal = await inFlight.lookup;
       if (!principal) {
         cache.delete(key);
         throw new ApiError('unauthorized', { detail: 'unknown, revoked or expired API key', headers: challenge });
       }
-      if (cache.size >= max) cache.delete(cache.keys().next().value as string);
       hit = { principal, until: t + ttl };
-      cache.set(key, hit);
+      if (started === generation) {
+        if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+        cache.set(key, hit);
+      }
     }
     c.set('principal', hit.principal);
     await next();
   };
+
+  return Object.assign(middleware, {
+    forget(keyId: string): void {
+      generation++;
+      for (const [key, entry] of cache) if (entry.principal.keyId === keyId) cache.delete(key);
+    },
+  });
 
   async function verifyToken(token: string, origin: string | undefined): Promise<Principal> {
     let claimed: JWTPayload;

@@ -77,9 +77,10 @@ export function createSecurity(storage: ApiStorage, options: SecurityOptions = {
   const settings = store ?? NO_SETTINGS;
   const embed = new EmbedTokens(options.embedSecret);
   const jwt = store ? new JwtVerifier(settings, options.jwt) : undefined;
+  const auth = authenticate(storage, { embed, ...(jwt ? { jwt } : {}) });
   const middleware: MiddlewareHandler<AppEnv>[] = [
     cors(settings),
-    authenticate(storage, { embed, ...(jwt ? { jwt } : {}) }),
+    auth,
     tenantOrigin(settings),
   ];
   if (options.rateLimit !== false) {
@@ -97,7 +98,16 @@ export function createSecurity(storage: ApiStorage, options: SecurityOptions = {
     middleware,
     register(app, maxBodyBytes) {
       if (!hasControl(storage) || !store) return;
-      registerKeyRoutes(app, storage, maxBodyBytes);
+      // A key revoked through this process is refused here at once (others: within the auth cache TTL).
+      registerKeyRoutes(app, {
+        createApiKey: (...a) => storage.createApiKey(...a),
+        listApiKeys: (...a) => storage.listApiKeys(...a),
+        revokeApiKey: async (tenant, keyId) => {
+          const revoked = await storage.revokeApiKey(tenant, keyId);
+          auth.forget(keyId);
+          return revoked;
+        },
+      }, maxBodyBytes);
       registerTenantRoutes(app, store, { maxBodyBytes, ...(options.allowHttpJwks ? { allowHttpJwks: true } : {}) });
       registerEmbedRoutes(app, embed, settings, maxBodyBytes);
     },

@@ -194,7 +194,9 @@ describe.each(authBackends)('authentication on $name', (backend) => {
       await expectProblem(await req('/v1/keys', agent), 403, 'forbidden');
       expect((await req(`/v1/keys/${id}`, admin, { method: 'DELETE' })).status).toBe(204);
       await expectProblem(await req(`/v1/keys/${id}`, admin, { method: 'DELETE' }), 404, 'not-found');
-      // A fresh process (no auth cache) refuses it at once; running ones within the 10 s cache TTL.
+      // The process that revoked it, whose auth cache held it (the read above), refuses it at once;
+      // a fresh process (no auth cache) too; other running ones within the 10 s cache TTL.
+      await expectProblem(await req('/v1/players', key), 401, 'unauthorized');
       await expectProblem(await authApp(storage).request('/v1/players', { headers: { authorization: `Bearer ${key}` } }), 401, 'unauthorized');
     });
   });

@@ -30,7 +30,8 @@ const KeyIdParam = z.object({
 
 /**
  * Admin API for the caller's tenant's API keys: create (the secret is in the
- * response once), list (no secrets), revoke. Revocation reaches every API
+ * response once), list (no secrets), revoke. Revocation takes effect at once
+ * in the process that revoked (see `createSecurity`) and in every other API
  * process within the auth cache TTL (10 s).
  *
  * @example
