@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { requestId } from 'hono/request-id';
-import { except } from 'hono/combine';
+import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError, errorHandler, notFoundHandler } from './errors.js';
 import { createMetrics } from './metrics.js';
 import type { Metrics } from './metrics.js';
@@ -111,7 +111,8 @@ export function createApp(options: CreateAppOptions): PitbossApp {
   if (config.limits.maxInFlight) app.use('/v1/*', shedLoad(config.limits.maxInFlight));
   // Platform keys (`pbp_…`) are checked first and only open /v1/admin; the tenant chain skips their requests.
   if (hasPlatformStorage(storage)) app.use('/v1/*', authenticatePlatform(storage.control));
-  app.use('/v1/*', except(isPlatformRequest, ...security.middleware));
+  // Each link skips platform requests on its own: hono's `except` composed the chain anew on every request.
+  app.use('/v1/*', ...security.middleware.map((m) => unless(isPlatformRequest, m)));
   app.use('/v1/*', maskPersonalData());
   if (hasAuditStorage(storage)) app.use('/v1/*', auditAccess(storage));
   registerEventRoutes(app, { storage, metrics, ...(options.now ? { now: options.now } : {}), maxDeadLetterChars: config.limits.maxDeadLetterChars }, config.limits);
@@ -153,6 +154,11 @@ export function createApp(options: CreateAppOptions): PitbossApp {
   });
   app.get('/docs', (c) => c.html(DOCS_HTML));
   return { app, metrics, live };
+}
+
+/** `middleware`, except for requests that meet `skip` (they go straight on). */
+function unless(skip: (c: Context<AppEnv>) => boolean, middleware: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> {
+  return (c, next) => (skip(c) ? next() : middleware(c, next));
 }
 
 function incomingId(header: string | undefined): string {

@@ -18,6 +18,12 @@ export interface SecurityHeaderOptions {
 const NUL_IN_URL = /%00|\u0000/;
 const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
+/** Characters of an absolute request URL after its origin (path and query), without parsing it again. */
+function pathLength(url: string): number {
+  const start = url.indexOf('/', url.indexOf('://') + 3);
+  return start === -1 ? 0 : url.length - start;
+}
+
 /**
  * First middleware of the app: refuses oversized URLs (414), headers (431)
  * and URLs carrying NUL (400) before anything parses them, and sets security headers on every
@@ -51,7 +57,7 @@ export function securityHeaders(options: SecurityHeaderOptions = {}): Middleware
     });
     // Answered here rather than thrown: a throw would skip the headers set below.
     if (NUL_IN_URL.test(url)) c.res = problemResponse(c, 'bad-request', { detail: 'the URL contains a NUL character' });
-    else if (url.length - new URL(url).origin.length > maxUrl) c.res = problemResponse(c, 'uri-too-long', { detail: `request URL longer than ${maxUrl} characters` });
+    else if (pathLength(url) > maxUrl) c.res = problemResponse(c, 'uri-too-long', { detail: `request URL longer than ${maxUrl} characters` });
     else if (size > maxHeaders) c.res = problemResponse(c, 'headers-too-large', { detail: `request headers larger than ${maxHeaders} bytes` });
     else await next();
     const h = c.res.headers;
