@@ -1,7 +1,6 @@
-import { FIELDS, GUARDRAIL_REASONS, compileSegment, readGuardrailCounts, registrySegmentFields, withGuardrail } from '@pitboss/core';
-import type { GuardrailOptions, GuardrailReason, Segment, SegmentFields, SegmentSql } from '@pitboss/core';
+import type { GuardrailOptions, GuardrailReason, Segment, SegmentFields } from '@pitboss/core';
 import type { PitbossClient, SegmentAst } from '@pitboss/sdk';
-import type { SegmentCounter, SegmentGuardrailRemovals } from './count.js';
+import { GUARDRAIL_REASONS, type SegmentCounter, type SegmentGuardrailRemovals } from './count.js';
 
 function count(row: Readonly<Record<string, unknown>>, key: string): number {
   const v = row[key];
@@ -64,32 +63,6 @@ export interface DuckDBCounterOptions {
   tables?: { players?: string; features?: string; events?: string };
 }
 
-const IDENT = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
-
-function aborted(signal: AbortSignal): void {
-  if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new DOMException('The count was aborted', 'AbortError');
-}
-
-/**
- * Runs core's DuckDB SQL over tables shaped like the exports, as
- * `LocalAnalytics.segmentCount` does: the exports hold one tenant and no
- * `tenant_id`, so views named as core's SQL expects (`players`,
- * `player_features`, `events`) add a constant one. Values stay parameters.
- */
-async function runOverExports(engine: LocalSegmentEngine, { sql, params }: SegmentSql, joinFeatures: boolean, tables: DuckDBCounterOptions['tables'], signal: AbortSignal): Promise<Record<string, unknown>> {
-  const names = { players: 'players', features: 'features', events: 'events', ...tables };
-  for (const n of Object.values(names)) if (!IDENT.test(n)) throw new TypeError(`table name ${JSON.stringify(n)} is not a plain identifier`);
-  const views = [`players AS (SELECT '' AS tenant_id, * FROM main.${names.players})`];
-  if (joinFeatures) views.push(`player_features AS (SELECT '' AS tenant_id, * FROM main.${names.features})`);
-  if (/\bevents e\b/.test(sql)) views.push(`events AS (SELECT '' AS tenant_id, * FROM main.${names.events})`);
-  aborted(signal);
-  const result = await engine.query(`WITH ${views.join(', ')} ${sql}`, params as (string | number | boolean)[]);
-  aborted(signal);
-  const row = result.get(0)?.toJSON();
-  if (!row) throw new Error('segment count returned no row');
-  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v]));
-}
-
 /**
  * A counter over local data in DuckDB-WASM (`LocalAnalytics` with the
  * `players` export loaded, plus `features` and `events` when conditions use
@@ -104,18 +77,21 @@ async function runOverExports(engine: LocalSegmentEngine, { sql, params }: Segme
  * builder.counter = duckdbSegmentCounter(local);
  */
 export function duckdbSegmentCounter(engine: LocalSegmentEngine, options: DuckDBCounterOptions = {}): SegmentCounter {
-  const fields = options.fields ?? registrySegmentFields(FIELDS);
   return async function countInDuckDB(segment, { signal, marketing }) {
     const asOf = options.asOf?.() ?? new Date();
     const guarded = marketing || segment.marketing === true;
     if (!guarded && engine.segmentCount) return { count: (await engine.segmentCount(segment, { signal, asOf })).count };
-    const compiled = compileSegment(segment, { dialect: 'duckdb', fields, asOf });
-    if (!guarded) {
-      const row = await runOverExports(engine, compiled.count(), compiled.source.joinFeatures, options.tables, signal);
-      return { count: Number(row['count']) };
-    }
-    const withRules = withGuardrail(compiled, fields, options.guardrail ?? {});
-    const counts = readGuardrailCounts(await runOverExports(engine, withRules.removals(), withRules.source.joinFeatures, options.tables, signal));
-    return { count: counts.kept, guardrail: { ...counts, riskBandAtOrAbove: options.guardrail?.riskBandAtOrAbove ?? 'high' } };
+    // Core's SQL compiler (segments, plan, guardrail) loads on the first count that needs it:
+    // it stays out of the components' static graph (see the bundle bench).
+    const { countCompiled } = await loadCompiler();
+    return countCompiled(engine, segment, { signal, guarded, asOf, options });
   };
+}
+
+let compiler: Promise<typeof import('./duckdb-count.js')> | null = null;
+function loadCompiler(): Promise<typeof import('./duckdb-count.js')> {
+  return (compiler ??= import('./duckdb-count.js').catch((error: unknown) => {
+    compiler = null; // a failed chunk load is retried by the next count
+    throw error;
+  }));
 }
