@@ -68,5 +68,34 @@ export function fitPlatt(logits: ArrayLike<number>, labels: ArrayLike<number>): 
     current = next;
     if (gain < 1e-12 * Math.max(1, current)) break;
   }
+  if (!(a >= MIN_SLOPE)) {
+    // A slope at or below zero would flip or flatten the model's ranking: the
+    // validation split shows no usable signal. Keep the ranking (a small
+    // positive slope) and fit only the intercept, so probabilities sit near
+    // the observed base rate, which is the honest calibration of such a model.
+    a = MIN_SLOPE;
+    b = fitIntercept(logits, t, a);
+  }
   return { method: 'platt', a, b };
+}
+
+/** Smallest slope `fitPlatt` returns: the map stays strictly increasing (rankings and AUC unchanged). */
+export const MIN_SLOPE = 1e-3;
+
+/** Newton's method on the intercept alone, for a fixed slope `a` (the log loss is convex in `b`). */
+function fitIntercept(logits: ArrayLike<number>, target: (i: number) => number, a: number): number {
+  let b = 0;
+  for (let iter = 0; iter < 100; iter++) {
+    let g = 0;
+    let h = 1e-12;
+    for (let i = 0; i < logits.length; i++) {
+      const p = sigmoid(a * logits[i]! + b);
+      g += p - target(i);
+      h += p * (1 - p);
+    }
+    const step = g / h;
+    b -= step;
+    if (Math.abs(step) < 1e-10) break;
+  }
+  return b;
 }
