@@ -1,6 +1,5 @@
 import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
 import type { VisibilityChangedEvent } from '@lit-labs/virtualizer/events.js';
 import type { EventType } from '@pitboss/core';
 import { PitbossApiError } from '@pitboss/sdk';
@@ -18,6 +17,7 @@ import { fill } from '../risk-gauge/risk-gauge.messages.js';
 import type {} from './player-card.events.js';
 import { ACTIONS, CHANNELS, LEVELS, OUTCOMES, playerCardMessages, type PaymentTerm, type PlayerCardMessages } from './player-card.messages.js';
 import { styles } from './player-card.styles.js';
+import { loadVirtualize, type Virtualize } from './timeline-virtualizer.js';
 
 /** What the API answers for a personal value the caller's role may not see. */
 const MASK = '***';
@@ -142,6 +142,8 @@ export class PbPlayerCard extends LitElement {
   @state() private savingNote = false;
   @state() private savingInteraction = false;
   @state() private loadingMore = false;
+  /** The virtualizer's directive, loaded with import() alongside the first page of events. */
+  @state() private virtualize: Virtualize | null = null;
 
   #error: unknown = null;
   #nextCursor: string | null = null;
@@ -242,7 +244,11 @@ export class PbPlayerCard extends LitElement {
           }
         }),
         part('series', () => client.playerSeries(id, { days: this.days }, { signal })),
-        part('events', () => client.playerEvents(id, { limit: PAGE }, { signal })),
+        part('events', async () => {
+          const [page, virtualize] = await Promise.all([client.playerEvents(id, { limit: PAGE }, { signal }), loadVirtualize()]);
+          this.virtualize = virtualize;
+          return page;
+        }),
         part('notes', () => client.playerNotes(id, { limit: PAGE }, { signal })),
         part('interactions', () => client.playerEvents(id, { limit: PAGE, types: ['rg.interaction'] }, { signal })),
         reason === 'load' ? this.#probeWriteAccess(client, id, signal) : Promise.resolve(),
@@ -575,7 +581,7 @@ export class PbPlayerCard extends LitElement {
       ${this.sectionErrors.events ? html`<p class="error" role="alert">${this.sectionErrors.events}</p>` : nothing}
       ${this.events.length === 0 && !this.sectionErrors.events ? html`<p class="muted">${t.noEvents}</p>` : nothing}
       <div part="timeline" class="timeline" role="list" aria-labelledby="timeline-title" ?hidden=${this.events.length === 0}>
-        ${virtualize({
+        ${this.virtualize?.({
           scroller: true,
           items: this.events,
           keyFunction: (e: TimelineEvent) => e.event_id,
@@ -586,7 +592,7 @@ export class PbPlayerCard extends LitElement {
               ${detail ? html`<div class="event-detail">${detail}</div>` : nothing}
             </div>`;
           },
-        })}
+        }) ?? nothing}
       </div>
       ${this.loadingMore ? html`<p class="muted" role="status">${t.loadingMore}</p>` : nothing}
     </section>`;
