@@ -231,3 +231,17 @@ export interface PlayerScore {
   reasons: ScoreReason[];
   scored_at: string;
 }
+
+/** The caller, as `GET /v1/me` describes it. */
+export interface Me {
+  tenant: string;
+  /** How the caller authenticated: an API key, a backoffice user JWT, or an embed token. */
+  kind: 'api_key' | 'jwt' | 'embed_token';
+  /** The API key's id; null for tokens. */
+  key_id: string | null;
+  /** The token's subject; null for API keys. */
+  subject: string | null;
+  role: 'admin' | 'analyst' | 'agent';
+  /** Everything the caller's role may do, e.g. `'players:read'`, `'notes:write'`. */
+  permissions: string[];
+}

@@ -4,6 +4,7 @@ import type {
 import type {
   PlayerNote, PlayerNotePage, PlayerScore, PlayerSeries, RgInteractionInput, RgInteractionResult, TimelinePage, TimelineQuery,
 } from './api-types.js';
+import type { Me } from './api-types.js';
 import { PitbossApiError, PitbossNetworkError, errorFromResponse, isAbortError } from './errors.js';
 import { LiveStream } from './live.js';
 import type { LiveOptions } from './live.js';
@@ -122,6 +123,19 @@ export class PitbossClient {
       yield* page.items;
       cursor = page.next_cursor ?? undefined;
     } while (cursor);
+  }
+
+  /**
+   * The caller: tenant, how it authenticated (`api_key`, `jwt`, `embed_token`),
+   * key id or token subject, role and the role's permissions (`GET /v1/me`).
+   * Any authenticated caller may ask; a UI uses it to show only what is allowed.
+   *
+   * @example
+   * const { role, permissions } = await client.me();
+   * if (permissions.includes('notes:write')) showNoteForm();
+   */
+  me(options: CallOptions = {}): Promise<Me> {
+    return this.request<Me>('/v1/me', options);
   }
 
   /**

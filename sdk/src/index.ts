@@ -11,6 +11,7 @@ export type {
   TimelineEvent, TimelinePage, TimelineQuery, SeriesPoint, PlayerSeries, PlayerNote, PlayerNotePage, RgInteractionInput, RgInteractionResult,
   ScoreReason, PlayerScore,
 } from './api-types.js';
+export type { Me } from './api-types.js';
 export { PitbossApiError, PitbossNetworkError, PROBLEM_BASE, errorFromResponse, parseRetryAfter, isAbortError } from './errors.js';
 export { apiKey, embedToken } from './token.js';
 export type { TokenProvider, IssuedToken, EmbedTokenOptions } from './token.js';

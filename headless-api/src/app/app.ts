@@ -27,6 +27,7 @@ import { auditAccess, hasAuditStorage, registerAuditRoutes } from './routes/audi
 import { hasPrivacyStorage, registerPrivacyRoutes } from './routes/privacy.js';
 import { authenticatePlatform, hasPlatformStorage, isPlatformRequest, registerAdminRoutes } from './routes/admin.js';
 import { hasPlayer360Storage, registerPlayer360Routes } from './routes/player-360.js';
+import { registerMeRoutes } from './routes/me.js';
 import type { ScoringService } from '../scoring/service.js';
 import type { AppEnv, AppOptions } from './types.js';
 
@@ -117,6 +118,7 @@ export function createApp(options: CreateAppOptions): PitbossApp {
   if (hasAuditStorage(storage)) app.use('/v1/*', auditAccess(storage));
   registerEventRoutes(app, { storage, metrics, ...(options.now ? { now: options.now } : {}), maxDeadLetterChars: config.limits.maxDeadLetterChars }, config.limits);
   registerPlayerRoutes(app, storage, options.sortKeys ?? SORT_KEYS, config.limits.maxBodyBytes);
+  registerMeRoutes(app);
   if (options.scoring) {
     const scoring = options.scoring;
     metrics.addGauge({ name: 'pitboss_rescore_backlog', help: 'Players waiting to be re-scored after ingestion.', collect: () => [{ labels: {}, value: scoring.backlog }] });

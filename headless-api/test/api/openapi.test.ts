@@ -46,6 +46,7 @@ describe('OpenAPI document, docs page and error handling', () => {
         'GET /v1/retention', 'PUT /v1/retention',
         'GET /v1/players/{id}/events', 'GET /v1/players/{id}/series', 'GET /v1/players/{id}/notes', 'POST /v1/players/{id}/notes',
         'POST /v1/players/{id}/interactions',
+        'GET /v1/me',
         // The platform admin API (routes/admin.ts): platform keys only.
         'POST /v1/admin/tenants', 'GET /v1/admin/tenants', 'GET /v1/admin/tenants/{tenant}', 'POST /v1/admin/tenants/{tenant}/keys',
         'GET /v1/admin/tenants/{tenant}/keys', 'DELETE /v1/admin/tenants/{tenant}/keys/{id}', 'GET /v1/admin/audit',
