@@ -88,12 +88,16 @@ async function loadAxe(): Promise<{ run(context: Element, options?: object): Pro
 describe('<pb-player-card> against the real API', () => {
   let admin: PitbossClient;
   let analyst: PitbossClient;
+  let apiBase = '';
+  const keys = { admin: '', analyst: '' };
 
   beforeAll(slow(async () => {
     const { key, base } = (await (await fetch(`/__pitboss/test-key?tenant=card${run}`)).json()) as { key: string; base: string };
     admin = new PitbossClient({ baseUrl: location.origin + base, auth: apiKey(key) });
     const created = await admin.request<{ key: string }>('/v1/keys', { method: 'POST', json: { role: 'analyst', name: 'card suite' } });
     analyst = new PitbossClient({ baseUrl: location.origin + base, auth: apiKey(created.key) });
+    Object.assign(keys, { admin: key, analyst: created.key });
+    apiBase = base;
     const report = await admin.ingestEvents(events);
     expect(report.rejected, JSON.stringify(report.errors).slice(0, 500)).to.equal(0);
   }));
@@ -221,6 +225,44 @@ describe('<pb-player-card> against the real API', () => {
     const notes = qa(card, '[part="note"] .note-text');
     expect(notes.length).to.be.greaterThan(0);
     for (const n of notes) expect(n.textContent).to.contain('***');
+  }));
+
+  it('decides on its forms with GET /v1/me, writing nothing while it loads', slow(async () => {
+    for (const [role, forms] of [['admin', 2], ['analyst', 0]] as const) {
+      const calls: string[] = [];
+      // The real client and server; the fetch only notes each request the card sends.
+      const recording = new PitbossClient({
+        baseUrl: location.origin + apiBase,
+        auth: apiKey(keys[role]),
+        fetch: (r) => {
+          calls.push(`${r.method} ${new URL(r.url).pathname.slice(apiBase.length)}`);
+          return globalThis.fetch(r);
+        },
+      });
+      const card = await mount(recording);
+      expect(calls, role).to.include('GET /v1/me');
+      expect(calls.filter((c) => !c.startsWith('GET ')), role).to.deep.equal([]);
+      expect(qa(card, 'form').length, role).to.equal(forms);
+    }
+  }));
+
+  it('keeps every form control inside the card at narrow widths', slow(async () => {
+    for (const locale of ['en', 'pt-BR', 'es'] as const) {
+      for (const width of [240, 320, 420]) {
+        const card = await mount(admin, (c) => {
+          c.style.width = `${width}px`;
+          c.locale = locale;
+        });
+        const edge = card.getBoundingClientRect().right;
+        const controls = qa(card, 'form select, form textarea, form button, form label');
+        expect(controls.length).to.be.greaterThan(4);
+        for (const el of controls) {
+          const right = el.getBoundingClientRect().right;
+          const what = `${locale} ${width}px: <${el.localName} name=${el.getAttribute('name') ?? (el as HTMLElement).textContent!.slice(0, 20)}> ends at ${right}, the card at ${edge}`;
+          expect(right <= edge + 0.5, what).to.equal(true);
+        }
+      }
+    }
   }));
 
   it('speaks pt-BR and es', slow(async () => {

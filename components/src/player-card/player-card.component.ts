@@ -251,7 +251,7 @@ export class PbPlayerCard extends LitElement {
         }),
         part('notes', () => client.playerNotes(id, { limit: PAGE }, { signal })),
         part('interactions', () => client.playerEvents(id, { limit: PAGE, types: ['rg.interaction'] }, { signal })),
-        reason === 'load' ? this.#probeWriteAccess(client, id, signal) : Promise.resolve(),
+        reason === 'load' ? this.#probeWriteAccess(client, signal) : Promise.resolve(),
       ]);
       if (signal.aborted) return;
       this.player = player;
@@ -288,17 +288,17 @@ export class PbPlayerCard extends LitElement {
   }
 
   /**
-   * Asks the API whether this caller may add notes, without writing: an empty
-   * body fails validation (400) only after the permission check passed (else 403).
+   * Asks the API what this caller may do (`GET /v1/me`): the note and
+   * interaction forms show when its role holds `notes:write`.
    */
-  async #probeWriteAccess(client: PitbossClient, id: string, signal: AbortSignal): Promise<void> {
+  async #probeWriteAccess(client: PitbossClient, signal: AbortSignal): Promise<void> {
     try {
-      await client.fetchResponse(`/v1/players/${encodeURIComponent(id)}/notes`, { method: 'POST', json: {}, signal, idempotent: false });
-      this.writeAccess = 'allowed';
+      const me = await client.me({ signal });
+      this.writeAccess = me.permissions.includes('notes:write') ? 'allowed' : 'denied';
     } catch (error) {
       if (isAbort(error) || signal.aborted) throw error;
-      // Anything but a 403 leaves the forms up: a real submission then shows the real error.
-      this.writeAccess = error instanceof PitbossApiError && error.status === 403 ? 'denied' : 'allowed';
+      // An API without /v1/me, or one that failed: the forms stay up, and a real submission shows the real error.
+      this.writeAccess = 'allowed';
     }
   }
 

@@ -43,7 +43,7 @@ export const styles = css`
   }
   .grid {
     display: grid;
-    grid-template-columns: repeat(auto-fit, minmax(240px, 1fr));
+    grid-template-columns: repeat(auto-fit, minmax(min(240px, 100%), 1fr));
     gap: calc(var(--_space) * 2);
     margin-bottom: calc(var(--_space) * 2);
   }
@@ -111,7 +111,7 @@ export const styles = css`
   .event-detail { color: var(--_text); overflow-wrap: anywhere; white-space: pre-wrap; }
   .columns {
     display: grid;
-    grid-template-columns: repeat(auto-fit, minmax(280px, 1fr));
+    grid-template-columns: repeat(auto-fit, minmax(min(280px, 100%), 1fr));
     gap: calc(var(--_space) * 2);
     margin-top: calc(var(--_space) * 2);
   }
@@ -126,21 +126,29 @@ export const styles = css`
   }
   .note-text { white-space: pre-wrap; overflow-wrap: anywhere; }
   .byline { color: var(--_muted); font-size: 0.85em; }
+  /* Grid items default to min-width: auto, i.e. their longest option or word: a select's longest
+     option (pt-BR "Verificação de capacidade financeira") would push the form past a narrow card. */
+  .columns > *, form, label { min-width: 0; }
   form {
     display: grid;
     gap: var(--_space);
   }
   .fields {
     display: grid;
-    grid-template-columns: repeat(auto-fit, minmax(120px, 1fr));
+    grid-template-columns: repeat(auto-fit, minmax(min(120px, 100%), 1fr));
     gap: var(--_space);
   }
   label {
     display: grid;
     gap: 2px;
     font-size: 0.9em;
+    overflow-wrap: anywhere;
   }
   textarea, select {
+    box-sizing: border-box;
+    width: 100%;
+    min-width: 0;
+    max-width: 100%;
     font: inherit;
     color: var(--_text);
     background: var(--_surface);
@@ -151,6 +159,8 @@ export const styles = css`
   textarea { min-height: 4em; resize: vertical; }
   button {
     justify-self: start;
+    max-width: 100%;
+    overflow-wrap: anywhere;
     font: inherit;
     color: var(--_surface);
     background: var(--_accent);
