@@ -229,6 +229,8 @@ export class RemotePlayerDataSource implements DataSource<PlayerRow, PlayerListF
 
   /** Page `i`, fetching the pages before it first when their cursors are unknown. */
   async #page(cache: QueryCache, i: number, signal: AbortSignal | undefined): Promise<PlayerRow[]> {
+    // An abort that lands while an earlier page resolves must not start the next request.
+    throwIfAborted(signal);
     if (cache.cursors[i] === undefined && i > 0) {
       let known = i - 1;
       while (known > 0 && cache.cursors[known] === undefined) known--;
