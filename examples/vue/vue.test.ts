@@ -1,58 +1,11 @@
-// The Vue example end to end: bundle src/main.ts with esbuild, serve it from
-// the embed-token operator server against the real API (PGlite), render it in
-// Chromium, and check rows and the pb-* event callbacks.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ElementHandle, Page } from 'puppeteer-core';
-import { startOperatorServer } from '../embed-token/server.mjs';
-import { bundle } from '../support/bundle.mjs';
-import { examplePlayers, launchChromium, pageErrors, startExampleApi, tableRows, waitInPage } from '../support/harness.js';
-import type { ExampleApi } from '../support/harness.js';
+// The Vue example end to end (see ../support/framework-suite.ts).
+import { frameworkExampleSuite } from '../support/framework-suite.js';
 
-const here = (p: string) => new URL(p, import.meta.url).pathname;
-const text = (testId: string) => `document.querySelector('[data-testid="${testId}"]')?.textContent`;
-
-describe('examples/vue: <pb-player-table> in a Vue 3 app (template compiled in the browser, isCustomElement)', () => {
-  let api: ExampleApi;
-  let operator: { url: string; close(): Promise<void> };
-  let chromium: Awaited<ReturnType<typeof launchChromium>>;
-  let page: Page;
-  let errors: string[];
-
-  beforeAll(async () => {
-    const [started] = await Promise.all([startExampleApi('exvue'), bundle(here('./src/main.ts'), here('./dist/app.js'))]);
-    api = started;
-    await api.ingest(examplePlayers(25));
-    await api.storage.featuresSettled();
-    operator = await startOperatorServer({ apiUrl: api.url, apiKey: api.key, root: here('.'), port: 0 });
-    chromium = await launchChromium();
-    page = await chromium.browser.newPage();
-    errors = pageErrors(page);
-    await page.goto(operator.url, { waitUntil: 'load', timeout: 60_000 });
-  }, 180_000);
-
-  afterAll(async () => {
-    await chromium?.close();
-    await operator?.close();
-    await api?.close();
-  });
-
-  const cell = async (row: number) =>
-    (await page.evaluateHandle(`document.querySelector('pb-player-table').shadowRoot.querySelector('[part~="row"][data-r="${row}"] [role="gridcell"]')`)) as ElementHandle<Element>;
-
-  it('renders the API players through .prop bindings', async () => {
-    const rows = await tableRows(page, 5);
-    expect(rows[0], errors.join('\n')).toContain('ex-000');
-    expect(rows[0]).toContain('GB');
-    expect(rows[3]).toContain('ex-003');
-    expect(await page.evaluate(`document.querySelector('pb-player-table').rowCount`)).toBe(25);
-  });
-
-  it('handles @pb-selection-change on a click and @pb-row-activate on a double click', async () => {
-    await (await cell(1)).click();
-    await waitInPage(page, `${text('selected')} === 'Selected: ex-001'`, 30_000);
-    await (await cell(4)).click({ count: 2 });
-    await waitInPage(page, `${text('opened')}?.includes('ex-004')`, 30_000);
-    expect(await page.evaluate(text('opened'))).toContain('BR'); // ex-004: countries cycle GB, BR, ES
-    expect(errors).toEqual([]);
-  });
+frameworkExampleSuite({
+  title: 'examples/vue: <pb-player-table> in a Vue 3 app (template compiled in the browser, isCustomElement)',
+  prefix: 'exvue',
+  folder: new URL('./', import.meta.url),
+  entry: './src/main.ts',
+  binding: '.prop bindings',
+  events: 'handles @pb-selection-change and @pb-row-activate',
 });
