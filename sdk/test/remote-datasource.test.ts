@@ -10,13 +10,15 @@ const COUNTRIES = ['GB', 'BR', 'PT'];
 describe('RemotePlayerDataSource against the real API', () => {
   let api: ApiServer;
   let client: PitbossClient;
-  /** URLs of every request the client sent, to see which pages were fetched. */
-  const sent: string[] = [];
-
-  beforeAll(async () => {
-    api = await startApi();
-    const admin = await api.key('admin');
-    client = new PitbossClient({
+  let admin: string;
+  /**
+   * A client of its own that logs the URL of every request it sends, to see
+   * which pages a source fetched. Each test that counts requests gets one, so
+   * an earlier test's background prefetch never lands in its log.
+   */
+  const tracked = (): { client: PitbossClient; sent: string[] } => {
+    const sent: string[] = [];
+    const own = new PitbossClient({
       baseUrl: api.url,
       auth: apiKey(admin),
       fetch: (req) => {
@@ -24,6 +26,13 @@ describe('RemotePlayerDataSource against the real API', () => {
         return fetch(req);
       },
     });
+    return { client: own, sent };
+  };
+
+  beforeAll(async () => {
+    api = await startApi();
+    admin = await api.key('admin');
+    client = new PitbossClient({ baseUrl: api.url, auth: apiKey(admin) });
     const events: EventInput[] = [];
     for (let i = 0; i < N; i++) {
       const id = `r-${String((i * 37) % N).padStart(3, '0')}`;
@@ -67,9 +76,9 @@ describe('RemotePlayerDataSource against the real API', () => {
   });
 
   it('jumps fetch the pages before once; later jumps back and forth reuse cursors and pages', async () => {
-    const source = new RemotePlayerDataSource(client, { pageSize: 5, prefetchPages: 0, live: null });
+    const { client: own, sent } = tracked();
+    const source = new RemotePlayerDataSource(own, { pageSize: 5, prefetchPages: 0, live: null });
     const q: DataQuery<PlayerListFilter> = { sort: [{ key: 'registered_at', direction: 'asc' }] };
-    sent.length = 0;
     await source.window(40, 45, q);
     expect(sent.filter((u) => u.includes('/v1/players'))).toHaveLength(9);
     sent.length = 0;
@@ -79,9 +88,9 @@ describe('RemotePlayerDataSource against the real API', () => {
   });
 
   it('prefetches the next page after a window', async () => {
-    const source = new RemotePlayerDataSource(client, { pageSize: 5, prefetchPages: 2, live: null });
+    const { client: own, sent } = tracked();
+    const source = new RemotePlayerDataSource(own, { pageSize: 5, prefetchPages: 2, live: null });
     const q: DataQuery<PlayerListFilter> = { sort: [] };
-    sent.length = 0;
     await source.window(0, 5, q);
     for (let i = 0; i < 50 && sent.length < 3; i++) await new Promise((r) => setTimeout(r, 20));
     expect(sent).toHaveLength(3);
@@ -91,10 +100,10 @@ describe('RemotePlayerDataSource against the real API', () => {
   });
 
   it('an aborted window rejects with AbortError and stops walking the pages', async () => {
-    const source = new RemotePlayerDataSource(client, { pageSize: 2, prefetchPages: 0, live: null });
+    const { client: own, sent } = tracked();
+    const source = new RemotePlayerDataSource(own, { pageSize: 2, prefetchPages: 0, live: null });
     const q: DataQuery<PlayerListFilter> = { sort: [{ key: 'last_event_at', direction: 'desc' }] };
     const ac = new AbortController();
-    sent.length = 0;
     const p = source.window(50, 52, q, ac.signal);
     await new Promise((r) => setTimeout(r, 30));
     ac.abort();
