@@ -9,9 +9,10 @@ import { listApiKeys } from '../../storage/api-keys.js';
 import type { Database } from '../../storage/pool.js';
 import { ApiError } from '../errors.js';
 import { jsonBody } from '../json-body.js';
-import { PERMISSION_EXTENSION, ROLES } from '../permissions.js';
+import { PERMISSION_EXTENSION } from '../permissions.js';
 import { problemContent } from '../schemas.js';
 import type { AppEnv } from '../types.js';
+import { CreatedKeySchema, KeyInfoSchema, NewKeySchema, keyIdParam, newKeyOptions } from './keys.js';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -107,20 +108,11 @@ const TenantSchema = z
   })
   .openapi('Tenant');
 
-const KeyInfoSchema = z
-  .object({
-    id: z.string(), tenant: z.string(), role: z.enum(ROLES), name: z.string().nullable(),
-    created_at: z.string(), expires_at: z.string().nullable(), revoked_at: z.string().nullable(),
-  })
-  .openapi('TenantApiKeyInfo');
-
 // Existing tenants may predate the admin API (the CLI accepts any printable ASCII id); new ones get TENANT_ID.
 const TenantParam = z.object({
   tenant: z.string().regex(/^[\x21-\x7e]{1,128}$/, 'a tenant id').openapi({ param: { name: 'tenant', in: 'path' }, example: 'acme' }),
 });
-const KeyParam = TenantParam.extend({
-  id: z.string().regex(/^[a-z2-7]{12}$/, 'a 12-character key id').openapi({ param: { name: 'id', in: 'path' }, example: 'abcdefghijkl' }),
-});
+const KeyParam = TenantParam.extend({ id: keyIdParam });
 
 /**
  * The platform admin API (issue 4): tenants and their keys, for whoever runs
@@ -252,19 +244,13 @@ export function registerAdminRoutes(app: OpenAPIHono<AppEnv>, storage: PlatformS
         required: true,
         content: {
           'application/json': {
-            schema: z
-              .object({
-                role: z.enum(ROLES),
-                name: z.string().min(1).max(200).optional(),
-                expires_at: z.iso.datetime({ offset: true }).optional().openapi({ description: 'After this instant the key no longer verifies.' }),
-              })
-              .strict(),
+            schema: NewKeySchema,
           },
         },
       },
     },
     responses: {
-      201: { description: 'The new key; `key` is never shown again.', content: { 'application/json': { schema: z.object({ id: z.string(), key: z.string() }).openapi('CreatedTenantApiKey') } } },
+      201: { description: 'The new key; `key` is never shown again.', content: { 'application/json': { schema: CreatedKeySchema } } },
       404: { description: 'No such tenant.', content: problemContent },
       ...errors,
     },
@@ -272,11 +258,7 @@ export function registerAdminRoutes(app: OpenAPIHono<AppEnv>, storage: PlatformS
   app.openapi(createKey, async (c) => {
     const { tenant } = c.req.valid('param');
     const body = c.req.valid('json');
-    const expiresAt = body.expires_at ? new Date(body.expires_at) : undefined;
-    if (expiresAt && expiresAt.getTime() <= Date.now()) {
-      throw new ApiError('validation-failed', { detail: 'expires_at is in the past', extensions: { errors: [{ in: 'json', pointer: '/expires_at', message: 'must be in the future' }] } });
-    }
-    const created = await createTenantKey(control, tenant, body.role, { ...(body.name ? { name: body.name } : {}), ...(expiresAt ? { expiresAt } : {}) }, actor(c));
+    const created = await createTenantKey(control, tenant, body.role, newKeyOptions(body), actor(c));
     if (!created) return notFound(c, 'key.create', tenant, `no tenant ${tenant}`);
     return c.json(created, 201);
   });

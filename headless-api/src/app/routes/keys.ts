@@ -17,16 +17,45 @@ const errors = {
   403: { description: 'Role lacks the permission.', content: problemContent },
 } as const;
 
-const KeyInfoSchema = z
+/** One API key as listed: never the secret. Shared by `/v1/keys` and `/v1/admin/tenants/{tenant}/keys`. */
+export const KeyInfoSchema = z
   .object({
     id: z.string(), tenant: z.string(), role: z.enum(ROLES), name: z.string().nullable(),
     created_at: z.string(), expires_at: z.string().nullable(), revoked_at: z.string().nullable(),
   })
   .openapi('ApiKeyInfo');
 
-const KeyIdParam = z.object({
-  id: z.string().regex(/^[a-z2-7]{12}$/, 'a 12-character key id').openapi({ param: { name: 'id', in: 'path' }, example: 'abcdefghijkl' }),
-});
+/** A key id in a path: the visible 12-character prefix. */
+export const keyIdParam = z.string().regex(/^[a-z2-7]{12}$/, 'a 12-character key id').openapi({ param: { name: 'id', in: 'path' }, example: 'abcdefghijkl' });
+
+/** The body that creates a key, for a tenant's admin and for the platform admin alike. */
+export const NewKeySchema = z
+  .object({
+    role: z.enum(ROLES),
+    name: z.string().min(1).max(200).optional(),
+    expires_at: z.iso.datetime({ offset: true }).optional().openapi({ description: 'After this instant the key no longer verifies.' }),
+  })
+  .strict();
+
+/** The response to a creation: `key` is shown this once. */
+export const CreatedKeySchema = z.object({ id: z.string(), key: z.string() }).openapi('CreatedApiKey');
+
+/**
+ * The storage options for a validated creation body; an expiry that is
+ * already past is a 400 rather than a key that never works.
+ *
+ * @example
+ * await store.createApiKey(tenant, body.role, newKeyOptions(body));
+ */
+export function newKeyOptions(body: z.infer<typeof NewKeySchema>): { name?: string; expiresAt?: Date } {
+  const expiresAt = body.expires_at ? new Date(body.expires_at) : undefined;
+  if (expiresAt && expiresAt.getTime() <= Date.now()) {
+    throw new ApiError('validation-failed', { detail: 'expires_at is in the past', extensions: { errors: [{ in: 'json', pointer: '/expires_at', message: 'must be in the future' }] } });
+  }
+  return { ...(body.name ? { name: body.name } : {}), ...(expiresAt ? { expiresAt } : {}) };
+}
+
+const KeyIdParam = z.object({ id: keyIdParam });
 
 /**
  * Admin API for the caller's tenant's API keys: create (the secret is in the
@@ -51,27 +80,19 @@ export function registerKeyRoutes(app: OpenAPIHono<AppEnv>, store: KeyStore, max
         required: true,
         content: {
           'application/json': {
-            schema: z
-              .object({
-                role: z.enum(ROLES),
-                name: z.string().min(1).max(200).optional(),
-                expires_at: z.iso.datetime({ offset: true }).optional().openapi({ description: 'After this instant the key no longer verifies.' }),
-              })
-              .strict(),
+            schema: NewKeySchema,
           },
         },
       },
     },
     responses: {
-      201: { description: 'The new key; `key` is never shown again.', content: { 'application/json': { schema: z.object({ id: z.string(), key: z.string() }).openapi('CreatedApiKey') } } },
+      201: { description: 'The new key; `key` is never shown again.', content: { 'application/json': { schema: CreatedKeySchema } } },
       ...errors,
     },
   });
   app.openapi(create, async (c) => {
     const body = c.req.valid('json');
-    const expiresAt = body.expires_at ? new Date(body.expires_at) : undefined;
-    if (expiresAt && expiresAt.getTime() <= Date.now()) throw new ApiError('validation-failed', { detail: 'expires_at is in the past', extensions: { errors: [{ in: 'json', pointer: '/expires_at', message: 'must be in the future' }] } });
-    const created = await store.createApiKey(c.get('principal').tenant, body.role, { ...(body.name ? { name: body.name } : {}), ...(expiresAt ? { expiresAt } : {}) });
+    const created = await store.createApiKey(c.get('principal').tenant, body.role, newKeyOptions(body));
     return c.json(created, 201);
   });
 
