@@ -98,13 +98,3 @@ export class CountScheduler {
     this.#controller = null;
   }
 }
-
-/**
- * Core's `GUARDRAIL_REASONS`, in its order (count.spec.ts compares them).
- * Spelled out here because importing core's constant makes rollup place core's
- * guardrail module, and with it the segment SQL compiler, in the components'
- * static chunk (chunks follow static imports, not use). Fails to compile if a
- * reason is added to core and not here.
- */
-export const GUARDRAIL_REASONS = ['self_excluded', 'blocked', 'timed_out', 'high_risk'] as const satisfies readonly GuardrailReason[];
-export const guardrailReasonsComplete: [Exclude<GuardrailReason, (typeof GUARDRAIL_REASONS)[number]>] extends [never] ? true : never = true;

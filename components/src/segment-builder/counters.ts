@@ -1,6 +1,6 @@
-import type { GuardrailOptions, GuardrailReason, Segment, SegmentFields } from '@pitboss/core';
+import { GUARDRAIL_REASONS, type GuardrailOptions, type GuardrailReason, type Segment, type SegmentFields } from '@pitboss/core';
 import type { PitbossClient, SegmentAst } from '@pitboss/sdk';
-import { GUARDRAIL_REASONS, type SegmentCounter, type SegmentGuardrailRemovals } from './count.js';
+import type { SegmentCounter, SegmentGuardrailRemovals } from './count.js';
 
 function count(row: Readonly<Record<string, unknown>>, key: string): number {
   const v = row[key];

@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { GUARDRAIL_REASONS } from './count.js';
+import { GUARDRAIL_REASONS } from '@pitboss/core';
 import { formatter, type PbLocale } from '../shared/format.js';
 import type { CountState } from './count.js';
 import { fill, type SegmentBuilderMessages } from './segment-builder.messages.js';

@@ -44,5 +44,7 @@ export type { SegmentIssue, SegmentValidation, SegmentValidateOptions } from './
 export { compileSegment } from './segments/compile.js';
 export type { CompileSegmentOptions, CompiledSegment, MemberPage, SegmentLayout } from './segments/compile.js';
 export type { SegmentSql } from './segments/generate.js';
-export { GUARDRAIL_REASONS, DEFAULT_GUARDRAIL_FIELDS, withGuardrail, readGuardrailCounts } from './segments/guardrail.js';
-export type { GuardrailReason, GuardrailFieldKeys, GuardrailOptions, GuardedSegment, GuardrailCounts } from './segments/guardrail.js';
+export { GUARDRAIL_REASONS } from './segments/guardrail-reasons.js';
+export type { GuardrailReason } from './segments/guardrail-reasons.js';
+export { DEFAULT_GUARDRAIL_FIELDS, withGuardrail, readGuardrailCounts } from './segments/guardrail.js';
+export type { GuardrailFieldKeys, GuardrailOptions, GuardedSegment, GuardrailCounts } from './segments/guardrail.js';

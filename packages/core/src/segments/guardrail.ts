@@ -1,3 +1,7 @@
+// The responsible-gambling guardrail of marketing segments: whoever is
+// self-excluded, blocked, timed out or at or above a risk band is never a
+// member. Each reason (guardrail-reasons.ts) is a separate predicate, so a
+// preview can say how many players each one removed.
 import type { SegmentNode } from './ast.js';
 import { compiledFrom, fieldsForLayout } from './compile.js';
 import type { CompiledSegment } from './compile.js';
@@ -7,15 +11,8 @@ import type { SegmentSql } from './generate.js';
 import { planSegment } from './plan.js';
 import type { SqlExpr } from './sql-ast.js';
 import { validateSegment, SegmentValidationError } from './validate.js';
-
-/**
- * The responsible-gambling guardrail of marketing segments: whoever is
- * self-excluded, blocked, timed out or at or above a risk band is never a
- * member. Each reason is a separate predicate, so a preview can say how many
- * players each one removed.
- */
-export const GUARDRAIL_REASONS = ['self_excluded', 'blocked', 'timed_out', 'high_risk'] as const;
-export type GuardrailReason = (typeof GUARDRAIL_REASONS)[number];
+import { GUARDRAIL_REASONS } from './guardrail-reasons.js';
+import type { GuardrailReason } from './guardrail-reasons.js';
 
 /** Registry keys the guardrail reads. */
 export interface GuardrailFieldKeys {
