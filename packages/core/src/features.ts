@@ -1,4 +1,8 @@
+import { FEATURE_META } from './feature-meta.js';
+import type { FeatureKey, FeatureMeta } from './feature-meta.js';
 import type { EventRow } from './rows.js';
+
+export type { FeatureKey, FeatureType, FeatureUnit, FeatureValues, UkgcCategory } from './feature-meta.js';
 
 /**
  * Declarative feature definitions: per-player responsible-gambling and churn
@@ -6,6 +10,7 @@ import type { EventRow } from './rows.js';
  * says *what* to aggregate (a measure over a filter of event rows, inside a
  * time window ending at `as_of`), never *how* in a given SQL dialect; the
  * compilers in `feature-sql.ts` turn the whole list into one query per engine.
+ * Each feature's metadata (type, unit, category) is in `feature-meta.ts`.
  *
  * Conventions every definition follows:
  * - A window of N days is the half-open interval `(as_of − N×24 h, as_of]`.
@@ -72,31 +77,16 @@ export type FeatureExpr =
   | { readonly op: 'ratio'; readonly numerator: Term; readonly denominator: Term; readonly perDay?: boolean }
   | { readonly op: 'difference'; readonly minuend: Term; readonly subtrahend: Term };
 
-/** Storage type of a feature value. */
-export type FeatureType = 'integer' | 'money' | 'number';
-export type FeatureUnit = 'count' | 'minor_units' | 'ratio' | 'days' | 'minutes';
-
-/** The UKGC customer-interaction indicator categories (Social responsibility code 3.4.3 guidance). */
-export const UKGC_CATEGORIES = [
-  'spend', 'patterns_of_spend', 'time', 'gambling_behaviour', 'customer_led_contact',
-  'gambling_management_tools', 'account_indicators',
-] as const;
-export type UkgcCategory = (typeof UKGC_CATEGORIES)[number];
-
-export interface FeatureDefinition {
-  /** Column name in query output and in `player_features`: `[a-z][a-z0-9_]*`. */
-  readonly key: string;
+export interface FeatureDefinition extends FeatureMeta {
   /** One-line definition for people. */
   readonly definition: string;
   /** The formula as text, for docs and explanations. */
   readonly formula: string;
-  readonly type: FeatureType;
-  readonly unit: FeatureUnit;
-  readonly ukgc: UkgcCategory;
-  /** Braverman–Shaffer marker this feature measures, if any. */
-  readonly brave?: 'frequency' | 'intensity' | 'variability' | 'trajectory';
   readonly expr: FeatureExpr;
 }
+
+/** The part of a definition that is not metadata. */
+type FeatureFormula = Pick<FeatureDefinition, 'definition' | 'formula' | 'expr'>;
 
 const WAGER: EventFilter = { column: 'type', in: ['bet.placed', 'casino.round'] };
 const WIN: EventFilter = { column: 'type', in: ['bet.settled', 'casino.round'] };
@@ -112,112 +102,82 @@ const D90: Window = { days: 90 };
 
 const term = (measure: Measure, window: Window | null): FeatureExpr => ({ op: 'term', measure, window });
 
-/**
- * Every feature Pitboss computes, in output column order.
- *
- * @example
- * const night = FEATURES.find((f) => f.key === 'night_play_share_30d');
- * console.log(night?.formula);
- */
-export const FEATURES = [
-  {
-    key: 'deposit_count_7d',
+/** Per feature key, so a feature in `FEATURE_META` without a formula does not compile. */
+const FORMULAS: { readonly [K in FeatureKey]: FeatureFormula } = {
+  deposit_count_7d: {
     definition: 'Approved deposits in the last 7 days.',
     formula: 'count(payment: deposit, approved; 7d)',
-    type: 'integer', unit: 'count', ukgc: 'spend',
     expr: term({ kind: 'count', where: APPROVED_DEPOSIT }, D7),
   },
-  {
-    key: 'deposit_count_30d',
+  deposit_count_30d: {
     definition: 'Approved deposits in the last 30 days.',
     formula: 'count(payment: deposit, approved; 30d)',
-    type: 'integer', unit: 'count', ukgc: 'spend',
     expr: term({ kind: 'count', where: APPROVED_DEPOSIT }, D30),
   },
-  {
-    key: 'deposit_sum_7d',
+  deposit_sum_7d: {
     definition: 'Amount of approved deposits in the last 7 days.',
     formula: 'sum(amount_minor of payment: deposit, approved; 7d)',
-    type: 'money', unit: 'minor_units', ukgc: 'spend',
     expr: term({ kind: 'sum', value: 'amount_minor', where: APPROVED_DEPOSIT }, D7),
   },
-  {
-    key: 'deposit_sum_30d',
+  deposit_sum_30d: {
     definition: 'Amount of approved deposits in the last 30 days.',
     formula: 'sum(amount_minor of payment: deposit, approved; 30d)',
-    type: 'money', unit: 'minor_units', ukgc: 'spend',
     expr: term({ kind: 'sum', value: 'amount_minor', where: APPROVED_DEPOSIT }, D30),
   },
-  {
-    key: 'deposit_escalation',
+  deposit_escalation: {
     definition: 'Daily deposit amount of the last 7 days against the daily baseline of the last 30 days (1 = steady, >1 = rising).',
     formula: '(deposit_sum_7d / 7) / (deposit_sum_30d / 30); null when deposit_sum_30d = 0',
-    type: 'number', unit: 'ratio', ukgc: 'patterns_of_spend',
     expr: {
       op: 'ratio', perDay: true,
       numerator: { measure: { kind: 'sum', value: 'amount_minor', where: APPROVED_DEPOSIT }, window: D7 },
       denominator: { measure: { kind: 'sum', value: 'amount_minor', where: APPROVED_DEPOSIT }, window: D30 },
     },
   },
-  {
-    key: 'net_loss_30d',
+  net_loss_30d: {
     definition: 'Stakes minus winnings over the last 30 days (positive = the player lost).',
     formula: 'sum(stake of wagers; 30d) − sum(win_minor of bet.settled, casino.round; 30d)',
-    type: 'money', unit: 'minor_units', ukgc: 'spend',
     expr: {
       op: 'difference',
       minuend: { measure: { kind: 'sum', value: 'amount_minor', where: WAGER }, window: D30 },
       subtrahend: { measure: { kind: 'sum', value: 'win_minor', where: WIN }, window: D30 },
     },
   },
-  {
-    key: 'stake_mean_30d',
+  stake_mean_30d: {
     definition: 'Mean stake per wager over the last 30 days.',
     formula: 'mean(stake of wagers; 30d)',
-    type: 'number', unit: 'minor_units', ukgc: 'spend',
     expr: term({ kind: 'mean', value: 'amount_minor', where: WAGER }, D30),
   },
-  {
-    key: 'stake_cv_30d',
+  stake_cv_30d: {
     definition: 'Variability of stakes over the last 30 days: coefficient of variation (Braverman–Shaffer variability).',
     formula: 'stddev_pop(stake of wagers; 30d) / mean(stake of wagers; 30d); null when the mean is 0',
-    type: 'number', unit: 'ratio', ukgc: 'patterns_of_spend', brave: 'variability',
     expr: term({ kind: 'cv', value: 'amount_minor', where: WAGER }, D30),
   },
-  {
-    key: 'active_days_30d',
+  active_days_30d: {
     definition: 'Days with at least one wager in the last 30 days (Braverman–Shaffer frequency).',
     formula: 'count(distinct day(occurred_at) of wagers; 30d)',
-    type: 'integer', unit: 'days', ukgc: 'gambling_behaviour', brave: 'frequency',
     expr: term({ kind: 'active_days', where: WAGER }, D30),
   },
-  {
-    key: 'bets_per_active_day_30d',
+  bets_per_active_day_30d: {
     definition: 'Wagers per active day over the last 30 days (Braverman–Shaffer intensity).',
     formula: 'count(wagers; 30d) / active_days_30d; null when active_days_30d = 0',
-    type: 'number', unit: 'ratio', ukgc: 'gambling_behaviour', brave: 'intensity',
     expr: {
       op: 'ratio',
       numerator: { measure: { kind: 'count', where: WAGER }, window: D30 },
       denominator: { measure: { kind: 'active_days', where: WAGER }, window: D30 },
     },
   },
-  {
-    key: 'stake_trajectory_30d',
+  stake_trajectory_30d: {
     definition: 'Mean stake of the last 15 days against the 15 days before (Braverman–Shaffer trajectory; >1 = rising).',
     formula: 'mean(stake of wagers; days 0–15) / mean(stake of wagers; days 15–30); null when either is missing or 0',
-    type: 'number', unit: 'ratio', ukgc: 'patterns_of_spend', brave: 'trajectory',
     expr: {
       op: 'ratio',
       numerator: { measure: { kind: 'mean', value: 'amount_minor', where: WAGER }, window: { days: 15 } },
       denominator: { measure: { kind: 'mean', value: 'amount_minor', where: WAGER }, window: { days: 15, offsetDays: 15 } },
     },
   },
-  {
-    key: 'cancelled_withdrawals_30d',
+  cancelled_withdrawals_30d: {
     definition: 'Withdrawals the player cancelled (reversed) in the last 30 days.',
     formula: 'count(payment: withdrawal, cancelled, cancelled_by = player; 30d)',
-    type: 'integer', unit: 'count', ukgc: 'patterns_of_spend',
     expr: term({
       kind: 'count',
       where: {
@@ -228,93 +188,76 @@ export const FEATURES = [
       },
     }, D30),
   },
-  {
-    key: 'failed_deposit_ratio_30d',
+  failed_deposit_ratio_30d: {
     definition: 'Share of decided deposits in the last 30 days that were rejected.',
     formula: 'count(deposit rejected; 30d) / count(deposit approved or rejected; 30d); null when none',
-    type: 'number', unit: 'ratio', ukgc: 'patterns_of_spend',
     expr: {
       op: 'ratio',
       numerator: { measure: { kind: 'count', where: REJECTED_DEPOSIT }, window: D30 },
       denominator: { measure: { kind: 'count', where: DECIDED_DEPOSIT }, window: D30 },
     },
   },
-  {
-    key: 'payment_methods_30d',
+  payment_methods_30d: {
     definition: 'Distinct payment methods used for deposits (any status) in the last 30 days.',
     formula: 'count(distinct method of payment: deposit; 30d)',
-    type: 'integer', unit: 'count', ukgc: 'patterns_of_spend',
     expr: term({ kind: 'count_distinct', column: 'method', where: DEPOSIT }, D30),
   },
-  {
-    key: 'night_play_share_30d',
+  night_play_share_30d: {
     definition: 'Share of wagers placed between 00:00 and 06:00 (UTC unless a time zone is given) in the last 30 days.',
     formula: 'count(wagers with hour(occurred_at) in [0, 6); 30d) / count(wagers; 30d); null when none',
-    type: 'number', unit: 'ratio', ukgc: 'time',
     expr: {
       op: 'ratio',
       numerator: { measure: { kind: 'count', where: { all: [WAGER, { hourFrom: 0, hourTo: 6 }] } }, window: D30 },
       denominator: { measure: { kind: 'count', where: WAGER }, window: D30 },
     },
   },
-  {
-    key: 'session_count_30d',
+  session_count_30d: {
     definition: 'Sessions started in the last 30 days.',
     formula: 'count(session.started; 30d)',
-    type: 'integer', unit: 'count', ukgc: 'time',
     expr: term({ kind: 'count', where: { column: 'type', eq: 'session.started' } }, D30),
   },
-  {
-    key: 'session_mean_minutes_30d',
+  session_mean_minutes_30d: {
     definition: 'Mean length of the sessions started in the last 30 days that have ended.',
     formula: 'mean(ended_at − started_at, per session_id, in minutes; sessions started in 30d and ended by as_of)',
-    type: 'number', unit: 'minutes', ukgc: 'time',
     expr: term({ kind: 'session_mean_minutes' }, D30),
   },
-  {
-    key: 'live_bet_share_30d',
+  live_bet_share_30d: {
     definition: 'Share of sports bets in the last 30 days that were placed in play.',
     formula: 'count(bet.placed with live; 30d) / count(bet.placed; 30d); null when none',
-    type: 'number', unit: 'ratio', ukgc: 'gambling_behaviour',
     expr: {
       op: 'ratio',
       numerator: { measure: { kind: 'count', where: { all: [SPORTS_BET, { column: 'live', eq: true }] } }, window: D30 },
       denominator: { measure: { kind: 'count', where: SPORTS_BET }, window: D30 },
     },
   },
-  {
-    key: 'limit_increases_90d',
+  limit_increases_90d: {
     definition: 'Limits raised or removed in the last 90 days.',
     formula: 'count(limit.changed with direction increase or removed; 90d)',
-    type: 'integer', unit: 'count', ukgc: 'gambling_management_tools',
     expr: term({
       kind: 'count',
       where: { all: [{ column: 'type', eq: 'limit.changed' }, { column: 'direction', in: ['increase', 'removed'] }] },
     }, D90),
   },
-  {
-    key: 'days_since_last_bet',
+  days_since_last_bet: {
     definition: 'Whole days since the latest wager; null when the player never wagered.',
     formula: 'floor((as_of − max(occurred_at of wagers)) / 1 day)',
-    type: 'integer', unit: 'days', ukgc: 'gambling_behaviour',
     expr: term({ kind: 'days_since_last', where: WAGER }, null),
   },
-  {
-    key: 'tenure_days',
+  tenure_days: {
     definition: 'Whole days since registration (profile registered_at, else the first event).',
     formula: 'floor((as_of − coalesce(min(profile.registered_at), min(occurred_at))) / 1 day)',
-    type: 'integer', unit: 'days', ukgc: 'account_indicators',
     expr: term({ kind: 'days_since_registration' }, null),
   },
-] as const satisfies readonly FeatureDefinition[];
+};
 
-export type FeatureKey = (typeof FEATURES)[number]['key'];
-
-/** One player's feature values as a query returns them (money as a number of minor units). */
-export type FeatureValues = { [K in FeatureKey]: number | null };
-
-/** Feature keys in output column order. */
-export const FEATURE_KEYS: readonly FeatureKey[] = FEATURES.map((f) => f.key);
+/**
+ * Every feature Pitboss computes, in output column order.
+ *
+ * @example
+ * const night = FEATURES.find((f) => f.key === 'night_play_share_30d');
+ * console.log(night?.formula);
+ */
+export const FEATURES: readonly (FeatureDefinition & { readonly key: FeatureKey })[] = FEATURE_META.map((meta) => ({ ...meta, ...FORMULAS[meta.key] }));
 
 /**
  * Looks a feature up by key.
@@ -323,5 +266,5 @@ export const FEATURE_KEYS: readonly FeatureKey[] = FEATURES.map((f) => f.key);
  * featureByKey('net_loss_30d')?.unit // 'minor_units'
  */
 export function featureByKey(key: string): FeatureDefinition | undefined {
-  return (FEATURES as readonly FeatureDefinition[]).find((f) => f.key === key);
+  return FEATURES.find((f) => f.key === key);
 }

@@ -1,5 +1,5 @@
-import { FEATURES } from './features.js';
-import type { FeatureKey, FeatureType, FeatureUnit } from './features.js';
+import { FEATURE_META } from './feature-meta.js';
+import type { FeatureKey, FeatureType, FeatureUnit } from './feature-meta.js';
 import { COUNTRIES, CURRENCIES } from './iso.js';
 
 /**
@@ -200,14 +200,14 @@ const FEATURE_LABELS: Record<FeatureKey, Labels> = {
 const FEATURE_VALUE_TYPE: Record<FeatureType, FieldValueType> = { integer: 'integer', money: 'money', number: 'number' };
 
 /**
- * Every field, attributes first, then features in `FEATURES` order.
+ * Every field, attributes first, then features in `FEATURES` (`FEATURE_META`) order.
  *
  * @example
  * const personal = FIELDS.filter((f) => f.personal).map((f) => f.key); // ['first_name', 'last_name', 'email', 'phone']
  */
 export const FIELDS: readonly FieldDefinition[] = [
   ...ATTRIBUTES,
-  ...FEATURES.map((f): FieldDefinition => ({
+  ...FEATURE_META.map((f): FieldDefinition => ({
     key: f.key,
     type: FEATURE_VALUE_TYPE[f.type],
     unit: f.unit,

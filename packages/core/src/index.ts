@@ -12,11 +12,10 @@ export type { EventType } from './event-types.js';
 export type { EventInput, EventOf, EventIssue, ParseResult, ParseOptions } from './events.js';
 export { EVENT_COLUMNS, toEventRow } from './rows.js';
 export type { EventRow } from './rows.js';
-export { FEATURES, FEATURE_KEYS, UKGC_CATEGORIES, featureByKey } from './features.js';
-export type {
-  FeatureDefinition, FeatureExpr, FeatureKey, FeatureValues, FeatureType, FeatureUnit, UkgcCategory, EventFilter, Measure, Term, Window,
-  FilterColumn, ValueColumn,
-} from './features.js';
+export { FEATURE_KEYS, UKGC_CATEGORIES } from './feature-meta.js';
+export type { FeatureKey, FeatureValues, FeatureType, FeatureUnit, UkgcCategory } from './feature-meta.js';
+export { FEATURES, featureByKey } from './features.js';
+export type { FeatureDefinition, FeatureExpr, EventFilter, Measure, Term, Window, FilterColumn, ValueColumn } from './features.js';
 export { SQL_DIALECTS, dialectGenerator, duckdbUtc, duckdbUtcOrInfinite } from './sql-dialect.js';
 export type { SqlDialect, DialectGenerator, DialectTypes } from './sql-dialect.js';
 export { compileFeatureQuery, featureColumns, featureColumnsDdl } from './feature-sql.js';
