@@ -1,3 +1,4 @@
+import { trimActivity } from './activity.js';
 import { appendAudit } from './audit.js';
 import type { AuditRecord } from './audit.js';
 import type { Database } from './pool.js';
@@ -283,11 +284,12 @@ export class PrivacyStorage {
       const cutoff = new Date(now.getTime() - t.retention_days * 86_400_000).toISOString();
       const deleted = await Promise.all(
         this.databases.map(async (db) => {
-          const rows = await db.query<{ player_id: string }>(
-            'DELETE FROM events WHERE tenant_id = $1 AND occurred_at < $2::timestamptz RETURNING player_id',
-            [t.tenant_id, cutoff],
-            { timeoutMs: this.timeoutMs },
-          );
+          // player_activity loses the deleted occurrences in the same transaction, so segments never see one without the other.
+          const rows = await db.transaction(async (tx) => {
+            const gone = await tx.query<{ player_id: string }>('DELETE FROM events WHERE tenant_id = $1 AND occurred_at < $2::timestamptz RETURNING player_id', [t.tenant_id, cutoff]);
+            if (gone.length > 0) await trimActivity(tx, t.tenant_id, cutoff);
+            return gone;
+          }, { timeoutMs: this.timeoutMs });
           const players = [...new Set(rows.map((r) => r.player_id))];
           await refreshFeatures(db, t.tenant_id, players, now, this.timeoutMs);
           return rows.length;

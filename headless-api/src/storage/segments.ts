@@ -186,7 +186,10 @@ export class SegmentStorage {
   async #compile(tenant: string, input: unknown, marketing: boolean | undefined, options: EvaluateOptions): Promise<Compiled> {
     const { segment, marketing: on } = this.validate(input, marketing, options.locale);
     const asOf = options.asOf ?? new Date();
-    const compiled = compileSegment(segment, { dialect: 'postgres', fields: SEGMENT_FIELDS, asOf, tenantId: tenant, ...(options.locale ? { locale: options.locale } : {}) });
+    // Every shard holds player_activity (migration 0007), kept with events by ingestion and retention.
+    const compiled = compileSegment(segment, {
+      dialect: 'postgres', fields: SEGMENT_FIELDS, asOf, tenantId: tenant, playerActivity: true, ...(options.locale ? { locale: options.locale } : {}),
+    });
     if (!on) return { run: compiled, guarded: null, band: null, segment };
     const band = await this.guardrailBand(tenant);
     const guarded = withGuardrail(compiled, SEGMENT_FIELDS, { riskBandAtOrAbove: band });

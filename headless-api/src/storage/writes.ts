@@ -1,5 +1,6 @@
 import { EVENT_COLUMNS, compileFeatureQuery, featureColumns, toEventRow } from '@pitboss/core';
 import type { Event, EventRow, PersonalData, PlayerProfile } from '@pitboss/core';
+import { recordActivity } from './activity.js';
 import type { Database, Tx } from './pool.js';
 
 /**
@@ -214,6 +215,7 @@ export async function writeShardEvents(tx: Tx, tenantId: string, events: readonl
     inserted = await tx.query<{ event_id: string }>(INSERT_EVENTS, [tenantId, JSON.stringify(rows)]);
   }
   const stored = new Set(inserted.map((r) => r.event_id));
+  await recordActivity(tx, tenantId, events.filter((e) => stored.has(e.event.event_id)));
   const changes = new Map<string, PlayerChange>();
   // Profile updates apply in event time, so a batch's older update never hides a newer one. Only they
   // need ordering (last_event_at is a maximum, exclusions only extend): sorting every event by a parsed

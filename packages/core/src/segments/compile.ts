@@ -27,6 +27,14 @@ export interface CompileSegmentOptions {
    * export for DuckDB), so no join is needed.
    */
   layout?: SegmentLayout;
+  /**
+   * The relation has `player_activity` (the last occurrence of each event type
+   * per player, maintained with `events`: storage's shard migration 0007).
+   * "did TYPE at least once / never in the last D days" without other filters
+   * then reads it instead of scanning the player's events; the result is the
+   * same (see `docs/segments.md`). Default `false`.
+   */
+  playerActivity?: boolean;
 }
 
 export type SegmentLayout = 'joined' | 'wide';
@@ -114,7 +122,8 @@ export function compiledFrom(segment: Segment, dialect: SqlDialect, where: SqlEx
 export function compileSegment(input: unknown, options: CompileSegmentOptions): CompiledSegment {
   const segment = parseSegment(input, options.fields, options.locale ? { locale: options.locale } : {});
   const layout = options.layout ?? 'joined';
-  const { expr, usesFeatures } = planSegment(segment, fieldsForLayout(options.fields, layout));
-  const source: SqlSource = options.tenantId === undefined ? { joinFeatures: usesFeatures } : { joinFeatures: usesFeatures, tenantId: options.tenantId };
+  const playerActivity = options.playerActivity === true;
+  const { expr, usesFeatures } = planSegment(segment, fieldsForLayout(options.fields, layout), { playerActivity });
+  const source: SqlSource = { joinFeatures: usesFeatures, ...(playerActivity ? { playerActivity } : {}), ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }) };
   return compiledFrom(segment, options.dialect, expr, source, isoInstant(options.asOf), layout);
 }

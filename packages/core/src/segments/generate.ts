@@ -1,9 +1,10 @@
 import { duckdbUtc, duckdbUtcOrInfinite } from '../sql-dialect.js';
 import type { SqlDialect } from '../sql-dialect.js';
 import { isPlainColumn } from './fields.js';
-import type { SqlCast, SqlExpr, SqlQuery, SqlValue } from './sql-ast.js';
+import type { SqlCast, SqlEvents, SqlExpr, SqlQuery, SqlValue } from './sql-ast.js';
 
-type EventsNode = Extract<SqlExpr, { kind: 'events' }>;
+type EventsNode = SqlEvents;
+type LastSeenNode = Extract<SqlExpr, { kind: 'last_seen' }>;
 
 /** SQL text and the values of its `$1..$n` placeholders, in order. */
 export interface SegmentSql {
@@ -72,7 +73,30 @@ abstract class SegmentSqlGenerator {
       case 'starts_with': return this.startsWith(this.expr(e.arg), e.prefix);
       case 'list_contains': return this.listContains(this.expr(e.list), e.value);
       case 'events': return this.events(e);
+      case 'last_seen': return this.lastSeen(e);
     }
+  }
+
+  /** An instant column compared with instants (DuckDB takes it to UTC). */
+  protected instantColumn(sql: string): string {
+    return sql;
+  }
+
+  /** The correlated `EXISTS` on the player's events, whatever form `events()` prefers. */
+  protected correlatedExists(e: EventsNode): string {
+    return `EXISTS (SELECT 1 FROM events e WHERE ${['e.tenant_id = p.tenant_id', 'e.player_id = p.player_id', ...this.eventConditions(e)].join(' AND ')})`;
+  }
+
+  // One probe of player_activity's primary key per candidate; the raw events
+  // are read only for a player whose last event of the type lies after asOf.
+  protected lastSeen(e: LastSeenNode): string {
+    const at = this.instantColumn('a.last_at');
+    const conditions = [
+      'a.tenant_id = p.tenant_id', 'a.player_id = p.player_id', `a.type = ${this.expr(e.type)}`,
+      `${at} > ${this.minusHours24(this.asOfExpr(), this.expr(e.days))}`,
+      `(${at} <= ${this.asOfExpr()} OR ${this.correlatedExists(e.fallback)})`,
+    ];
+    return `EXISTS (SELECT 1 FROM player_activity a WHERE ${conditions.join(' AND ')})`;
   }
 
   /** The player's rows of `events` in the window that pass the node's filters. */
@@ -85,9 +109,9 @@ abstract class SegmentSqlGenerator {
   }
 
   protected events(e: EventsNode): string {
+    if (e.agg === 'exists') return this.correlatedExists(e);
     const from = `FROM events e WHERE ${['e.tenant_id = p.tenant_id', 'e.player_id = p.player_id', ...this.eventConditions(e)].join(' AND ')}`;
     switch (e.agg) {
-      case 'exists': return `EXISTS (SELECT 1 ${from})`;
       case 'count': return `(SELECT count(*) ${from})`;
       case 'sum': return `(SELECT coalesce(sum(${this.column('e', e.column ?? '')}), 0) ${from})`;
     }
@@ -215,6 +239,10 @@ class DuckDBSegmentSql extends SegmentSqlGenerator {
     }
     if (e.kind === 'in_list' && e.cast === 'timestamptz') return this.inList(this.instant(e.arg), e.values, e.negated, e.cast);
     return super.expr(e);
+  }
+
+  protected override instantColumn(sql: string): string {
+    return duckdbUtc(sql);
   }
 
   protected override eventConditions(e: EventsNode): string[] {

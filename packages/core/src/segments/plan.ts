@@ -1,7 +1,7 @@
 import type { EventMatch, FieldCondition, NumberOp, SegmentScalar, Segment, SegmentNode } from './ast.js';
 import type { SegmentField, SegmentFields } from './fields.js';
 import { TABLE_ALIAS } from './sql-ast.js';
-import type { CompareOp, SqlCast, SqlExpr, SqlValue } from './sql-ast.js';
+import type { CompareOp, SqlCast, SqlEvents, SqlExpr, SqlValue } from './sql-ast.js';
 
 /**
  * Turns a validated segment into the dialect-neutral SQL tree. Every value
@@ -95,10 +95,21 @@ function fieldExpr(c: FieldCondition, field: SegmentField): SqlExpr {
   }
 }
 
-function nodeExpr(n: SegmentNode, fields: SegmentFields, used: { features: boolean }): SqlExpr {
-  if ('all' in n) return { kind: 'and', args: n.all.map((x) => nodeExpr(x, fields, used)) };
-  if ('any' in n) return { kind: 'or', args: n.any.map((x) => nodeExpr(x, fields, used)) };
-  if ('not' in n) return { kind: 'not', arg: nodeExpr(n.not, fields, used) };
+/** What the planner may read besides `players`, `player_features` and `events`. */
+export interface PlanOptions {
+  /** `player_activity` exists: "did TYPE at least once / never" without other filters reads it (`last_seen`). */
+  playerActivity?: boolean;
+}
+
+/** Only `type` is filtered: the key of `player_activity`. */
+function typeOnly(m: EventMatch): boolean {
+  return m.product === undefined && m.direction === undefined && m.status === undefined && m.method === undefined && m.amount === undefined;
+}
+
+function nodeExpr(n: SegmentNode, fields: SegmentFields, used: { features: boolean }, options: PlanOptions): SqlExpr {
+  if ('all' in n) return { kind: 'and', args: n.all.map((x) => nodeExpr(x, fields, used, options)) };
+  if ('any' in n) return { kind: 'or', args: n.any.map((x) => nodeExpr(x, fields, used, options)) };
+  if ('not' in n) return { kind: 'not', arg: nodeExpr(n.not, fields, used, options) };
   if ('field' in n) {
     const field = fields.get(n.field);
     if (!field) throw new Error(`segment field ${JSON.stringify(n.field)} vanished from the registry after validation`);
@@ -108,8 +119,11 @@ function nodeExpr(n: SegmentNode, fields: SegmentFields, used: { features: boole
   const days = param(n.days, 'integer');
   if ('did' in n) {
     const where = eventFilters(n.did);
-    if (n.op === 'at_least' && n.times === 1) return { kind: 'events', agg: 'exists', days, where };
-    if (n.op === 'at_most' && n.times === 0) return { kind: 'not', arg: { kind: 'events', agg: 'exists', days, where } };
+    if ((n.op === 'at_least' && n.times === 1) || (n.op === 'at_most' && n.times === 0)) {
+      const exists: SqlEvents = { kind: 'events', agg: 'exists', days, where };
+      const did: SqlExpr = options.playerActivity && typeOnly(n.did) ? { kind: 'last_seen', type: param(n.did.type), days, fallback: exists } : exists;
+      return n.op === 'at_least' ? did : { kind: 'not', arg: did };
+    }
     return {
       kind: 'compare', op: n.op === 'at_least' ? '>=' : '<=',
       left: { kind: 'events', agg: 'count', days, where }, right: param(n.times, 'bigint'),
@@ -124,8 +138,8 @@ function nodeExpr(n: SegmentNode, fields: SegmentFields, used: { features: boole
  * @example
  * const { expr, usesFeatures } = planSegment(parseSegment(input, fields), fields);
  */
-export function planSegment(segment: Segment | SegmentNode, fields: SegmentFields): Planned {
+export function planSegment(segment: Segment | SegmentNode, fields: SegmentFields, options: PlanOptions = {}): Planned {
   const used = { features: false };
-  const expr = nodeExpr(segment, fields, used);
+  const expr = nodeExpr(segment, fields, used, options);
   return { expr, usesFeatures: used.features };
 }

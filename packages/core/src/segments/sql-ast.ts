@@ -16,6 +16,19 @@ export type SqlCast = 'timestamptz' | 'integer' | 'bigint' | 'double';
 /** Table aliases: `p` players, `f` player_features, `e` events (inside a behavioural subquery). */
 export type SqlAlias = 'p' | 'f' | 'e';
 
+/**
+ * A subquery on the player's rows of `events` in `(asOf − days, asOf]`,
+ * correlated on `(tenant_id, player_id)`: `exists`, `count(*)`, or
+ * `coalesce(sum(column), 0)`.
+ */
+export interface SqlEvents {
+  kind: 'events';
+  agg: 'exists' | 'count' | 'sum';
+  column?: string;
+  days: SqlExpr;
+  where: readonly SqlExpr[];
+}
+
 export const TABLE_ALIAS: { readonly [T in SegmentTable]: SqlAlias } = { players: 'p', player_features: 'f' };
 
 export type CompareOp = '=' | '<>' | '<' | '<=' | '>' | '>=';
@@ -40,16 +53,22 @@ export type SqlExpr =
   | { kind: 'starts_with'; arg: SqlExpr; prefix: string }
   /** The list (tags) column holds `value`. */
   | { kind: 'list_contains'; list: SqlExpr; value: string }
+  | SqlEvents
   /**
-   * A subquery on the player's rows of `events` in `(asOf − days, asOf]`,
-   * correlated on `(tenant_id, player_id)`: `exists`, `count(*)`, or
-   * `coalesce(sum(column), 0)`.
+   * "Did an event of `type` occur in `(asOf − days, asOf]`", read from
+   * `player_activity` (the last occurrence per tenant, player and type):
+   * true when the last occurrence lies in the window, false when it lies
+   * before it or the player has none; when it lies after `asOf`, the rows of
+   * `events` decide (`fallback`, the same condition on the raw events).
+   * Exact, like `fallback` alone.
    */
-  | { kind: 'events'; agg: 'exists' | 'count' | 'sum'; column?: string; days: SqlExpr; where: readonly SqlExpr[] };
+  | { kind: 'last_seen'; type: SqlExpr; days: SqlExpr; fallback: SqlEvents };
 
 /** The relation a segment query reads: `players p`, left-joined with `player_features f` when a feature is used. */
 export interface SqlSource {
   joinFeatures: boolean;
+  /** The relation has `player_activity` next to `events` (see `last_seen`). */
+  playerActivity?: boolean;
   /** Restrict to `p.tenant_id = $n`. */
   tenantId?: string;
 }

@@ -1,0 +1,146 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { FIELDS, compileSegment, parseEvent, registrySegmentFields } from '@pitboss/core';
+import type { Event } from '@pitboss/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStorage } from '../../src/storage/index.js';
+import type { ShardedStorage } from '../../src/storage/index.js';
+import { ADMIN_URL } from './backends.js';
+
+/**
+ * player_activity (shard migration 0007) must always equal the first and last
+ * occurrence per (tenant, player, type) of what `events` holds: after bulk
+ * and small batches, replayed (duplicate) batches, and a retention run. And a
+ * segment that reads it must count exactly what the raw-events form counts,
+ * including at an asOf in the past (the last occurrence then lies after asOf).
+ */
+
+const NAME = `pb_st_activity_${process.pid}_${Date.now().toString(36)}`;
+const TENANT = 'act';
+const NOW = Date.parse('2026-05-01T00:00:00Z');
+const TYPES = ['bet.placed', 'payment', 'session.started'] as const;
+
+function event(i: number, type: (typeof TYPES)[number], player: string, at: number): Event {
+  const base = { schema_version: 1, event_id: `e-${i}`, player_id: player, occurred_at: new Date(at).toISOString() };
+  const body =
+    type === 'bet.placed' ? { type, bet_id: `b-${i}`, bet_type: 'single', stake_minor: 1000 + i, currency: 'EUR', odds: 2.5, legs: [{ sport: 'football', market: '1x2', odds: 2.5 }] }
+    : type === 'payment' ? { type, payment_id: `pay-${i}`, direction: 'deposit', status: 'approved', amount_minor: 5000, currency: 'EUR', method: 'card' }
+    : { type, session_id: `s-${i}`, device: 'desktop' };
+  const r = parseEvent({ ...base, ...body }, { now: NOW });
+  if (!r.ok) throw new Error(JSON.stringify(r.issues));
+  return r.event;
+}
+
+/** 300 events (the COPY path on node-postgres) over 12 players, spread over 200 days before NOW, some at one instant. */
+function batch(from: number, n: number): Event[] {
+  const out: Event[] = [];
+  for (let i = from; i < from + n; i++) {
+    const at = NOW - ((i * 7_919_000_003) % (200 * 86_400_000)) - (i % 5 === 0 ? 0 : 1);
+    out.push(event(i, TYPES[Math.floor(i / 12) % 3]!, `p${String(i % 12).padStart(2, '0')}`, i % 17 === 0 ? NOW - 86_400_000 : at));
+  }
+  return out;
+}
+
+const lines = (events: readonly Event[]) => events.map((event, i) => ({ line: i + 1, event }));
+
+const MISMATCH = `SELECT count(*)::int AS n FROM (
+  (SELECT tenant_id, player_id, type, min(occurred_at) AS first_at, max(occurred_at) AS last_at FROM events GROUP BY 1, 2, 3
+   EXCEPT SELECT tenant_id, player_id, type, first_at, last_at FROM player_activity)
+  UNION ALL
+  (SELECT tenant_id, player_id, type, first_at, last_at FROM player_activity
+   EXCEPT SELECT tenant_id, player_id, type, min(occurred_at), max(occurred_at) FROM events GROUP BY 1, 2, 3)) d`;
+
+const backends: [string, () => Promise<{ storage: ShardedStorage; cleanup: () => Promise<void> }>][] = [
+  ['PGlite', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pb-act-'));
+    const storage = await createStorage({ driver: 'pglite', dataDir: dir });
+    return { storage, cleanup: async () => { await storage.close(); await rm(dir, { recursive: true, force: true }); } };
+  }],
+  ['Postgres (node-postgres)', async () => {
+    const admin = new pg.Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${NAME}`);
+    await admin.end();
+    const url = new URL(ADMIN_URL);
+    url.pathname = `/${NAME}`;
+    const storage = await createStorage({ driver: 'pg', urls: [url.toString()], featureRefresh: 'inline' });
+    return {
+      storage,
+      cleanup: async () => {
+        await storage.close();
+        const a = new pg.Client({ connectionString: ADMIN_URL });
+        await a.connect();
+        await a.query(`DROP DATABASE IF EXISTS ${NAME} WITH (FORCE)`);
+        await a.end();
+      },
+    };
+  }],
+];
+
+describe.each(backends)('player_activity on %s', (_name, open) => {
+  let storage: ShardedStorage;
+  let cleanup: () => Promise<void>;
+  const mismatches = async (): Promise<number> => (await storage.databases[0]!.query<{ n: number }>(MISMATCH))[0]!.n;
+
+  beforeAll(async () => {
+    ({ storage, cleanup } = await open());
+    await storage.migrate();
+  }, 120_000);
+
+  afterAll(async () => {
+    await cleanup();
+  });
+
+  it('matches the events after bulk, small and replayed batches', async () => {
+    const first = await storage.ingest(TENANT, lines(batch(0, 300)));
+    expect(first.accepted).toHaveLength(300);
+    expect(await mismatches()).toBe(0);
+    // A replay of part of the batch with new events mixed in, small enough for the statement path.
+    const again = await storage.ingest(TENANT, lines([...batch(250, 60)]));
+    expect(again.duplicate).toHaveLength(50);
+    expect(again.accepted).toHaveLength(10);
+    expect(await mismatches()).toBe(0);
+    const [{ n }] = await storage.databases[0]!.query<{ n: number }>('SELECT count(*)::int AS n FROM player_activity WHERE tenant_id = $1', [TENANT]) as [{ n: number }];
+    expect(n).toBe(36);
+  });
+
+  it('segments read it and count what the raw events count, whatever asOf', async () => {
+    const fields = registrySegmentFields(FIELDS);
+    const segments = [
+      { all: [{ did: { type: 'bet.placed' }, op: 'at_least', times: 1, days: 30 }] },
+      { all: [{ did: { type: 'session.started' }, op: 'at_most', times: 0, days: 10 }] },
+      { any: [{ did: { type: 'payment' }, op: 'at_least', times: 1, days: 3 }, { not: { did: { type: 'bet.placed' }, op: 'at_least', times: 1, days: 60 } }] },
+    ];
+    const db = storage.databases[0]!;
+    let sawActivity = 0;
+    for (const daysBack of [0, 1, 20, 45, 90, 150]) {
+      const asOf = new Date(NOW - daysBack * 86_400_000);
+      for (const segment of segments) {
+        const raw = compileSegment(segment, { dialect: 'postgres', fields, asOf, tenantId: TENANT }).count();
+        const rolled = compileSegment(segment, { dialect: 'postgres', fields, asOf, tenantId: TENANT, playerActivity: true }).count();
+        expect(rolled.sql).toContain('player_activity');
+        const [want] = await db.query<{ count: number }>(raw.sql, raw.params);
+        const [got] = await db.query<{ count: number }>(rolled.sql, rolled.params);
+        expect(got!.count, `${JSON.stringify(segment)} at ${asOf.toISOString()}`).toBe(want!.count);
+        const preview = await storage.segments.preview(TENANT, segment, { asOf });
+        expect(preview.count).toBe(want!.count);
+        sawActivity += want!.count > 0 && want!.count < 12 ? 1 : 0;
+      }
+    }
+    // The cases are not all empty or all full: the comparison can tell forms apart.
+    expect(sawActivity).toBeGreaterThan(5);
+  });
+
+  it('the retention job keeps it equal to the events it leaves', async () => {
+    await storage.privacy.setRetention(TENANT, 100);
+    const [report] = await storage.privacy.runRetention({ now: new Date(NOW), tenant: TENANT });
+    expect(report!.events_deleted).toBeGreaterThan(0);
+    expect(await mismatches()).toBe(0);
+    const [{ n }] = await storage.databases[0]!.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM player_activity WHERE tenant_id = $1 AND first_at < $2::timestamptz`, [TENANT, report!.cutoff],
+    ) as [{ n: number }];
+    expect(n).toBe(0);
+  });
+});
