@@ -50,6 +50,13 @@ function ddl(t: Types, pgCollate: boolean): string[] {
   ];
 }
 
+/**
+ * player_activity as storage defines it (shard migration 0007): the first and
+ * last occurrence per (tenant, player, type) of the events. Storage keeps it
+ * equal to this aggregate (headless-api/test/storage/player-activity.test.ts).
+ */
+const ACTIVITY = 'CREATE TABLE player_activity AS SELECT tenant_id, player_id, type, min(occurred_at) AS first_at, max(occurred_at) AS last_at FROM events GROUP BY tenant_id, player_id, type';
+
 function rowsOf<T extends object>(rows: readonly T[], columns: readonly string[]): unknown[][] {
   return rows.map((r) => columns.map((c) => (r as Record<string, unknown>)[c] ?? null));
 }
@@ -91,6 +98,8 @@ export async function postgresSegmentEngine(label: string): Promise<SegmentEngin
       const fc = featureColumns();
       await insert('player_features', fc, rowsOf(data.features, fc), fc.map((c, i) => (i < 2 ? 'text' : FEATURES[i - 2]!.type === 'number' ? PG_T.dbl : 'bigint')));
       await insert('events', EVENT_TEST_COLUMNS, rowsOf(data.events, EVENT_TEST_COLUMNS), EVENT_TEST_COLUMNS.map((c) => PG_T[EVENT_TYPES_BY_COLUMN[c] ?? 'text']));
+      await client.query(ACTIVITY);
+      await client.query('ALTER TABLE player_activity ADD PRIMARY KEY (tenant_id, player_id, type) INCLUDE (last_at)');
       await client.query('ANALYZE');
     },
     async query(q) {
@@ -143,6 +152,7 @@ export async function duckdbSegmentEngine(options: { timeZone?: string } = {}): 
       const fc = featureColumns();
       await insert('player_features', fc, rowsOf(data.features, fc), fc.map((_, i) => (i < 2 ? 'text' : FEATURES[i - 2]!.type === 'number' ? 'dbl' : 'big')));
       await insert('events', EVENT_TEST_COLUMNS, rowsOf(data.events, EVENT_TEST_COLUMNS), EVENT_TEST_COLUMNS.map((c) => EVENT_TYPES_BY_COLUMN[c] ?? 'text'));
+      await conn.run(ACTIVITY);
     },
     async query(q) {
       const reader = await conn.runAndReadAll(q.sql, q.params as DuckDBValue[]);

@@ -141,13 +141,19 @@ afterAll(async () => {
   await Promise.all(engines.map((e) => e.close()));
 });
 
-async function members(e: SegmentEngine, rule: unknown, tenantId?: string): Promise<string[]> {
-  const c = compileSegment(rule, { dialect: e.dialect, fields: FIELDS_FOR_TESTS, asOf: AS_OF, ...(tenantId ? { tenantId } : {}) });
-  const rows = await e.query(c.members());
-  const ids = rows.map((r) => r.player_id as string);
-  const [count] = await e.query(c.count());
-  expect(count?.count, `${e.dialect} count form`).toBe(ids.length);
-  return ids;
+/** Members on the raw events; the same members must come from the `playerActivity` form, else the test fails. */
+async function members(e: SegmentEngine, rule: unknown, tenantId?: string, asOf: string = AS_OF): Promise<string[]> {
+  const forms = [false, true].map((playerActivity) =>
+    compileSegment(rule, { dialect: e.dialect, fields: FIELDS_FOR_TESTS, asOf, playerActivity, ...(tenantId ? { tenantId } : {}) }));
+  const [ids, rolled] = await Promise.all(forms.map(async (c) => {
+    const rows = await e.query(c.members());
+    const list = rows.map((r) => r.player_id as string);
+    const [count] = await e.query(c.count());
+    expect(count?.count, `${e.dialect} count form`).toBe(list.length);
+    return list;
+  }));
+  expect(rolled, `${e.dialect}, playerActivity`).toEqual(ids);
+  return ids!;
 }
 
 describe('Postgres and DuckDB return the reference members', () => {
@@ -191,14 +197,31 @@ describe('Postgres and DuckDB return the reference members', () => {
     }
   });
 
-  it('moves relative dates with asOf', async () => {
-    const rule = { all: [{ did: { type: 'bet.placed' }, op: 'at_least', times: 1, days: 7 }] };
-    const later = '2026-06-20T12:00:00.000Z';
-    for (const e of engines) {
-      const c = compileSegment(rule, { dialect: e.dialect, fields: FIELDS_FOR_TESTS, asOf: later, tenantId: 't1' });
-      const ids = (await e.query(c.members())).map((r) => r.player_id as string);
-      expect(ids, e.dialect).toEqual(new Oracle(data, FIELDS_FOR_TESTS, later).members(rule as SegmentNode, 't1'));
+  // Earlier asOf: players' last event of a type lies after it, so the playerActivity form must fall back to the events.
+  it.each(['2026-06-20T12:00:00.000Z', '2026-05-10T00:00:00.000Z', '2026-04-01T06:00:00.000Z'])('moves relative dates with asOf %s', async (asOf) => {
+    const rules: SegmentNode[] = [
+      { all: [{ did: { type: 'bet.placed' }, op: 'at_least', times: 1, days: 7 }] },
+      { all: [{ did: { type: 'payment' }, op: 'at_most', times: 0, days: 30 }] },
+      { any: [{ did: { type: 'session.started' }, op: 'at_least', times: 1, days: 14 }, f('country', 'eq', 'BR')] },
+    ];
+    const oracleAt = new Oracle(data, FIELDS_FOR_TESTS, asOf);
+    let splits = 0;
+    for (const rule of rules) {
+      const expected = oracleAt.members(rule, 't1');
+      if (expected.length > 0 && expected.length < T1) splits++;
+      for (const e of engines) expect(await members(e, rule, 't1', asOf), e.dialect).toEqual(expected);
     }
+    expect(splits, 'some rule splits the tenant').toBeGreaterThan(0);
+  });
+
+  it('reads player_activity for type-only at least once / never, and only then', () => {
+    const at = (rule: unknown): string => compileSegment(rule, { dialect: 'postgres', fields: FIELDS_FOR_TESTS, asOf: AS_OF, playerActivity: true }).count().sql;
+    expect(at({ all: [{ did: { type: 'bet.placed' }, op: 'at_least', times: 1, days: 7 }] })).toContain('FROM player_activity a');
+    expect(at({ all: [{ did: { type: 'bet.placed' }, op: 'at_most', times: 0, days: 7 }] })).toContain('FROM player_activity a');
+    expect(at({ all: [{ did: { type: 'bet.placed' }, op: 'at_least', times: 2, days: 7 }] })).not.toContain('player_activity');
+    expect(at({ all: [{ did: { type: 'payment', direction: 'deposit' }, op: 'at_least', times: 1, days: 7 }] })).not.toContain('player_activity');
+    expect(at({ all: [{ sum: 'amount_minor', of: { type: 'payment' }, op: 'gt', value: 0, days: 7 }] })).not.toContain('player_activity');
+    expect(compileSegment({ all: [{ did: { type: 'bet.placed' }, op: 'at_least', times: 1, days: 7 }] }, { dialect: 'postgres', fields: FIELDS_FOR_TESTS, asOf: AS_OF }).count().sql).not.toContain('player_activity');
   });
 
   it('reads features from a wide players table without a join (layout: wide)', async () => {
