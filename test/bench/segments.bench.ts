@@ -1,10 +1,13 @@
 // Segment preview count over 1M players (100k with --quick): a 4-condition
 // segment (enum, relative date, feature, behaviour) compiled by core for
 // Postgres and DuckDB, each next to a plain count of the same players in the
-// same run. Postgres runs twice: with the indexes storage creates, then with
-// the covering events index docs/segments.md recommends. The marketing form
-// (core's guardrail `removals()`, what `POST /v1/segments/preview` runs per
-// shard) is timed on the storage indexes.
+// same run. Postgres runs as the API does: storage's indexes and its
+// player_activity rollup, built by the shard migration's own SQL (0007, its
+// backfill from events), read through compileSegment's `playerActivity`; the
+// raw-events form (no rollup) is timed next to it. The marketing form (core's
+// guardrail `removals()`, what `POST /v1/segments/preview` runs per shard) is
+// timed as the API runs it.
+import { readFileSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import pg from 'pg';
 import { FIELDS, compileSegment, registrySegmentFields, withGuardrail } from '@pitboss/core';
@@ -16,6 +19,7 @@ const ADMIN_URL = process.env.PITBOSS_TEST_PG ?? 'postgres://postgres@127.0.0.1:
 const DB = 'pb_seg_bench';
 const TENANT = 'bench';
 const AS_OF = '2026-06-01T12:00:00.000Z';
+const ACTIVITY_MIGRATION = readFileSync(new URL('../../headless-api/migrations/shard/0007_player_activity.sql', import.meta.url), 'utf8');
 
 export const SEGMENT = {
   all: [
@@ -63,7 +67,16 @@ async function timed(run: () => Promise<unknown>, repeats: number): Promise<numb
   return out;
 }
 
-async function postgres(ctx: BenchContext, n: number, repeats: number, q: SegmentSql, base: SegmentSql, marketing: SegmentSql): Promise<{ figures: Figure[]; count: number }> {
+interface PostgresForms {
+  /** What the API runs: `playerActivity: true`. */
+  rollup: SegmentSql;
+  /** The same segment on the raw events (no rollup). */
+  raw: SegmentSql;
+  base: SegmentSql;
+  marketing: SegmentSql;
+}
+
+async function postgres(ctx: BenchContext, n: number, repeats: number, { rollup, raw, base, marketing }: PostgresForms): Promise<{ figures: Figure[]; count: number }> {
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${DB}`);
@@ -79,7 +92,7 @@ async function postgres(ctx: BenchContext, n: number, repeats: number, q: Segmen
     await client.query(`CREATE TABLE player_features (tenant_id text COLLATE "C" NOT NULL, player_id text COLLATE "C" NOT NULL,
       deposit_sum_30d bigint, PRIMARY KEY (tenant_id, player_id))`);
     await client.query(`CREATE TABLE events (tenant_id text COLLATE "C" NOT NULL, player_id text COLLATE "C" NOT NULL, type text NOT NULL,
-      occurred_at timestamptz NOT NULL, amount_minor bigint)`);
+      occurred_at timestamptz NOT NULL, amount_minor bigint, shard smallint NOT NULL DEFAULT 0)`);
     const series = 'generate_series(1, $N) AS i';
     await client.query(`INSERT INTO players ${playersSelect(n, (d) => `'${AS_OF}'::timestamptz - (${d}) * interval '1 day'`, series)}`);
     await client.query(`INSERT INTO player_features ${featuresSelect(n, series)}`);
@@ -93,21 +106,25 @@ async function postgres(ctx: BenchContext, n: number, repeats: number, q: Segmen
       self_excluded_until = CASE WHEN abs(hashtext(player_id)) % 40 = 0 THEN 'infinity'::timestamptz END,
       timed_out_until = CASE WHEN abs(hashtext(player_id)) % 40 = 1 THEN '${AS_OF}'::timestamptz + interval '1 day' END,
       risk_band = (ARRAY['none', 'low', 'medium', 'high', 'very_high'])[1 + abs(hashtext(player_id || 'r')) % 5]`);
+    const t1 = performance.now();
+    await client.query(ACTIVITY_MIGRATION);
+    ctx.log(`postgres: shard migration 0007 (player_activity and its backfill) in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
     await client.query('VACUUM ANALYZE');
     const events = Number((await client.query('SELECT count(*) AS n FROM events')).rows[0].n);
-    ctx.log(`postgres: ${n} players, ${events} events loaded and indexed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const activity = Number((await client.query('SELECT count(*) AS n FROM player_activity')).rows[0].n);
+    ctx.log(`postgres: ${n} players, ${events} events, ${activity} player_activity rows, loaded and indexed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-    const count = Number((await client.query(q.sql, q.params)).rows[0].count);
+    const count = Number((await client.query(rollup.sql, rollup.params)).rows[0].count);
+    const rawCount = Number((await client.query(raw.sql, raw.params)).rows[0].count);
+    if (rawCount !== count) throw new Error(`player_activity form counts ${count}, raw events form ${rawCount}`);
     const baseline = median(await timed(() => client.query(base.sql, base.params), repeats));
-    const storageIdx = await timed(() => client.query(q.sql, q.params), repeats);
+    const rolled = await timed(() => client.query(rollup.sql, rollup.params), repeats);
+    const rawEvents = await timed(() => client.query(raw.sql, raw.params), repeats);
     const guarded = await timed(() => client.query(marketing.sql, marketing.params), repeats);
-    const plan1 = (await client.query(`EXPLAIN (ANALYZE, COSTS off, TIMING off, SUMMARY off) ${q.sql}`, q.params)).rows.map((x) => x['QUERY PLAN']).join('\n    ');
-    ctx.log(`postgres plan, storage indexes:\n    ${plan1}`);
-    await client.query('CREATE INDEX events_player_type_time ON events (tenant_id, player_id, type, occurred_at) INCLUDE (amount_minor)');
-    await client.query('VACUUM ANALYZE events');
-    const covering = await timed(() => client.query(q.sql, q.params), repeats);
-    const plan2 = (await client.query(`EXPLAIN (ANALYZE, COSTS off, TIMING off, SUMMARY off) ${q.sql}`, q.params)).rows.map((x) => x['QUERY PLAN']).join('\n    ');
-    ctx.log(`postgres plan, covering events index:\n    ${plan2}`);
+    const plan = async (q: SegmentSql): Promise<string> =>
+      (await client.query(`EXPLAIN (ANALYZE, COSTS off, TIMING off, SUMMARY off) ${q.sql}`, q.params)).rows.map((x) => x['QUERY PLAN']).join('\n    ');
+    ctx.log(`postgres plan, player_activity:\n    ${await plan(rollup)}`);
+    ctx.log(`postgres plan, raw events:\n    ${await plan(raw)}`);
     const fig = (name: string, samples: number[]): Figure => {
       const value = median(samples);
       return {
@@ -119,9 +136,9 @@ async function postgres(ctx: BenchContext, n: number, repeats: number, q: Segmen
     return {
       count,
       figures: [
-        fig(`Postgres 4-condition segment count, ${n} players, storage indexes`, storageIdx),
-        fig(`Postgres 4-condition segment count, ${n} players, + events (tenant_id, player_id, type, occurred_at) INCLUDE (amount_minor)`, covering),
-        fig(`Postgres 4-condition marketing preview (guardrail removals: matched, 4 reasons, kept), ${n} players, storage indexes`, guarded),
+        fig(`Postgres 4-condition segment count, ${n} players, storage indexes + player_activity (as the API runs it)`, rolled),
+        fig(`Postgres 4-condition segment count, ${n} players, storage indexes, raw events (no rollup)`, rawEvents),
+        fig(`Postgres 4-condition marketing preview (guardrail removals: matched, 4 reasons, kept), ${n} players, storage indexes + player_activity`, guarded),
       ],
     };
   } finally {
@@ -187,13 +204,15 @@ const bench: Bench = {
     const n = ctx.quick ? 100_000 : 1_000_000;
     const repeats = Math.max(ctx.repeats, 7);
     const fields = registrySegmentFields(FIELDS);
-    const compile = (dialect: 'postgres' | 'duckdb', rule: unknown, layout: 'joined' | 'wide' = 'joined'): SegmentSql =>
-      compileSegment(rule, { dialect, fields, asOf: AS_OF, tenantId: TENANT, layout }).count();
+    const compile = (dialect: 'postgres' | 'duckdb', rule: unknown, layout: 'joined' | 'wide' = 'joined', playerActivity = false): SegmentSql =>
+      compileSegment(rule, { dialect, fields, asOf: AS_OF, tenantId: TENANT, layout, playerActivity }).count();
     const all = { all: [{ field: 'blocked', op: 'is_not_null' }] };
     // PITBOSS_BENCH_ENGINES=duckdb skips the slow Postgres load when only DuckDB is of interest.
     const engines = (process.env.PITBOSS_BENCH_ENGINES ?? 'postgres,duckdb').split(',');
-    const removals = withGuardrail(compileSegment(SEGMENT, { dialect: 'postgres', fields, asOf: AS_OF, tenantId: TENANT }), fields).removals();
-    const p = engines.includes('postgres') ? await postgres(ctx, n, repeats, compile('postgres', SEGMENT), compile('postgres', all), removals) : null;
+    const removals = withGuardrail(compileSegment(SEGMENT, { dialect: 'postgres', fields, asOf: AS_OF, tenantId: TENANT, playerActivity: true }), fields).removals();
+    const p = engines.includes('postgres')
+      ? await postgres(ctx, n, repeats, { rollup: compile('postgres', SEGMENT, 'joined', true), raw: compile('postgres', SEGMENT), base: compile('postgres', all), marketing: removals })
+      : null;
     const d = engines.includes('duckdb') ? await duckdb(ctx, n, repeats, compile('duckdb', SEGMENT), compile('duckdb', SEGMENT, 'wide'), compile('duckdb', all)) : null;
     ctx.log(`members: Postgres ${p?.count ?? '-'}, DuckDB ${d?.count ?? '-'}`);
     if (p && d && p.count !== d.count) throw new Error(`engines disagree: Postgres ${p.count}, DuckDB ${d.count}`);
