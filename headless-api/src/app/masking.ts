@@ -52,36 +52,47 @@ export function maskPersonal(value: unknown): unknown {
   return out;
 }
 
-const isPersonalKey = (k: string) => PERSONAL_CONTAINERS.has(k) || PERSONAL_KEYS.has(k) || OPAQUE_KEYS.has(k);
+/** Every key whose value `maskShared` masks whole: one lookup per key on the hot path. */
+const MASKED_KEYS: ReadonlySet<string> = new Set([...PERSONAL_CONTAINERS, ...PERSONAL_KEYS, ...OPAQUE_KEYS]);
 
 /**
  * What `maskPersonal` of the value's JSON would hold, sharing every part
  * that needs no mask: objects and arrays are copied (shallowly) only on the
  * path to a masked value, so a response is masked before it is serialised,
  * without a parse and a deep copy. Follows JSON's view of the value: own
- * enumerable keys, `toJSON` applied.
+ * enumerable keys, `toJSON` applied. It runs on every JSON response to a
+ * caller without `personal:read`, so it skips primitives without a call
+ * and walks keys with `for…in` (no key array per object).
  */
 function maskShared(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
+  return value === null || typeof value !== 'object' ? value : maskObject(value);
+}
+
+function maskObject(value: object): unknown {
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (v === null || typeof v !== 'object') continue;
+      const m = maskObject(v);
+      if (m !== v) (out ??= value.slice())[i] = m;
+    }
+    return out ?? value;
+  }
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
     const json = (value as { toJSON(): unknown }).toJSON();
     const masked = maskShared(json);
     return masked === json ? value : masked;
   }
-  if (Array.isArray(value)) {
-    let out: unknown[] | undefined;
-    for (let i = 0; i < value.length; i++) {
-      const v: unknown = value[i];
-      const m = maskShared(v);
-      if (m !== v) (out ??= value.slice())[i] = m;
-    }
-    return out ?? value;
-  }
   let out: Record<string, unknown> | undefined;
-  for (const k of Object.keys(value)) {
+  for (const k in value) {
     const v = (value as Record<string, unknown>)[k];
-    const m = isPersonalKey(k) ? maskAll(v) : maskShared(v);
-    if (m !== v) (out ??= { ...(value as Record<string, unknown>) })[k] = m;
+    let m: unknown;
+    if (MASKED_KEYS.has(k)) m = maskAll(v);
+    else if (v === null || typeof v !== 'object') continue;
+    else m = maskObject(v);
+    // `for…in` also walks inherited enumerable keys, which JSON leaves out.
+    if (m !== v && Object.hasOwn(value, k)) (out ??= { ...(value as Record<string, unknown>) })[k] = m;
   }
   return out ?? value;
 }

@@ -51,7 +51,27 @@ function iso(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (value === Infinity || value === 'infinity') return 'infinity';
   if (value === -Infinity || value === '-infinity') return '-infinity';
+  if (typeof value === 'string') {
+    const utc = utcText(value);
+    if (utc !== null) return utc;
+  }
   return (value instanceof Date ? value : new Date(String(value))).toISOString();
+}
+
+/** A UTC timestamp as Postgres writes it in JSON (`2026-11-01T19:13:41.1029+00:00`). */
+const UTC_JSON_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?\+00:00$/;
+
+/**
+ * `new Date(text).toISOString()` for the timestamps inside jsonb (the 20
+ * recent events of every player read) without parsing a date: milliseconds
+ * truncated, as `Date` does. Null for any other form (another zone offset,
+ * years outside 0000-9999), which takes the `Date` path.
+ */
+function utcText(text: string): string | null {
+  if (!UTC_JSON_TIMESTAMP.test(text)) return null;
+  const seconds = text.slice(0, 19);
+  if (text.length === 25) return `${seconds}.000Z`;
+  return `${seconds}${(text.slice(19, text.length - 6) + '000').slice(0, 4)}Z`;
 }
 
 function num(value: unknown): number | null {
@@ -390,10 +410,9 @@ export class ShardedStorage {
     const db = this.databases[await this.databaseOf(tenantId, playerId)]!;
     const [row] = await db.query(GET_PLAYER, [tenantId, playerId], { name: 'pb_get_player', timeoutMs: this.deadlines.read });
     if (!row) return null;
-    const recent = (row.recent_events as { event_id: string; type: string; occurred_at: string; payload: Record<string, unknown> }[]).map((e) => ({
-      ...e,
-      occurred_at: iso(e.occurred_at)!,
-    }));
+    // Parsed from this row's JSON just now and held by no one else: converted in place rather than copied.
+    const recent = row.recent_events as { event_id: string; type: string; occurred_at: string; payload: Record<string, unknown> }[];
+    for (const e of recent) e.occurred_at = iso(e.occurred_at)!;
     return {
       ...summaryOf(row),
       profile: row.profile as PlayerProfile,
