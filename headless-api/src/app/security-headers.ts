@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { problemResponse } from './errors.js';
 import type { AppEnv } from './types.js';
 
@@ -22,6 +22,25 @@ const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 function pathLength(url: string): number {
   const start = url.indexOf('/', url.indexOf('://') + 3);
   return start === -1 ? 0 : url.length - start;
+}
+
+/**
+ * The request's header names and values, in bytes (plus 4 per line: `: ` and CRLF).
+ * On Node the lines as received (`incoming.rawHeaders`): reading `Headers`
+ * there would build @hono/node-server's full `Headers` object on every request,
+ * only to measure it. Elsewhere, the request's `Headers`.
+ */
+function headerBytes(c: Context<AppEnv>): number {
+  let size = 0;
+  const raw = (c.env as { incoming?: { rawHeaders?: unknown } } | undefined)?.incoming?.rawHeaders;
+  if (Array.isArray(raw)) {
+    for (const part of raw as string[]) size += part.length + 2;
+    return size;
+  }
+  c.req.raw.headers.forEach((value, name) => {
+    size += name.length + value.length + 4;
+  });
+  return size;
 }
 
 /**
@@ -51,10 +70,7 @@ export function securityHeaders(options: SecurityHeaderOptions = {}): Middleware
 
   return async function setSecurityHeaders(c, next) {
     const url = c.req.url;
-    let size = 0;
-    c.req.raw.headers.forEach((value, name) => {
-      size += name.length + value.length + 4;
-    });
+    const size = headerBytes(c);
     // Answered here rather than thrown: a throw would skip the headers set below.
     if (NUL_IN_URL.test(url)) c.res = problemResponse(c, 'bad-request', { detail: 'the URL contains a NUL character' });
     else if (pathLength(url) > maxUrl) c.res = problemResponse(c, 'uri-too-long', { detail: `request URL longer than ${maxUrl} characters` });
