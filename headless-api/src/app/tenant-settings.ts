@@ -60,6 +60,10 @@ function fromRow(r: Row): TenantSettings {
  */
 export class TenantSettingsStore implements TenantSettingsSource {
   readonly #cache = new Map<string, { value: TenantSettings; until: number }>();
+  /** One read per tenant at a time: when an entry expires under load, every request in flight would otherwise read it. */
+  readonly #pending = new Map<string, Promise<TenantSettings>>();
+  /** Bumped by `put`: a read that began before a change may hold the old row, so its answer is not cached. */
+  #generation = 0;
   #origins: { value: Promise<Set<string>>; until: number } | null = null;
 
   constructor(
@@ -68,13 +72,26 @@ export class TenantSettingsStore implements TenantSettingsSource {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async get(tenant: string): Promise<TenantSettings> {
+  get(tenant: string): Promise<TenantSettings> {
     const hit = this.#cache.get(tenant);
-    if (hit && hit.until > this.now()) return hit.value;
+    if (hit && hit.until > this.now()) return Promise.resolve(hit.value);
+    const pending = this.#pending.get(tenant);
+    if (pending) return pending;
+    const read: Promise<TenantSettings> = this.#read(tenant).finally(() => {
+      if (this.#pending.get(tenant) === read) this.#pending.delete(tenant);
+    });
+    this.#pending.set(tenant, read);
+    return read;
+  }
+
+  async #read(tenant: string): Promise<TenantSettings> {
+    const generation = this.#generation;
     const [row] = await this.control.query<Row>('SELECT * FROM tenant_auth WHERE tenant_id = $1', [tenant], { name: 'pb_tenant_auth' });
     const value = row ? fromRow(row) : EMPTY_SETTINGS;
-    if (this.#cache.size > 10_000) this.#cache.clear();
-    this.#cache.set(tenant, { value, until: this.now() + this.cacheTtlMs });
+    if (generation === this.#generation) {
+      if (this.#cache.size > 10_000) this.#cache.clear();
+      this.#cache.set(tenant, { value, until: this.now() + this.cacheTtlMs });
+    }
     return value;
   }
 
@@ -106,7 +123,9 @@ export class TenantSettingsStore implements TenantSettingsSource {
       [tenant, s.allowedOrigins, s.jwt?.issuer ?? null, s.jwt?.audience ?? null, s.jwt?.jwksUrl ?? null,
         s.rateLimit.key?.rate ?? null, s.rateLimit.key?.burst ?? null, s.rateLimit.tenant?.rate ?? null, s.rateLimit.tenant?.burst ?? null],
     );
+    this.#generation++;
     this.#cache.delete(tenant);
+    this.#pending.delete(tenant);
     this.#origins = null;
     return true;
   }
