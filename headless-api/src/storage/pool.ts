@@ -263,12 +263,21 @@ export class Database {
     });
   }
 
+  // One promise and one timer per call (every player read passes here): no race of two promises and a `finally`.
   #deadline<T>(promise: Promise<T>, ms: number, sql: string): Promise<T> {
     if (!ms) return promise;
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ShardUnavailableError(`database ${this.index} did not answer within ${ms} ms`, { sql, database: this.index })), ms);
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new ShardUnavailableError(`database ${this.index} did not answer within ${ms} ms`, { sql, database: this.index })), ms);
+      promise.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
     });
-    return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
   }
 }
