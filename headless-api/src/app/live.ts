@@ -52,10 +52,34 @@ export interface LiveBusOptions {
 
 interface TenantChannel {
   seq: number;
-  /** Ring of the newest messages; `buffer[i]` holds seq `first + i`. */
-  buffer: LiveMessage[];
-  first: number;
+  /** Ring of the newest `kept` messages: seq `s` sits at `ring[s % ring.length]`. */
+  ring: (LiveMessage | undefined)[];
+  kept: number;
   listeners: Set<LiveListener>;
+}
+
+/**
+ * A message whose `data` is serialised on first read: a batch published while
+ * nobody listens is only read if a client later resumes into it.
+ */
+class DeferredMessage<T> implements LiveMessage {
+  #item: T | undefined;
+  #toData: ((item: T) => unknown) | undefined;
+  #data: string | undefined;
+
+  constructor(readonly id: string, readonly kind: LiveKind, item: T, toData: (item: T) => unknown) {
+    this.#item = item;
+    this.#toData = toData;
+  }
+
+  get data(): string {
+    if (this.#data === undefined) {
+      this.#data = JSON.stringify(this.#toData!(this.#item!));
+      this.#item = undefined;
+      this.#toData = undefined;
+    }
+    return this.#data;
+  }
 }
 
 /**
@@ -83,8 +107,14 @@ export class LiveBus {
 
   #channel(tenant: string): TenantChannel {
     let ch = this.#channels.get(tenant);
-    if (!ch) this.#channels.set(tenant, (ch = { seq: 0, buffer: [], first: 1, listeners: new Set() }));
+    if (!ch) this.#channels.set(tenant, (ch = { seq: 0, ring: new Array<LiveMessage | undefined>(this.#replay), kept: 0, listeners: new Set() }));
     return ch;
+  }
+
+  /** Gives `message` the channel's next seq slot in the ring (the oldest falls out once it is full). */
+  #keep(ch: TenantChannel, message: LiveMessage): void {
+    ch.ring[ch.seq % this.#replay] = message;
+    if (ch.kept < this.#replay) ch.kept++;
   }
 
   /**
@@ -99,13 +129,34 @@ export class LiveBus {
     if (!options.relayed) this.forward?.(tenant, kind, data);
     const ch = this.#channel(tenant);
     const message: LiveMessage = { id: `${this.epoch}-${++ch.seq}`, kind, data: JSON.stringify(data) };
-    ch.buffer.push(message);
-    if (ch.buffer.length > this.#replay) {
-      ch.buffer.shift();
-      ch.first++;
-    }
+    this.#keep(ch, message);
     for (const l of ch.listeners) l.message(message);
     return message;
+  }
+
+  /**
+   * Publishes one message per item, in order, as `publish(tenant, kind,
+   * toData(item))` would. While the tenant has no subscriber and nothing
+   * forwards, only the newest `replay` items can ever be read (by a client
+   * resuming later): the others only take their ids, and the kept ones are
+   * converted and serialised when first read. `toData` must be pure.
+   *
+   * @example
+   * bus.publishAll('acme', 'event', events, liveEvent);
+   */
+  publishAll<T>(tenant: string, kind: LiveKind, items: readonly T[], toData: (item: T) => unknown): void {
+    if (this.#closed || items.length === 0) return;
+    const ch = this.#channel(tenant);
+    if (this.forward || ch.listeners.size > 0) {
+      for (const item of items) this.publish(tenant, kind, toData(item));
+      return;
+    }
+    const skipped = Math.max(0, items.length - this.#replay);
+    ch.seq += skipped;
+    for (let i = skipped; i < items.length; i++) {
+      ch.seq++;
+      this.#keep(ch, new DeferredMessage(`${this.epoch}-${ch.seq}`, kind, items[i]!, toData));
+    }
   }
 
   /**
@@ -126,8 +177,8 @@ export class LiveBus {
       if (!m) reset = 'unknown-id';
       else if (m[1] !== this.epoch) reset = 'server-restarted';
       else if (seq > ch.seq) reset = 'unknown-id';
-      else if (seq < ch.first - 1) reset = 'too-old';
-      else replay = ch.buffer.slice(seq - ch.first + 1);
+      else if (seq < ch.seq - ch.kept) reset = 'too-old';
+      else for (let s = seq + 1; s <= ch.seq; s++) replay.push(ch.ring[s % this.#replay]!);
     }
     const head = ch.seq > 0 ? `${this.epoch}-${ch.seq}` : null;
     if (this.#closed) {
@@ -218,9 +269,7 @@ export function connectIngest(storage: object, bus: LiveBus): () => void {
   const hooks = storage as Partial<CommitHook>;
   const stops: (() => void)[] = [];
   if (typeof hooks.onEventsCommitted === 'function') {
-    stops.push(hooks.onEventsCommitted.call(storage, (tenant, events) => {
-      for (const e of events) bus.publish(tenant, 'event', liveEvent(e));
-    }));
+    stops.push(hooks.onEventsCommitted.call(storage, (tenant, events) => bus.publishAll(tenant, 'event', events, liveEvent)));
   }
   if (typeof hooks.onScoresWritten === 'function') {
     stops.push(hooks.onScoresWritten.call(storage, (tenant, scores) => {
