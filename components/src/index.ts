@@ -51,6 +51,7 @@ export { emit } from './shared/events.js';
 export { Formatter, formatter, resolveLocale, LOCALES } from './shared/format.js';
 export type { PbLocale, DateStyle } from './shared/format.js';
 export { messages } from './shared/messages.js';
+export { loadLocale, isLocaleLoaded } from './shared/locales.js';
 export type { Messages } from './shared/messages.js';
 export { themeTokens } from './shared/theme.js';
 export { VERSION } from './shared/version.js';

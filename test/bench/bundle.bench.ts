@@ -5,7 +5,10 @@
 // The goal (≤ 40 KB gzip) is on the entry's static import graph: what a page
 // loads before any component runs. Chunks reached only through import() are
 // reported separately, never added to it: the console's DuckDB opener, the
-// player card's virtualizer, the DuckDB segment counter's SQL compiler.
+// player card's virtualizer, the DuckDB segment counter's SQL compiler, and the
+// pt-BR and es interface text (English is in the static graph, so a page renders
+// every component in English without a further request; a component whose
+// locale is pt-BR or es loads that table and re-renders).
 // Also per component (an entry importing only its define function), the size
 // of every module in the static graph (log), and a check that the static
 // graph holds no DuckDB/ONNX worker or WASM code.
@@ -177,6 +180,8 @@ const bench: Bench = {
         ['sql-console/open-engine.ts', '<pb-sql-console> imports to open DuckDB (page side: sdk LocalAnalytics, wasm client, comlink, apache-arrow)'],
         ['@lit-labs/virtualizer/virtualize.js', '<pb-player-card> imports when its event timeline first loads (@lit-labs/virtualizer)'],
         ['segment-builder/duckdb-count.ts', 'duckdbSegmentCounter imports on its first compiled count (core segment SQL compiler and guardrail)'],
+        ['locales/pt-BR.ts', 'a component imports when its locale resolves to pt-BR (the pt-BR text of every component)'],
+        ['locales/es.ts', 'a component imports when its locale resolves to es (the es text of every component)'],
       ] as const) {
         const chunks = closure(marker);
         if (chunks.size === 0) throw new Error(`bundle bench: no lazy chunk holds ${marker}; is it in the static graph now?`);

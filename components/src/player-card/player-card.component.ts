@@ -8,12 +8,13 @@ import type {
 } from '@pitboss/sdk';
 import { emit } from '../shared/events.js';
 import { formatter, resolveLocale, type Formatter, type PbLocale } from '../shared/format.js';
+import { LocaleController } from '../shared/locales.js';
 import { themeTokens } from '../shared/theme.js';
 import { VERSION } from '../shared/version.js';
 import type { PbTheme } from '../player-table/player-table.component.js';
 import type {} from '../player-table/player-table.events.js';
 import type { PbRiskGauge } from '../risk-gauge/risk-gauge.component.js';
-import { fill } from '../risk-gauge/risk-gauge.messages.js';
+import { fill } from '../shared/messages.js';
 import type {} from './player-card.events.js';
 import { ACTIONS, CHANNELS, LEVELS, OUTCOMES, playerCardMessages, type PaymentTerm, type PlayerCardMessages } from './player-card.messages.js';
 import { styles } from './player-card.styles.js';
@@ -117,6 +118,14 @@ export class PbPlayerCard extends LitElement {
   /** Locale for text, money and dates: `en`, `pt-BR` or `es`. */
   @property({ reflect: true, converter: { fromAttribute: (v: string | null) => resolveLocale(v) } })
   locale: PbLocale = resolveLocale(globalThis.document?.documentElement.lang || globalThis.navigator?.language);
+
+  /** Loads the interface text of `locale` when it is not built in (pt-BR, es) and re-renders when it arrives. */
+  readonly #localeText = new LocaleController(this);
+
+  /** Also waits for the text of `locale` to arrive (pt-BR and es load on first use), so after `await updateComplete` the component speaks its locale. */
+  protected override getUpdateComplete(): Promise<boolean> {
+    return this.#localeText.settle(() => super.getUpdateComplete());
+  }
 
   /** Colour scheme: `light`, `dark` or `auto` (follows `prefers-color-scheme`). */
   @property({ reflect: true }) theme: PbTheme = 'light';

@@ -4,6 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { DataQuery, DataSource, DataSourceChange, RowBase, SortSpec } from '@pitboss/sdk';
 import { emit } from '../shared/events.js';
 import { formatter, resolveLocale, type PbLocale } from '../shared/format.js';
+import { LocaleController } from '../shared/locales.js';
 import { messages } from '../shared/messages.js';
 import { themeTokens } from '../shared/theme.js';
 import { VERSION } from '../shared/version.js';
@@ -107,6 +108,14 @@ export class PbPlayerTable<R extends RowBase = RowBase, F = unknown> extends Lit
   /** Locale for numbers, money, dates and interface text: `en`, `pt-BR` or `es`. */
   @property({ reflect: true, converter: { fromAttribute: (v: string | null) => resolveLocale(v) } })
   locale: PbLocale = resolveLocale(globalThis.document?.documentElement.lang || globalThis.navigator?.language);
+
+  /** Loads the interface text of `locale` when it is not built in (pt-BR, es) and re-renders when it arrives. */
+  readonly #localeText = new LocaleController(this);
+
+  /** Also waits for the text of `locale` to arrive (pt-BR and es load on first use), so after `await updateComplete` the component speaks its locale. */
+  protected override getUpdateComplete(): Promise<boolean> {
+    return this.#localeText.settle(() => super.getUpdateComplete());
+  }
 
   /** How rows are selected: `none`, `single` or `multi` (Ctrl/Meta toggles, Shift selects a range). */
   @property({ attribute: 'selection-mode' }) selectionMode: SelectionMode = 'multi';

@@ -4,6 +4,7 @@ import { FIELDS, OPS_BY_TYPE, registrySegmentFields, validateSegment } from '@pi
 import type { FieldOp, Segment, SegmentFields, SegmentIssue } from '@pitboss/core';
 import { emit } from '../shared/events.js';
 import { resolveLocale, type PbLocale } from '../shared/format.js';
+import { LocaleController } from '../shared/locales.js';
 import { themeTokens } from '../shared/theme.js';
 import { VERSION } from '../shared/version.js';
 import { CountScheduler, type CountState, type SegmentCountResult, type SegmentCounter } from './count.js';
@@ -12,7 +13,8 @@ import { selectControl, type EditorHost } from './editors/controls.js';
 import { adaptValue, fieldValueEditor } from './editors/field-value.js';
 import { fieldOptions, type FieldOption } from './field-catalog.js';
 import { concerns, placeIssues, type PlacedIssue } from './issues.js';
-import { fill, segmentBuilderMessages, type SegmentBuilderMessages } from './segment-builder.messages.js';
+import { fill } from '../shared/messages.js';
+import { segmentBuilderMessages, type SegmentBuilderMessages } from './segment-builder.messages.js';
 import { styles } from './segment-builder.styles.js';
 import { countSummary } from './summary.js';
 import {
@@ -119,6 +121,14 @@ export class PbSegmentBuilder extends LitElement {
   /** Locale of the interface, field labels and validation messages: `en`, `pt-BR` or `es`. */
   @property({ reflect: true, converter: { fromAttribute: (v: string | null) => resolveLocale(v) } })
   locale: PbLocale = resolveLocale(globalThis.document?.documentElement.lang || globalThis.navigator?.language);
+
+  /** Loads the interface text of `locale` when it is not built in (pt-BR, es) and re-renders when it arrives. */
+  readonly #localeText = new LocaleController(this);
+
+  /** Also waits for the text of `locale` to arrive (pt-BR and es load on first use), so after `await updateComplete` the component speaks its locale. */
+  protected override getUpdateComplete(): Promise<boolean> {
+    return this.#localeText.settle(() => super.getUpdateComplete());
+  }
 
   /** Colour scheme: `light`, `dark` or `auto` (follows `prefers-color-scheme`). */
   @property({ reflect: true }) theme: PbSegmentBuilderTheme = 'light';

@@ -2,7 +2,8 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { GUARDRAIL_REASONS } from '@pitboss/core';
 import { formatter, type PbLocale } from '../shared/format.js';
 import type { CountState } from './count.js';
-import { fill, type SegmentBuilderMessages } from './segment-builder.messages.js';
+import { fill } from '../shared/messages.js';
+import type { SegmentBuilderMessages } from './segment-builder.messages.js';
 
 /**
  * The count under the segment: a `role="status"` line (or a `role="alert"`

@@ -1,6 +1,7 @@
 import type { PbLocale } from './format.js';
+import { localeTables } from './locales.js';
 
-/** Interface text of the components, one entry per locale. */
+/** Interface text shared by the components (the table's states, risk bands). */
 export interface Messages {
   loading: string;
   empty: string;
@@ -13,40 +14,27 @@ export interface Messages {
   riskHigh: string;
 }
 
-const MESSAGES: Record<PbLocale, Messages> = {
-  en: {
-    loading: 'Loading…',
-    empty: 'No players to show',
-    error: 'The data could not be loaded',
-    retry: 'Retry',
-    resizeColumn: 'Resize column {column}',
-    riskLow: 'Low',
-    riskMedium: 'Medium',
-    riskHigh: 'High',
-  },
-  'pt-BR': {
-    loading: 'Carregando…',
-    empty: 'Nenhum jogador para mostrar',
-    error: 'Não foi possível carregar os dados',
-    retry: 'Tentar novamente',
-    resizeColumn: 'Redimensionar coluna {column}',
-    riskLow: 'Baixo',
-    riskMedium: 'Médio',
-    riskHigh: 'Alto',
-  },
-  es: {
-    loading: 'Cargando…',
-    empty: 'No hay jugadores para mostrar',
-    error: 'No se pudieron cargar los datos',
-    retry: 'Reintentar',
-    resizeColumn: 'Redimensionar columna {column}',
-    riskLow: 'Bajo',
-    riskMedium: 'Medio',
-    riskHigh: 'Alto',
-  },
+const EN: Messages = {
+  loading: 'Loading…',
+  empty: 'No players to show',
+  error: 'The data could not be loaded',
+  retry: 'Retry',
+  resizeColumn: 'Resize column {column}',
+  riskLow: 'Low',
+  riskMedium: 'Medium',
+  riskHigh: 'High',
 };
 
-/** The interface text for a locale. */
+/** The interface text for a locale: English until `loadLocale(locale)` has loaded `pt-BR` or `es` (the component does so itself). */
 export function messages(locale: PbLocale): Messages {
-  return MESSAGES[locale];
+  return localeTables(locale)?.shared ?? EN;
+}
+
+/**
+ * Replaces `{name}` placeholders; an unknown name is left as it is.
+ *
+ * @example fill('Condition {n}', { n: 2 }) // 'Condition 2'
+ */
+export function fill(template: string, values: Readonly<Record<string, string | number>>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
 }

@@ -4,6 +4,7 @@ import { live } from 'lit/directives/live.js';
 import type { ExportQuery, ExportTable } from '@pitboss/sdk';
 import { emit } from '../shared/events.js';
 import { resolveLocale, type PbLocale } from '../shared/format.js';
+import { LocaleController } from '../shared/locales.js';
 import { themeTokens } from '../shared/theme.js';
 import { VERSION } from '../shared/version.js';
 import type { PbColumn } from '../player-table/columns.js';
@@ -14,7 +15,8 @@ import { downloadExport, type ExportClient } from './export-loader.js';
 import { HistoryCursor, QueryHistory } from './history.js';
 import type { ConsoleDuckDBOptions } from './open-engine.js';
 import { formatResultValue, isNumericColumn } from './result-format.js';
-import { fill, sqlConsoleMessages, type SqlConsoleMessages } from './sql-console.messages.js';
+import { fill } from '../shared/messages.js';
+import { sqlConsoleMessages, type SqlConsoleMessages } from './sql-console.messages.js';
 import { styles } from './sql-console.styles.js';
 import { describeSqlError, scanSql, type SqlLocation } from './sql-text.js';
 import type {} from './sql-console.events.js';
@@ -130,6 +132,14 @@ export class PbSqlConsole extends LitElement {
   /** Locale of the interface text and of numbers in results: `en`, `pt-BR` or `es`. */
   @property({ reflect: true, converter: { fromAttribute: (v: string | null) => resolveLocale(v) } })
   locale: PbLocale = resolveLocale(globalThis.document?.documentElement.lang || globalThis.navigator?.language);
+
+  /** Loads the interface text of `locale` when it is not built in (pt-BR, es) and re-renders when it arrives. */
+  readonly #localeText = new LocaleController(this);
+
+  /** Also waits for the text of `locale` to arrive (pt-BR and es load on first use), so after `await updateComplete` the component speaks its locale. */
+  protected override getUpdateComplete(): Promise<boolean> {
+    return this.#localeText.settle(() => super.getUpdateComplete());
+  }
 
   /** Colour scheme: `light`, `dark` or `auto` (follows `prefers-color-scheme`). */
   @property({ reflect: true }) theme: PbTheme = 'light';

@@ -1,6 +1,7 @@
 import type { PbLocale } from '../shared/format.js';
+import { localeTables } from '../shared/locales.js';
 
-/** Interface text of `<pb-sql-console>`. `{name}` placeholders are filled by {@link fill}. */
+/** Interface text of `<pb-sql-console>`. `{name}` placeholders are filled by `fill` (shared/messages.ts). */
 export interface SqlConsoleMessages {
   /** Accessible name of the editor. */
   editor: string;
@@ -38,90 +39,34 @@ export interface SqlConsoleMessages {
   errorLine: string;
 }
 
-const MESSAGES: Record<PbLocale, SqlConsoleMessages> = {
-  en: {
-    editor: 'SQL',
-    shortcuts: 'Ctrl+Enter runs, Escape cancels, Alt+Up and Alt+Down walk the history',
-    run: 'Run',
-    cancel: 'Cancel',
-    history: 'History',
-    historyEmpty: 'No queries yet',
-    opening: 'Starting the database…',
-    running: 'Running…',
-    done: '{rows} rows in {ms} ms',
-    noRows: 'The query returned no rows',
-    cancelled: 'Query cancelled',
-    errorAt: 'Line {line}, column {column}',
-    errorAtLine: 'Line {line}',
-    error: 'Query failed',
-    results: 'Query results',
-    load: 'Load',
-    loadTable: 'Export to load',
-    loading: 'Loading {table}… {received}',
-    loaded: 'Loaded {table}: {rows} rows',
-    loadFailed: 'Could not load {table}',
-    tables: 'Tables',
-    rowCount: '{rows} rows',
-    errorLine: 'error',
-  },
-  'pt-BR': {
-    editor: 'SQL',
-    shortcuts: 'Ctrl+Enter executa, Esc cancela, Alt+↑ e Alt+↓ percorrem o histórico',
-    run: 'Executar',
-    cancel: 'Cancelar',
-    history: 'Histórico',
-    historyEmpty: 'Nenhuma consulta ainda',
-    opening: 'Iniciando o banco de dados…',
-    running: 'Executando…',
-    done: '{rows} linhas em {ms} ms',
-    noRows: 'A consulta não retornou linhas',
-    cancelled: 'Consulta cancelada',
-    errorAt: 'Linha {line}, coluna {column}',
-    errorAtLine: 'Linha {line}',
-    error: 'A consulta falhou',
-    results: 'Resultados da consulta',
-    load: 'Carregar',
-    loadTable: 'Exportação a carregar',
-    loading: 'Carregando {table}… {received}',
-    loaded: '{table} carregada: {rows} linhas',
-    loadFailed: 'Não foi possível carregar {table}',
-    tables: 'Tabelas',
-    rowCount: '{rows} linhas',
-    errorLine: 'erro',
-  },
-  es: {
-    editor: 'SQL',
-    shortcuts: 'Ctrl+Enter ejecuta, Esc cancela, Alt+↑ y Alt+↓ recorren el historial',
-    run: 'Ejecutar',
-    cancel: 'Cancelar',
-    history: 'Historial',
-    historyEmpty: 'Aún no hay consultas',
-    opening: 'Iniciando la base de datos…',
-    running: 'Ejecutando…',
-    done: '{rows} filas en {ms} ms',
-    noRows: 'La consulta no devolvió filas',
-    cancelled: 'Consulta cancelada',
-    errorAt: 'Línea {line}, columna {column}',
-    errorAtLine: 'Línea {line}',
-    error: 'La consulta falló',
-    results: 'Resultados de la consulta',
-    load: 'Cargar',
-    loadTable: 'Exportación a cargar',
-    loading: 'Cargando {table}… {received}',
-    loaded: '{table} cargada: {rows} filas',
-    loadFailed: 'No se pudo cargar {table}',
-    tables: 'Tablas',
-    rowCount: '{rows} filas',
-    errorLine: 'error',
-  },
+const EN: SqlConsoleMessages = {
+  editor: 'SQL',
+  shortcuts: 'Ctrl+Enter runs, Escape cancels, Alt+Up and Alt+Down walk the history',
+  run: 'Run',
+  cancel: 'Cancel',
+  history: 'History',
+  historyEmpty: 'No queries yet',
+  opening: 'Starting the database…',
+  running: 'Running…',
+  done: '{rows} rows in {ms} ms',
+  noRows: 'The query returned no rows',
+  cancelled: 'Query cancelled',
+  errorAt: 'Line {line}, column {column}',
+  errorAtLine: 'Line {line}',
+  error: 'Query failed',
+  results: 'Query results',
+  load: 'Load',
+  loadTable: 'Export to load',
+  loading: 'Loading {table}… {received}',
+  loaded: 'Loaded {table}: {rows} rows',
+  loadFailed: 'Could not load {table}',
+  tables: 'Tables',
+  rowCount: '{rows} rows',
+  errorLine: 'error',
 };
 
-/** The console's interface text for a locale. */
+/** The console's interface text for a locale: English until `loadLocale(locale)` has loaded `pt-BR` or `es` (the component does so itself). */
 export function sqlConsoleMessages(locale: PbLocale): SqlConsoleMessages {
-  return MESSAGES[locale];
+  return localeTables(locale)?.sqlConsole ?? EN;
 }
 
-/** Replaces `{name}` placeholders. */
-export function fill(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
-}

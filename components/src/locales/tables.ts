@@ -1,0 +1,14 @@
+import type { PlayerCardMessages } from '../player-card/player-card.messages.js';
+import type { RiskGaugeMessages } from '../risk-gauge/risk-gauge.messages.js';
+import type { SegmentBuilderMessages } from '../segment-builder/segment-builder.messages.js';
+import type { Messages } from '../shared/messages.js';
+import type { SqlConsoleMessages } from '../sql-console/sql-console.messages.js';
+
+/** One locale's interface text for every component: what `pt-BR.ts` and `es.ts` hold (English lives with each component). */
+export interface LocaleTables {
+  shared: Messages;
+  riskGauge: RiskGaugeMessages;
+  sqlConsole: SqlConsoleMessages;
+  playerCard: PlayerCardMessages;
+  segmentBuilder: SegmentBuilderMessages;
+}
