@@ -28,8 +28,22 @@ const NEWLINE = 0x0a;
  * for await (const l of readNdjson(req.body!, { maxBodyBytes: 1 << 20, maxLines: 1000 })) console.log(l.line, l.text);
  */
 export async function* readNdjson(body: ReadableStream<Uint8Array>, limits: BodyLimits): AsyncGenerator<BodyLine> {
+  for await (const lines of readNdjsonBatches(body, limits)) yield* lines;
+}
+
+/**
+ * `readNdjson` a chunk at a time: the lines each chunk of the body completes,
+ * as one array (one step of the consumer per chunk, not per line). The whole
+ * lines of a chunk are decoded in one call when they are all valid UTF-8.
+ *
+ * @example
+ * for await (const lines of readNdjsonBatches(req.body!, limits)) for (const l of lines) handle(l);
+ */
+export async function* readNdjsonBatches(body: ReadableStream<Uint8Array>, limits: BodyLimits): AsyncGenerator<BodyLine[]> {
   const reader = body.getReader();
   const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  // BOMs are stripped per line by `text` below, as `strict` does for each line it decodes.
+  const bulk = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   const lenient = new TextDecoder('utf-8');
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
@@ -38,6 +52,12 @@ export async function* readNdjson(body: ReadableStream<Uint8Array>, limits: Body
   let nonBlank = 0;
   let done = false;
 
+  const count = (): void => {
+    if (++nonBlank > limits.maxLines) {
+      throw new ApiError('payload-too-large', { detail: `more than ${limits.maxLines} lines in one request`, extensions: { max_lines: limits.maxLines } });
+    }
+  };
+  /** A line's bytes (without its newline). */
   const finish = (bytes: Uint8Array): BodyLine | null => {
     lineNo++;
     let end = bytes.length;
@@ -52,10 +72,18 @@ export async function* readNdjson(body: ReadableStream<Uint8Array>, limits: Body
     }
     if (text !== null && lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text !== null && text.trim() === '') return null;
-    if (++nonBlank > limits.maxLines) {
-      throw new ApiError('payload-too-large', { detail: `more than ${limits.maxLines} lines in one request`, extensions: { max_lines: limits.maxLines } });
-    }
+    count();
     return { line: lineNo, text, raw: text ?? lenient.decode(view) };
+  };
+  /** A line already decoded (valid UTF-8, without its newline): the same result as `finish` on its bytes. */
+  const text = (decoded: string): BodyLine | null => {
+    lineNo++;
+    let t = decoded.charCodeAt(decoded.length - 1) === 0x0d ? decoded.slice(0, -1) : decoded;
+    if (t.charCodeAt(0) === 0xfeff) t = t.slice(1);
+    if (lineNo === 1 && t.charCodeAt(0) === 0xfeff) t = t.slice(1);
+    if (t.trim() === '') return null;
+    count();
+    return { line: lineNo, text: t, raw: t };
   };
 
   try {
@@ -67,18 +95,43 @@ export async function* readNdjson(body: ReadableStream<Uint8Array>, limits: Body
       if (total > limits.maxBodyBytes) {
         throw new ApiError('payload-too-large', { detail: `body exceeds ${limits.maxBodyBytes} bytes`, extensions: { max_body_bytes: limits.maxBodyBytes } });
       }
+      const out: BodyLine[] = [];
       let start = 0;
-      for (let nl = bytes.indexOf(NEWLINE); nl !== -1; nl = bytes.indexOf(NEWLINE, start)) {
-        let line = bytes.subarray(start, nl);
-        if (pendingBytes > 0) {
-          pending.push(line);
-          line = concat(pending, pendingBytes + line.length);
-          pending = [];
-          pendingBytes = 0;
+      const first = bytes.indexOf(NEWLINE);
+      if (first !== -1 && pendingBytes > 0) {
+        pending.push(bytes.subarray(0, first));
+        const l = finish(concat(pending, pendingBytes + first));
+        pending = [];
+        pendingBytes = 0;
+        if (l) out.push(l);
+        start = first + 1;
+      }
+      const last = first === -1 ? -1 : bytes.lastIndexOf(NEWLINE);
+      if (last >= start) {
+        let decoded: string | null;
+        try {
+          decoded = bulk.decode(bytes.subarray(start, last));
+        } catch (err) {
+          if (!(err instanceof TypeError)) throw err;
+          decoded = null;
         }
-        const out = finish(line);
-        if (out) yield out;
-        start = nl + 1;
+        if (decoded !== null) {
+          for (let from = 0; ; ) {
+            const nl = decoded.indexOf('\n', from);
+            const l = text(nl === -1 ? decoded.slice(from) : decoded.slice(from, nl));
+            if (l) out.push(l);
+            if (nl === -1) break;
+            from = nl + 1;
+          }
+        } else {
+          // Some line here is not UTF-8: line by line, so that only it fails.
+          for (let nl = bytes.indexOf(NEWLINE, start); nl !== -1 && nl <= last; nl = bytes.indexOf(NEWLINE, start)) {
+            const l = finish(bytes.subarray(start, nl));
+            if (l) out.push(l);
+            start = nl + 1;
+          }
+        }
+        start = last + 1;
       }
       if (start < bytes.length) {
         // Copy: some streams reuse their chunk buffers.
@@ -86,11 +139,12 @@ export async function* readNdjson(body: ReadableStream<Uint8Array>, limits: Body
         pending.push(rest);
         pendingBytes += rest.length;
       }
+      if (out.length > 0) yield out;
     }
     done = true;
     if (pendingBytes > 0) {
-      const out = finish(concat(pending, pendingBytes));
-      if (out) yield out;
+      const l = finish(concat(pending, pendingBytes));
+      if (l) yield [l];
     }
   } finally {
     if (!done) await reader.cancel().catch((err: unknown) => void err);

@@ -11,6 +11,9 @@ export type Candidate =
   | { line: number; raw: RawText; value: unknown }
   | { line: number; raw: RawText; issues: EventIssue[] };
 
+/** Candidates one by one, or in batches (arrays, e.g. the lines of one chunk of a body), in line order. */
+export type CandidateSource = AsyncIterable<Candidate | readonly Candidate[]> | Iterable<Candidate | readonly Candidate[]>;
+
 /** The raw text of a line, or a function producing it (only rejected lines need it). */
 export type RawText = string | (() => string);
 
@@ -61,19 +64,23 @@ export interface IngestDeps {
  * const report = await ingestCandidates({ storage }, 'acme', ndjsonCandidates(readNdjson(body, limits)));
  * report.accepted; // 4998
  */
-export async function ingestCandidates(deps: IngestDeps, tenant: string, candidates: AsyncIterable<Candidate> | Iterable<Candidate>): Promise<IngestReport> {
+export async function ingestCandidates(deps: IngestDeps, tenant: string, candidates: CandidateSource): Promise<IngestReport> {
   const now = (deps.now ?? Date.now)();
   const maxRaw = deps.maxDeadLetterChars ?? 8192;
   const good: IngestLine[] = [];
   const rejects: RejectedLine[] = [];
-  for await (const c of candidates) {
+  const take = (c: Candidate): void => {
     if ('issues' in c) {
       rejects.push({ line: c.line, raw: rawText(c.raw, maxRaw), event_id: null, issues: c.issues });
-      continue;
+      return;
     }
     const parsed = parseEvent(c.value, { now });
     if (parsed.ok) good.push({ line: c.line, event: parsed.event });
     else rejects.push({ line: c.line, raw: rawText(c.raw, maxRaw), event_id: eventIdOf(c.value), issues: parsed.issues });
+  };
+  for await (const item of candidates) {
+    if (Array.isArray(item)) for (const c of item as readonly Candidate[]) take(c);
+    else take(item as Candidate);
   }
 
   const outcome = good.length > 0 ? await deps.storage.ingest(tenant, good) : { accepted: [], duplicate: [], retryable: [] };
@@ -117,21 +124,34 @@ export async function ingestCandidates(deps: IngestDeps, tenant: string, candida
  * const candidates = ndjsonCandidates(readNdjson(body, limits));
  */
 export async function* ndjsonCandidates(lines: AsyncIterable<BodyLine>): AsyncGenerator<Candidate> {
-  for await (const l of lines) {
-    if (l.text === null) {
-      yield { line: l.line, raw: l.raw, issues: [{ pointer: '', message: 'line is not valid UTF-8' }] };
-      continue;
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(l.text);
-    } catch (err) {
-      if (!(err instanceof SyntaxError)) throw err;
-      yield { line: l.line, raw: l.raw, issues: [{ pointer: '', message: `malformed JSON: ${err.message}` }] };
-      continue;
-    }
-    yield { line: l.line, raw: l.raw, value };
+  for await (const l of lines) yield ndjsonCandidate(l);
+}
+
+/**
+ * `ndjsonCandidates` over batches of lines (`readNdjsonBatches`): one array of
+ * candidates per batch, so the consumer steps once per chunk of the body.
+ *
+ * @example
+ * const candidates = ndjsonCandidateBatches(readNdjsonBatches(body, limits));
+ */
+export async function* ndjsonCandidateBatches(batches: AsyncIterable<readonly BodyLine[]>): AsyncGenerator<Candidate[]> {
+  for await (const lines of batches) {
+    const out: Candidate[] = new Array(lines.length);
+    for (let i = 0; i < lines.length; i++) out[i] = ndjsonCandidate(lines[i]!);
+    yield out;
   }
+}
+
+function ndjsonCandidate(l: BodyLine): Candidate {
+  if (l.text === null) return { line: l.line, raw: l.raw, issues: [{ pointer: '', message: 'line is not valid UTF-8' }] };
+  let value: unknown;
+  try {
+    value = JSON.parse(l.text);
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
+    return { line: l.line, raw: l.raw, issues: [{ pointer: '', message: `malformed JSON: ${err.message}` }] };
+  }
+  return { line: l.line, raw: l.raw, value };
 }
 
 /**

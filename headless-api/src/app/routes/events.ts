@@ -2,10 +2,10 @@ import { z } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { Event } from '@pitboss/core';
 import { requirePermission } from '../auth.js';
-import { readAll, readNdjson } from '../body.js';
+import { readAll, readNdjsonBatches } from '../body.js';
 import { ApiError } from '../errors.js';
-import { ingestCandidates, ndjsonCandidates, valueCandidates } from '../ingest.js';
-import type { Candidate, IngestDeps } from '../ingest.js';
+import { ingestCandidates, ndjsonCandidateBatches, valueCandidates } from '../ingest.js';
+import type { Candidate, CandidateSource, IngestDeps } from '../ingest.js';
 import { PERMISSION_EXTENSION } from '../permissions.js';
 import { IngestReportSchema, problemContent } from '../schemas.js';
 import type { AppEnv, AppLimits } from '../types.js';
@@ -66,9 +66,9 @@ export function registerEventRoutes(app: OpenAPIHono<AppEnv>, deps: IngestDeps, 
     const body = c.req.raw.body;
     if (!body || declared === 0) throw new ApiError('empty-body', { detail: 'send at least one event' });
 
-    let candidates: AsyncIterable<Candidate> | Iterable<Candidate>;
+    let candidates: CandidateSource;
     if (kind === 'ndjson') {
-      candidates = ndjsonCandidates(readNdjson(body, limits));
+      candidates = ndjsonCandidateBatches(readNdjsonBatches(body, limits));
     } else {
       candidates = valueCandidates(await parseJsonArray(await readAll(body, limits.maxBodyBytes), limits.maxLines));
     }
@@ -122,10 +122,10 @@ async function parseJsonArray(bytes: Uint8Array, maxLines: number): Promise<unkn
 }
 
 /** Throws 400 when the body holds no event at all (empty, or only blank lines). */
-async function* nonEmpty(candidates: AsyncIterable<Candidate> | Iterable<Candidate>): AsyncGenerator<Candidate> {
+async function* nonEmpty(candidates: CandidateSource): AsyncGenerator<Candidate | readonly Candidate[]> {
   let any = false;
   for await (const c of candidates) {
-    any = true;
+    if (!Array.isArray(c) || c.length > 0) any = true;
     yield c;
   }
   if (!any) throw new ApiError('empty-body', { detail: 'the body holds no events' });
