@@ -1,6 +1,7 @@
 // Size of @pitboss/components as a page downloads it: the package's ESM entry
 // bundled by rollup the way rollup.config.mjs builds it (node-resolve with the
-// `source` condition, esbuild for TypeScript), but with its dependencies
+// `source` condition, esbuild for TypeScript, the CSS of css`` templates
+// minified by scripts/minify-css-literals.mjs), but with its dependencies
 // inlined (lit, @pitboss/sdk, @pitboss/core) and minified, then gzipped.
 // The goal (≤ 40 KB gzip) is on the entry's static import graph: what a page
 // loads before any component runs. Chunks reached only through import() are
@@ -19,6 +20,7 @@ import { gzipSync } from 'node:zlib';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { rollup, type OutputChunk, type Plugin } from 'rollup';
 import esbuild from 'rollup-plugin-esbuild';
+import { minifyCssLiterals } from '../../scripts/minify-css-literals.mjs';
 import type { Bench, Figure } from './types.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -69,6 +71,7 @@ async function bundle(entrySource: string): Promise<Built> {
     input: join(root, 'components/src/__bundle-bench-entry__.ts'),
     plugins: [
       entry,
+      minifyCssLiterals(),
       nodeResolve({ exportConditions: ['source', 'browser', 'import'], extensions: ['.ts', '.js'], rootDir: root }),
       esbuild({ target: 'es2022', tsconfig: join(root, 'tsconfig.base.json'), minify: true, legalComments: 'none' }),
     ],
