@@ -50,5 +50,19 @@ export function fmix32(h: number): number {
  */
 export function shardOf(tenantId: string, playerId: string): number {
   if (typeof tenantId !== 'string' || typeof playerId !== 'string') throw new TypeError('shardOf: tenantId and playerId must be strings');
-  return fmix32(fnv1a32(encoder.encode(`${tenantId}\u0000${playerId}`))) % SHARD_COUNT;
+  // ASCII (every id the event schema accepts) is its own UTF-8: hash the code units without encoding.
+  let h = asciiFnv1a(tenantId, 0x811c9dc5);
+  if (h !== -1) h = asciiFnv1a(playerId, Math.imul(h, 0x01000193)); // the 0x00 separator: h ^ 0 = h
+  if (h === -1) return fmix32(fnv1a32(encoder.encode(`${tenantId}\u0000${playerId}`))) % SHARD_COUNT;
+  return fmix32(h) % SHARD_COUNT;
+}
+
+/** FNV-1a steps over an ASCII string from state `h`; -1 when it holds a non-ASCII character. */
+function asciiFnv1a(s: string, h: number): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) return -1;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  return h >>> 0;
 }

@@ -44,6 +44,17 @@ describe(`shardOf (${runtime})`, () => {
     expect(Math.max(...counts)).to.be.lessThan(expected * 1.25);
   });
 
+  it('hashes the UTF-8 bytes of tenant, NUL, player, whatever the characters', () => {
+    let seed = 5;
+    const rand = () => ((seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32);
+    const alphabet = ['a', 'Z', '0', '-', '~', '\u0000', '\u007f', '\u0080', 'é', 'ção', '日', '😀', '\ud800'];
+    const word = () => Array.from({ length: Math.floor(rand() * 12) }, () => (rand() < 0.8 ? String.fromCharCode(0x21 + Math.floor(rand() * 94)) : alphabet[Math.floor(rand() * alphabet.length)]!)).join('');
+    for (let i = 0; i < 5000; i++) {
+      const [tenant, player] = [word(), word()];
+      expect(shardOf(tenant, player), JSON.stringify([tenant, player])).to.equal(fmix32(fnv1a32(new TextEncoder().encode(`${tenant}\u0000${player}`))) % 256);
+    }
+  });
+
   it('keeps tenants apart', () => {
     let same = 0;
     for (let i = 0; i < 10_000; i++) if (shardOf('acme', `p${i}`) === shardOf('bolt', `p${i}`)) same++;
