@@ -1,3 +1,4 @@
+import type { SegmentCatalogue } from '@pitboss/core';
 import type { PlayerCardMessages } from '../player-card/player-card.messages.js';
 import type { RiskGaugeMessages } from '../risk-gauge/risk-gauge.messages.js';
 import type { SegmentBuilderMessages } from '../segment-builder/segment-builder.messages.js';
@@ -11,4 +12,6 @@ export interface LocaleTables {
   sqlConsole: SqlConsoleMessages;
   playerCard: PlayerCardMessages;
   segmentBuilder: SegmentBuilderMessages;
+  /** Core's segment validation messages. */
+  segmentIssues: SegmentCatalogue;
 }

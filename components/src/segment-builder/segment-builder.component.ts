@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { FIELDS, OPS_BY_TYPE, registrySegmentFields, validateSegment } from '@pitboss/core';
+import { FIELDS, OPS_BY_TYPE, checkSegment, registrySegmentFields } from '@pitboss/core';
 import type { FieldOp, Segment, SegmentFields, SegmentIssue } from '@pitboss/core';
 import { emit } from '../shared/events.js';
 import { resolveLocale, type PbLocale } from '../shared/format.js';
@@ -14,7 +14,7 @@ import { adaptValue, fieldValueEditor } from './editors/field-value.js';
 import { fieldOptions, type FieldOption } from './field-catalog.js';
 import { concerns, placeIssues, type PlacedIssue } from './issues.js';
 import { fill } from '../shared/messages.js';
-import { segmentBuilderMessages, type SegmentBuilderMessages } from './segment-builder.messages.js';
+import { segmentBuilderMessages, segmentIssueCatalogue, type SegmentBuilderMessages } from './segment-builder.messages.js';
 import { styles } from './segment-builder.styles.js';
 import { countSummary } from './summary.js';
 import {
@@ -45,7 +45,7 @@ interface Validation {
  * conditions on registry fields (an editor per value type: numbers, money in
  * major units, percentages, enums, booleans, dates and relative dates, text)
  * and behavioural conditions (how often, or how much, a player did something
- * in the last N days). Issues from `validateSegment` are shown at the control
+ * in the last N days). Issues from core's segment validation are shown at the control
  * they concern, in the builder's locale. With a `counter`, the number of
  * matching players is shown live (debounced; a stale count is aborted); in
  * `marketing` mode also the players the guardrail removed, per reason.
@@ -142,7 +142,7 @@ export class PbSegmentBuilder extends LitElement {
     this.countState = s;
   });
   #validation: Validation | null = null;
-  #validatedFor: { segment: unknown; fields: unknown; locale: unknown } | null = null;
+  #validatedFor: { segment: unknown; fields: unknown; catalogue: unknown } | null = null;
   /** Text typed into controls, by `path|control`, kept while it still means the AST value (`1,` for 1). */
   readonly #drafts = new Map<string, { text: string; value: unknown }>();
   #editing = false;
@@ -193,10 +193,12 @@ export class PbSegmentBuilder extends LitElement {
   }
 
   #validate(): Validation {
-    const key = { segment: this.segment, fields: this.fields, locale: this.locale };
+    // Keyed by the catalogue, not the locale: the pt-BR or es one replaces English when it arrives.
+    const catalogue = segmentIssueCatalogue(this.locale);
+    const key = { segment: this.segment, fields: this.fields, catalogue };
     const was = this.#validatedFor;
-    if (this.#validation && was && was.segment === key.segment && was.fields === key.fields && was.locale === key.locale) return this.#validation;
-    const r = validateSegment(this.segment, this.fields, { locale: this.locale });
+    if (this.#validation && was && was.segment === key.segment && was.fields === key.fields && was.catalogue === key.catalogue) return this.#validation;
+    const r = checkSegment(this.segment, this.fields, (code, params) => (catalogue[code] as (p: typeof params) => string)(params));
     const issues = r.ok ? [] : r.issues;
     this.#validation = {
       valid: r.ok, issues, normalised: r.ok ? r.segment : null,

@@ -1,4 +1,5 @@
-import type { CountOp, EventProduct, EventType, FieldOp, GuardrailReason, NumberOp, SumColumn } from '@pitboss/core';
+import { SEGMENT_MESSAGES_EN } from '@pitboss/core';
+import type { CountOp, EventProduct, EventType, FieldOp, GuardrailReason, NumberOp, SegmentCatalogue, SumColumn } from '@pitboss/core';
 import type { PbLocale } from '../shared/format.js';
 import { localeTables } from '../shared/locales.js';
 
@@ -159,5 +160,10 @@ const EN: SegmentBuilderMessages = {
 /** The builder's interface text for a locale: English until `loadLocale(locale)` has loaded `pt-BR` or `es` (the component does so itself). */
 export function segmentBuilderMessages(locale: PbLocale): SegmentBuilderMessages {
   return localeTables(locale)?.segmentBuilder ?? EN;
+}
+
+/** Core's validation messages in a locale: English until `loadLocale(locale)` has loaded `pt-BR` or `es` (the builder does so itself). */
+export function segmentIssueCatalogue(locale: PbLocale): SegmentCatalogue {
+  return localeTables(locale)?.segmentIssues ?? SEGMENT_MESSAGES_EN;
 }
 

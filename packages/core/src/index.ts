@@ -37,9 +37,15 @@ export type {
 export { segmentFields, registrySegmentFields } from './segments/fields.js';
 export type { SegmentField, SegmentFields, SegmentTable } from './segments/fields.js';
 export { segmentMessage } from './segments/messages.js';
-export type { SegmentLocale, SegmentIssueCode, SegmentIssueParams } from './segments/messages.js';
+export type { SegmentLocale } from './segments/messages.js';
+export { SEGMENT_MESSAGES_EN } from './segments/catalogue.js';
+export type { SegmentIssueCode, SegmentIssueParams, SegmentCatalogue } from './segments/catalogue.js';
+export { SEGMENT_MESSAGES_PT_BR } from './segments/messages-pt-BR.js';
+export { SEGMENT_MESSAGES_ES } from './segments/messages-es.js';
+export { checkSegment } from './segments/check.js';
+export type { SegmentIssue, SegmentValidation, SegmentIssueRenderer } from './segments/check.js';
 export { validateSegment, parseSegment, formatSegmentIssue, SegmentValidationError } from './segments/validate.js';
-export type { SegmentIssue, SegmentValidation, SegmentValidateOptions } from './segments/validate.js';
+export type { SegmentValidateOptions } from './segments/validate.js';
 export { compileSegment } from './segments/compile.js';
 export type { CompileSegmentOptions, CompiledSegment, MemberPage, SegmentLayout } from './segments/compile.js';
 export type { SegmentSql } from './segments/generate.js';

@@ -1,0 +1,30 @@
+import type { SegmentCatalogue } from './catalogue.js';
+
+/** Spanish issue text. */
+export const SEGMENT_MESSAGES_ES: SegmentCatalogue = {
+  expected_object: () => 'se esperaba un objeto',
+  expected_group: () => 'se esperaba un grupo: un objeto con "all", "any" o "not"',
+  expected_node: () => 'se esperaba un grupo ("all", "any", "not") o una condición ("field", "did" o "sum")',
+  ambiguous_node: (p) => `un nodo tiene exactamente uno de "all", "any", "not", "field", "did", "sum"; se encontró ${p.keys}`,
+  unknown_key: (p) => `clave desconocida "${p.key}"`,
+  expected_list: () => 'se esperaba una lista',
+  empty_list: () => 'se esperaba al menos un elemento',
+  list_too_long: (p) => `como máximo ${p.max} elementos`,
+  too_deep: (p) => `los grupos se anidan como máximo ${p.max} niveles`,
+  too_many_conditions: (p) => `un segmento tiene como máximo ${p.max} condiciones`,
+  unknown_field: (p) => `campo desconocido "${p.field}"`,
+  unknown_op: (p) => `operador desconocido "${p.op}"; se esperaba uno de ${p.allowed}`,
+  op_not_for_type: (p) => `el operador "${p.op}" no se aplica a un campo ${p.type}; se esperaba uno de ${p.allowed}`,
+  expected_number: () => 'se esperaba un número',
+  expected_integer: () => 'se esperaba un número entero',
+  expected_string: () => 'se esperaba un texto',
+  expected_boolean: () => 'se esperaba true o false',
+  expected_timestamp: () => 'se esperaba una fecha (AAAA-MM-DD) o una marca ISO 8601 con Z o desfase',
+  expected_one_of: (p) => `se esperaba uno de ${p.values}`,
+  expected_pair: () => 'se esperaba un par [mínimo, máximo]',
+  pair_order: () => 'el mínimo no puede ser mayor que el máximo',
+  string_too_long: (p) => `como máximo ${p.max} caracteres`,
+  out_of_range: (p) => `se esperaba un valor de ${p.min} a ${p.max}`,
+  unexpected_value: (p) => `el operador "${p.op}" no lleva valor`,
+  missing: () => 'obligatorio',
+};

@@ -1,0 +1,30 @@
+import type { SegmentCatalogue } from './catalogue.js';
+
+/** Brazilian Portuguese issue text. */
+export const SEGMENT_MESSAGES_PT_BR: SegmentCatalogue = {
+  expected_object: () => 'esperava um objeto',
+  expected_group: () => 'esperava um grupo: um objeto com "all", "any" ou "not"',
+  expected_node: () => 'esperava um grupo ("all", "any", "not") ou uma condição ("field", "did" ou "sum")',
+  ambiguous_node: (p) => `um nó tem exatamente um de "all", "any", "not", "field", "did", "sum"; encontrado ${p.keys}`,
+  unknown_key: (p) => `chave desconhecida "${p.key}"`,
+  expected_list: () => 'esperava uma lista',
+  empty_list: () => 'esperava pelo menos um item',
+  list_too_long: (p) => `no máximo ${p.max} itens`,
+  too_deep: (p) => `grupos aninham no máximo ${p.max} níveis`,
+  too_many_conditions: (p) => `um segmento tem no máximo ${p.max} condições`,
+  unknown_field: (p) => `campo desconhecido "${p.field}"`,
+  unknown_op: (p) => `operador desconhecido "${p.op}"; esperava um de ${p.allowed}`,
+  op_not_for_type: (p) => `o operador "${p.op}" não se aplica a um campo ${p.type}; esperava um de ${p.allowed}`,
+  expected_number: () => 'esperava um número',
+  expected_integer: () => 'esperava um número inteiro',
+  expected_string: () => 'esperava um texto',
+  expected_boolean: () => 'esperava true ou false',
+  expected_timestamp: () => 'esperava uma data (AAAA-MM-DD) ou um carimbo ISO 8601 com Z ou deslocamento',
+  expected_one_of: (p) => `esperava um de ${p.values}`,
+  expected_pair: () => 'esperava um par [mínimo, máximo]',
+  pair_order: () => 'o mínimo não pode ser maior que o máximo',
+  string_too_long: (p) => `no máximo ${p.max} caracteres`,
+  out_of_range: (p) => `esperava um valor de ${p.min} a ${p.max}`,
+  unexpected_value: (p) => `o operador "${p.op}" não recebe valor`,
+  missing: () => 'obrigatório',
+};
