@@ -8,10 +8,13 @@ import type { Database, Tx } from './pool.js';
  * one JSON document per statement (`json_to_recordset`): one round trip and
  * one parameter whatever the batch size, and no per-row statements. Events,
  * the bulk of every batch, take COPY where the driver has it (node-postgres):
- * into a session-local staging table, then one INSERT … ON CONFLICT DO NOTHING
- * from it, which keeps the idempotency of the JSON path at about two thirds
- * of its cost in Postgres (JSON is parsed twice there: the document, then
- * each payload as jsonb).
+ * straight into `events` inside a savepoint, which is all a batch of new
+ * events needs (the primary key refuses an id stored before, and then the
+ * savepoint is rolled back); a batch that meets a stored id goes again
+ * through a session-local staging table and one INSERT … ON CONFLICT DO
+ * NOTHING from it, which keeps the idempotency of the JSON path at about two
+ * thirds of its cost in Postgres (JSON is parsed twice there: the document,
+ * then each payload as jsonb).
  */
 
 const EVENT_TYPES: Record<keyof EventRow, string> = {
@@ -27,13 +30,17 @@ FROM json_to_recordset($2::json) AS r(shard smallint, ${EVENT_COLUMNS.map((c) =>
 ON CONFLICT (tenant_id, event_id) DO NOTHING
 RETURNING event_id`;
 
+// Lines of COPY text carry (tenant_id, shard, ...EVENT_COLUMNS), for `events` and the staging table alike.
+const COPY_DIRECT = `COPY events (tenant_id, shard, ${eventCols}) FROM STDIN`;
 // One per connection (temporary), emptied at every commit; created on first use by each connection.
-const STAGE_EVENTS = `CREATE TEMPORARY TABLE IF NOT EXISTS pb_events_in (shard smallint, ${EVENT_COLUMNS.map((c) => `${c} ${EVENT_TYPES[c]}`).join(', ')}) ON COMMIT DELETE ROWS`;
-const COPY_EVENTS = `COPY pb_events_in (shard, ${eventCols}) FROM STDIN`;
+const STAGE_EVENTS = `CREATE TEMPORARY TABLE IF NOT EXISTS pb_events_stage (tenant_id text, shard smallint, ${EVENT_COLUMNS.map((c) => `${c} ${EVENT_TYPES[c]}`).join(', ')}) ON COMMIT DELETE ROWS`;
+const COPY_EVENTS = `COPY pb_events_stage (tenant_id, shard, ${eventCols}) FROM STDIN`;
 const INSERT_STAGED_EVENTS = `INSERT INTO events (tenant_id, shard, ${eventCols})
-SELECT $1, shard, ${eventCols} FROM pb_events_in
+SELECT $1, shard, ${eventCols} FROM pb_events_stage
 ON CONFLICT (tenant_id, event_id) DO NOTHING
 RETURNING event_id`;
+/** SQLSTATEs of a direct COPY that met an id stored before (or being stored by a concurrent batch). */
+const DIRECT_COPY_CONFLICTS = new Set(['23505', '40P01']);
 
 /** Fewest events of one database's batch that go through COPY (see `writeShardEvents`). */
 const COPY_MIN_EVENTS = 200;
@@ -192,19 +199,18 @@ async function writePlayers(tx: Tx, tenantId: string, changes: Iterable<PlayerCh
  * const stored = await db.transaction((tx) => writeShardEvents(tx, 'acme', events));
  */
 export async function writeShardEvents(tx: Tx, tenantId: string, events: readonly ShardEvent[]): Promise<Set<string>> {
-  let inserted: { event_id: string }[];
-  // COPY takes two more round trips (stage, copy): worth it for bulk, not for a handful of events.
+  let stored: Set<string>;
+  // COPY takes more round trips (savepoint, copy): worth it for bulk, not for a handful of events.
   if (tx.copyFrom && events.length >= COPY_MIN_EVENTS) {
+    const tenant = copyValue(tenantId);
     let text = '';
     for (const { shard, event } of events) {
       const { row } = toEventRow(event);
-      let line = String(shard);
+      let line = tenant + '\t' + shard;
       for (const c of EVENT_COLUMNS) line += '\t' + copyValue(row[c]);
       text += line + '\n';
     }
-    await tx.query(STAGE_EVENTS);
-    await tx.copyFrom(COPY_EVENTS, text);
-    inserted = await tx.query<{ event_id: string }>(INSERT_STAGED_EVENTS, [tenantId]);
+    stored = await copyEvents(tx, tenantId, text, events);
   } else {
     const rows = events.map(({ shard, event }) => {
       // toEventRow builds a fresh row: add the shard to it rather than copying every field into another object.
@@ -212,10 +218,10 @@ export async function writeShardEvents(tx: Tx, tenantId: string, events: readonl
       (row as EventRow & { shard: number }).shard = shard;
       return row;
     });
-    inserted = await tx.query<{ event_id: string }>(INSERT_EVENTS, [tenantId, JSON.stringify(rows)]);
+    const inserted = await tx.query<{ event_id: string }>(INSERT_EVENTS, [tenantId, JSON.stringify(rows)]);
+    stored = new Set(inserted.map((r) => r.event_id));
   }
-  const stored = new Set(inserted.map((r) => r.event_id));
-  await recordActivity(tx, tenantId, events.filter((e) => stored.has(e.event.event_id)));
+  await recordActivity(tx, tenantId, stored.size === events.length ? events : events.filter((e) => stored.has(e.event.event_id)));
   const changes = new Map<string, PlayerChange>();
   // Profile updates apply in event time, so a batch's older update never hides a newer one. Only they
   // need ordering (last_event_at is a maximum, exclusions only extend): sorting every event by a parsed
@@ -252,6 +258,31 @@ export async function writeShardEvents(tx: Tx, tenantId: string, events: readonl
     ]);
   }
   return stored;
+}
+
+/**
+ * COPYs `text` (lines for `events`) into `events` and returns the ids stored.
+ * First straight into the table, in a savepoint: a batch of new events is
+ * then stored as fast as COPY goes. When the primary key refuses a line (an
+ * id stored before, or by a concurrent batch: a deadlock between two such
+ * batches counts too), the savepoint is rolled back and the batch goes
+ * through the staging table with ON CONFLICT DO NOTHING.
+ */
+async function copyEvents(tx: Tx, tenantId: string, text: string, events: readonly ShardEvent[]): Promise<Set<string>> {
+  const copyFrom = tx.copyFrom!;
+  await tx.query('SAVEPOINT pb_copy_events');
+  try {
+    await copyFrom(COPY_DIRECT, text);
+    // Not released: the commit ends it with the transaction, and that saves a round trip.
+    return new Set(events.map((e) => e.event.event_id));
+  } catch (error) {
+    if (!DIRECT_COPY_CONFLICTS.has((error as { code?: string }).code ?? '')) throw error;
+    await tx.query('ROLLBACK TO SAVEPOINT pb_copy_events');
+  }
+  await tx.query(STAGE_EVENTS);
+  await copyFrom(COPY_EVENTS, text);
+  const inserted = await tx.query<{ event_id: string }>(INSERT_STAGED_EVENTS, [tenantId]);
+  return new Set(inserted.map((r) => r.event_id));
 }
 
 function laterEnd(a: string | undefined, b: string): string {
@@ -293,4 +324,4 @@ export async function refreshFeatures(db: Database, tenantId: string, playerIds:
 }
 
 /** The statements, for tests and the bench that run them against a real engine. */
-export const WRITE_SQL = { INSERT_EVENTS, STAGE_EVENTS, COPY_EVENTS, INSERT_STAGED_EVENTS, UPSERT_PLAYERS, UPSERT_PERSONAL, APPLY_EXCLUSIONS, REFRESH_FEATURES } as const;
+export const WRITE_SQL = { INSERT_EVENTS, COPY_DIRECT, STAGE_EVENTS, COPY_EVENTS, INSERT_STAGED_EVENTS, UPSERT_PLAYERS, UPSERT_PERSONAL, APPLY_EXCLUSIONS, REFRESH_FEATURES } as const;

@@ -5,8 +5,9 @@ import type { ShardedStorage } from '../../src/storage/index.js';
 import { postgresBackend } from './backends.js';
 
 /**
- * Bulk batches on node-postgres reach Postgres through COPY into a staging
- * table, then INSERT … ON CONFLICT DO NOTHING (`writeShardEvents`): the
+ * Bulk batches on node-postgres reach Postgres through COPY, straight into
+ * `events` in a savepoint, or (a batch with an id stored before) into a
+ * staging table, then INSERT … ON CONFLICT DO NOTHING (`writeShardEvents`): the
  * stored rows must be exactly those of the statement path (text with tabs,
  * newlines, backslashes and non-ASCII, numbers, booleans, nulls, jsonb
  * payloads), idempotent within and across batches, and a failing batch must
@@ -77,6 +78,23 @@ describe('ingest through COPY (node-postgres, bulk batches)', () => {
     }
     const players = await Promise.all(storage.databases.map((db) => db.query<{ n: number }>('SELECT count(*)::int AS n FROM players WHERE tenant_id = $1', [TENANT])));
     expect(players.reduce((a, r) => a + r[0]!.n, 0)).toBe(40);
+  });
+
+  it('concurrent batches sharing events (in opposite orders) store each event once and count it accepted once', async () => {
+    const tenant = `${TENANT}-race`;
+    const all = events(1600, 9000);
+    const lines = (list: Event[]) => list.map((event, i) => ({ line: i + 1, event }));
+    const a = all.slice(0, 1000);
+    const b = all.slice(600).reverse();
+    const outcomes = await Promise.all([storage.ingest(tenant, lines(a)), storage.ingest(tenant, lines(b))]);
+    const accepted = [outcomes[0].accepted.map((l) => a[l - 1]!.event_id), outcomes[1].accepted.map((l) => b[l - 1]!.event_id)].flat();
+    expect(new Set(accepted).size).toBe(accepted.length);
+    // Whatever came back retryable (a deadlock between the two), a retry of everything completes it once.
+    const retry = await storage.ingest(tenant, lines(all));
+    expect(accepted.length + retry.accepted.length).toBe(all.length);
+    expect(retry.retryable).toEqual([]);
+    const counts = await Promise.all(storage.databases.map((db) => db.query<{ n: number }>('SELECT count(*)::int AS n FROM events WHERE tenant_id = $1', [tenant])));
+    expect(counts.reduce((n, r) => n + r[0]!.n, 0)).toBe(all.length);
   });
 
   it('a database whose batch fails in Postgres keeps none of it (the others commit), and a retry completes it once', async () => {
