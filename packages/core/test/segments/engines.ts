@@ -51,11 +51,11 @@ function ddl(t: Types, pgCollate: boolean): string[] {
 }
 
 /**
- * player_activity as storage defines it (shard migration 0007): the first and
- * last occurrence per (tenant, player, type) of the events. Storage keeps it
+ * player_activity as storage defines it (shard migration 0007): the last
+ * occurrence per (tenant, player, type) of the events. Storage keeps it
  * equal to this aggregate (headless-api/test/storage/player-activity.test.ts).
  */
-const ACTIVITY = 'CREATE TABLE player_activity AS SELECT tenant_id, player_id, type, min(occurred_at) AS first_at, max(occurred_at) AS last_at FROM events GROUP BY tenant_id, player_id, type';
+const ACTIVITY = 'CREATE TABLE player_activity AS SELECT tenant_id, player_id, type, max(occurred_at) AS last_at FROM events GROUP BY tenant_id, player_id, type';
 
 function rowsOf<T extends object>(rows: readonly T[], columns: readonly string[]): unknown[][] {
   return rows.map((r) => columns.map((c) => (r as Record<string, unknown>)[c] ?? null));
