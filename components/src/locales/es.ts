@@ -1,7 +1,7 @@
 // Spanish (es) interface text of every component. Loaded with import()
 // by loadLocale (shared/locales.ts) when a component's locale resolves to es;
 // English is built into each component's messages module.
-import { SEGMENT_MESSAGES_ES } from '@pitboss/core';
+import { FIELD_LABELS_ES, SEGMENT_MESSAGES_ES } from '@pitboss/core';
 import type { LocaleTables } from './tables.js';
 
 export const tables: LocaleTables = {
@@ -205,4 +205,5 @@ export const tables: LocaleTables = {
     reasons: { self_excluded: 'Autoexcluidos', blocked: 'Bloqueados', timed_out: 'En pausa', high_risk: 'Nivel de riesgo' },
   },
   segmentIssues: SEGMENT_MESSAGES_ES,
+  fieldLabels: FIELD_LABELS_ES,
 };

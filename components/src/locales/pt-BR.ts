@@ -1,7 +1,7 @@
 // Brazilian Portuguese (pt-BR) interface text of every component. Loaded with import()
 // by loadLocale (shared/locales.ts) when a component's locale resolves to pt-BR;
 // English is built into each component's messages module.
-import { SEGMENT_MESSAGES_PT_BR } from '@pitboss/core';
+import { FIELD_LABELS_PT_BR, SEGMENT_MESSAGES_PT_BR } from '@pitboss/core';
 import type { LocaleTables } from './tables.js';
 
 export const tables: LocaleTables = {
@@ -205,4 +205,5 @@ export const tables: LocaleTables = {
     reasons: { self_excluded: 'Autoexcluídos', blocked: 'Bloqueados', timed_out: 'Em pausa', high_risk: 'Faixa de risco' },
   },
   segmentIssues: SEGMENT_MESSAGES_PT_BR,
+  fieldLabels: FIELD_LABELS_PT_BR,
 };

@@ -1,4 +1,4 @@
-import type { SegmentCatalogue } from '@pitboss/core';
+import type { FieldLabels, SegmentCatalogue } from '@pitboss/core';
 import type { PlayerCardMessages } from '../player-card/player-card.messages.js';
 import type { RiskGaugeMessages } from '../risk-gauge/risk-gauge.messages.js';
 import type { SegmentBuilderMessages } from '../segment-builder/segment-builder.messages.js';
@@ -14,4 +14,6 @@ export interface LocaleTables {
   segmentBuilder: SegmentBuilderMessages;
   /** Core's segment validation messages. */
   segmentIssues: SegmentCatalogue;
+  /** Core's field labels. */
+  fieldLabels: FieldLabels;
 }

@@ -1,6 +1,7 @@
-import { fieldByKey } from '@pitboss/core';
-import type { FieldValueType, SegmentField, SegmentFields } from '@pitboss/core';
+import { FIELD_LABELS_EN, fieldMetaByKey } from '@pitboss/core';
+import type { FieldLabels, FieldValueType, SegmentField, SegmentFields } from '@pitboss/core';
 import type { PbLocale } from '../shared/format.js';
+import { localeTables } from '../shared/locales.js';
 
 /**
  * How a value is typed in: which editor a field gets. `money` is typed in
@@ -27,7 +28,7 @@ export interface FieldOption {
  * percentages, while unbounded ratios (escalation, variability) stay numbers.
  */
 export function editorKind(field: SegmentField): EditorKind {
-  const def = fieldByKey(field.key);
+  const def = fieldMetaByKey(field.key);
   if (def?.unit === 'minor_units' || field.type === 'money') return 'money';
   if (def?.unit === 'ratio' && /_(share|ratio)_/.test(field.key)) return 'percent';
   switch (field.type) {
@@ -42,13 +43,18 @@ export function editorKind(field: SegmentField): EditorKind {
   }
 }
 
-/** Every field of `fields`, with its label in `locale` (the key itself for a field the registry does not label). */
-export function fieldOptions(fields: SegmentFields, locale: PbLocale): FieldOption[] {
+/** Core's field labels in a locale: English until `loadLocale(locale)` has loaded `pt-BR` or `es` (the builder does so itself). */
+export function fieldLabels(locale: PbLocale): FieldLabels {
+  return localeTables(locale)?.fieldLabels ?? FIELD_LABELS_EN;
+}
+
+/** Every field of `fields`, with its label from `labels` (the key itself for a field the registry does not label). */
+export function fieldOptions(fields: SegmentFields, labels: FieldLabels): FieldOption[] {
   const out: FieldOption[] = [];
   for (const key of fields.keys()) {
     const f = fields.get(key);
     if (!f) continue;
-    const label = fieldByKey(key)?.label[locale] ?? key;
+    const label = labels[key] ?? key;
     const option: FieldOption = { key, type: f.type, label, group: f.table === 'players' ? 'attribute' : 'feature', editor: editorKind(f) };
     if (f.values) option.values = f.values;
     out.push(option);

@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { FIELDS, OPS_BY_TYPE, checkSegment, registrySegmentFields } from '@pitboss/core';
-import type { FieldOp, Segment, SegmentFields, SegmentIssue } from '@pitboss/core';
+import { FIELD_META, OPS_BY_TYPE, checkSegment, registrySegmentFields } from '@pitboss/core';
+import type { FieldLabels, FieldOp, Segment, SegmentFields, SegmentIssue } from '@pitboss/core';
 import { emit } from '../shared/events.js';
 import { resolveLocale, type PbLocale } from '../shared/format.js';
 import { LocaleController } from '../shared/locales.js';
@@ -11,7 +11,7 @@ import { CountScheduler, type CountState, type SegmentCountResult, type SegmentC
 import { countConditionEditor, sumConditionEditor } from './editors/behaviour.js';
 import { selectControl, type EditorHost } from './editors/controls.js';
 import { adaptValue, fieldValueEditor } from './editors/field-value.js';
-import { fieldOptions, type FieldOption } from './field-catalog.js';
+import { fieldLabels, fieldOptions, type FieldOption } from './field-catalog.js';
 import { concerns, placeIssues, type PlacedIssue } from './issues.js';
 import { fill } from '../shared/messages.js';
 import { segmentBuilderMessages, segmentIssueCatalogue, type SegmentBuilderMessages } from './segment-builder.messages.js';
@@ -26,7 +26,7 @@ import type {} from './segment-builder.events.js';
 /** Light, dark, or following `prefers-color-scheme`. */
 export type PbSegmentBuilderTheme = 'light' | 'dark' | 'auto';
 
-const DEFAULT_FIELDS = registrySegmentFields(FIELDS);
+const DEFAULT_FIELDS = registrySegmentFields(FIELD_META);
 
 const sanitize = (s: string): string => s.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '');
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
@@ -147,7 +147,7 @@ export class PbSegmentBuilder extends LitElement {
   readonly #drafts = new Map<string, { text: string; value: unknown }>();
   #editing = false;
   #afterRender: (() => void) | null = null;
-  #options: { locale: PbLocale; fields: SegmentFields; list: FieldOption[]; byKey: Map<string, FieldOption> } | null = null;
+  #options: { labels: FieldLabels; fields: SegmentFields; list: FieldOption[]; byKey: Map<string, FieldOption> } | null = null;
 
   /** Whether the current segment validates. */
   get valid(): boolean {
@@ -230,9 +230,11 @@ export class PbSegmentBuilder extends LitElement {
   }
 
   #fieldOptions(): { list: FieldOption[]; byKey: Map<string, FieldOption> } {
-    if (!this.#options || this.#options.locale !== this.locale || this.#options.fields !== this.fields) {
-      const list = fieldOptions(this.fields, this.locale);
-      this.#options = { locale: this.locale, fields: this.fields, list, byKey: new Map(list.map((f) => [f.key, f])) };
+    // Keyed by the label table, not the locale: the pt-BR or es one replaces English when it arrives.
+    const labels = fieldLabels(this.locale);
+    if (!this.#options || this.#options.labels !== labels || this.#options.fields !== this.fields) {
+      const list = fieldOptions(this.fields, labels);
+      this.#options = { labels, fields: this.fields, list, byKey: new Map(list.map((f) => [f.key, f])) };
     }
     return this.#options;
   }

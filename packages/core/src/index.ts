@@ -20,8 +20,13 @@ export { SQL_DIALECTS, dialectGenerator, duckdbUtc, duckdbUtcOrInfinite } from '
 export type { SqlDialect, DialectGenerator, DialectTypes } from './sql-dialect.js';
 export { compileFeatureQuery, featureColumns, featureColumnsDdl } from './feature-sql.js';
 export type { CompiledQuery, FeatureParam, FeatureQueryOptions, FeatureColumn } from './feature-sql.js';
-export { LOCALES, FIELDS, RISK_BANDS, fieldByKey, fieldLabel } from './field-registry.js';
-export type { Locale, Labels, FieldValueType, FieldUnit, FieldSource, FieldDefinition, RiskBand } from './field-registry.js';
+export { LOCALES, RISK_BANDS, FIELD_META, fieldMetaByKey } from './field-meta.js';
+export type { Locale, Labels, FieldValueType, FieldUnit, FieldSource, FieldMeta, FieldDefinition, RiskBand } from './field-meta.js';
+export { FIELD_LABELS_EN } from './field-labels.js';
+export type { FieldLabels } from './field-labels.js';
+export { FIELD_LABELS_PT_BR } from './field-labels-pt-BR.js';
+export { FIELD_LABELS_ES } from './field-labels-es.js';
+export { FIELDS, fieldByKey, fieldLabel } from './field-registry.js';
 export { SHARD_COUNT, shardOf, fnv1a32, fmix32 } from './shard.js';
 export { EVENT_EXAMPLES } from './event-examples.js';
 export {

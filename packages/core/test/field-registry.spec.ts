@@ -1,5 +1,8 @@
 import { describe, expect, it } from '@pitboss/test/harness';
-import { FEATURES, FIELDS, LOCALES, MarketingConsents, PersonalData, PlayerProfile, fieldByKey, fieldLabel } from '@pitboss/core';
+import {
+  FEATURES, FIELDS, FIELD_LABELS_EN, FIELD_LABELS_ES, FIELD_LABELS_PT_BR, FIELD_META, LOCALES, MarketingConsents, PersonalData, PlayerProfile,
+  fieldByKey, fieldLabel, fieldMetaByKey,
+} from '@pitboss/core';
 
 describe('field registry', () => {
   it('has one entry per key', () => {
@@ -42,6 +45,17 @@ describe('field registry', () => {
         expect(f.label[locale], `${f.key} ${locale}`).to.not.equal(f.key);
       }
     }
+  });
+
+  it('is FIELD_META with the labels of the per-locale tables, which label exactly its fields', () => {
+    expect(FIELDS.map(({ label: _label, ...meta }) => meta)).to.deep.equal(FIELD_META);
+    const tables = { en: FIELD_LABELS_EN, 'pt-BR': FIELD_LABELS_PT_BR, es: FIELD_LABELS_ES } as const;
+    for (const locale of LOCALES) {
+      expect(Object.keys(tables[locale]).sort(), locale).to.deep.equal(FIELD_META.map((f) => f.key).sort());
+      for (const f of FIELDS) expect(f.label[locale], `${f.key} ${locale}`).to.equal(tables[locale][f.key]);
+    }
+    expect(fieldMetaByKey('net_loss_30d')).to.deep.equal({ key: 'net_loss_30d', type: 'money', unit: 'minor_units', source: { kind: 'feature', table: 'player_features', column: 'net_loss_30d' }, personal: false });
+    expect(fieldMetaByKey('nope')).to.equal(undefined);
   });
 
   it('marks only direct identifiers as personal data', () => {

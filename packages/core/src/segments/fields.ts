@@ -1,4 +1,4 @@
-import type { FieldDefinition, FieldValueType } from '../field-registry.js';
+import type { FieldMeta, FieldValueType } from '../field-meta.js';
 
 /**
  * What the segment compiler needs to know about a field: its value type and
@@ -82,7 +82,7 @@ const DERIVED: Readonly<Record<string, { column: string; read: 'is_not_null' | '
  * const fields = registrySegmentFields(FIELDS);
  * fields.get('deposit_sum_30d') // { key: 'deposit_sum_30d', type: 'money', table: 'player_features', column: 'deposit_sum_30d' }
  */
-export function registrySegmentFields(registry: readonly FieldDefinition[], extra: readonly SegmentField[] = []): SegmentFields {
+export function registrySegmentFields(registry: readonly FieldMeta[], extra: readonly SegmentField[] = []): SegmentFields {
   const out: SegmentField[] = [];
   for (const def of registry) {
     if (def.personal) continue;
