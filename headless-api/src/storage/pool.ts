@@ -71,15 +71,15 @@ function watchClient(client: SqlClient): { readonly error: Error | undefined; st
 export interface Tx {
   query<R extends Row = Row>(sql: string, params?: unknown[]): Promise<R[]>;
   /**
-   * Runs `COPY … FROM STDIN` with `text` (COPY text format) as its data.
-   * Present only when the driver can (node-postgres); callers fall back to
-   * a statement otherwise.
+   * Runs `COPY … FROM STDIN` with `data` (COPY text format, as a string or its
+   * UTF-8 bytes) as its data. Present only when the driver can
+   * (node-postgres); callers fall back to a statement otherwise.
    */
-  copyFrom?(sql: string, text: string): Promise<void>;
+  copyFrom?(sql: string, data: string | Uint8Array): Promise<void>;
 }
 
 /** Sends COPY data on a checked-out connection of a driver that supports it (see `drivers/pg.ts`). */
-export type CopyIn = (client: SqlClient, sql: string, text: string) => Promise<void>;
+export type CopyIn = (client: SqlClient, sql: string, data: string | Uint8Array) => Promise<void>;
 
 /**
  * One physical database: its pool, with every failure wrapped (keeping the
@@ -159,9 +159,9 @@ export class Database {
       };
       const copyIn = this.copyIn;
       if (copyIn) {
-        tx.copyFrom = async (sql, text) => {
+        tx.copyFrom = async (sql, data) => {
           try {
-            await copyIn(client, sql, text);
+            await copyIn(client, sql, data);
           } catch (error) {
             throw wrapDriverError(error, sql, this.index);
           }

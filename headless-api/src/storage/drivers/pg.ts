@@ -87,8 +87,8 @@ export function createPgPool(url: string, options: NetworkPoolOptions): SqlPool 
  * @example
  * await pgCopyIn(client, 'COPY t (a, b) FROM STDIN', '1\tx\n2\ty\n');
  */
-export const pgCopyIn: CopyIn = async (client: SqlClient, sql: string, text: string) => {
+export const pgCopyIn: CopyIn = async (client: SqlClient, sql: string, data: string | Uint8Array) => {
   const stream = (client as unknown as pg.PoolClient).query(copyFrom(sql));
-  stream.end(text);
+  stream.end(data);
   await finished(stream);
 };
