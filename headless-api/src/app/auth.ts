@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { decodeJwt } from 'jose';
 import type { JWTPayload } from 'jose';
 import { looksLikeEmbed, EmbedRejected } from './embed.js';
@@ -59,38 +59,44 @@ export function authenticate(storage: Pick<ApiStorage, 'verifyApiKey'>, options:
   let generation = 0;
   const challenge = { 'www-authenticate': 'Bearer realm="pitboss"' };
 
-  const middleware: MiddlewareHandler<AppEnv> = async function authenticateRequest(c, next) {
+  // Not async: a key found in the cache (nearly every request) goes straight on, without a promise of its own.
+  const middleware: MiddlewareHandler<AppEnv> = function authenticateRequest(c, next) {
     const header = c.req.header('authorization');
     if (!header) throw new ApiError('unauthorized', { detail: 'send Authorization: Bearer <api key>', headers: challenge });
     const key = BEARER.exec(header)?.[1];
     if (!key) throw new ApiError('unauthorized', { detail: 'malformed Authorization header; expected Bearer <api key>', headers: challenge });
-    if (!key.startsWith('pb_') && JWT_SHAPE.test(key)) {
-      c.set('principal', await verifyToken(key, c.req.header('origin')));
-      return next();
-    }
-    const t = now();
-    let hit = cache.get(key);
-    if (!hit || hit.until < t) {
-      let inFlight = pending.get(key);
-      if (!inFlight) {
-        inFlight = { lookup: storage.verifyApiKey(key).finally(() => pending.delete(key)), generation };
-        pending.set(key, inFlight);
-      }
-      const started = inFlight.generation;
-      const principal = await inFlight.lookup;
-      if (!principal) {
-        cache.delete(key);
-        throw new ApiError('unauthorized', { detail: 'unknown, revoked or expired API key', headers: challenge });
-      }
-      hit = { principal, until: t + ttl };
-      if (started === generation) {
-        if (cache.size >= max) cache.delete(cache.keys().next().value as string);
-        cache.set(key, hit);
-      }
-    }
+    if (!key.startsWith('pb_') && JWT_SHAPE.test(key)) return withToken(c, next, key);
+    const hit = cache.get(key);
+    if (!hit || hit.until < now()) return withLookup(c, next, key);
     c.set('principal', hit.principal);
-    await next();
+    return next();
   };
+
+  async function withToken(c: Context<AppEnv>, next: Next, token: string): Promise<void> {
+    c.set('principal', await verifyToken(token, c.req.header('origin')));
+    await next();
+  }
+
+  async function withLookup(c: Context<AppEnv>, next: Next, key: string): Promise<void> {
+    const t = now();
+    let inFlight = pending.get(key);
+    if (!inFlight) {
+      inFlight = { lookup: storage.verifyApiKey(key).finally(() => pending.delete(key)), generation };
+      pending.set(key, inFlight);
+    }
+    const started = inFlight.generation;
+    const principal = await inFlight.lookup;
+    if (!principal) {
+      cache.delete(key);
+      throw new ApiError('unauthorized', { detail: 'unknown, revoked or expired API key', headers: challenge });
+    }
+    if (started === generation) {
+      if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+      cache.set(key, { principal, until: t + ttl });
+    }
+    c.set('principal', principal);
+    await next();
+  }
 
   return Object.assign(middleware, {
     forget(keyId: string): void {
@@ -140,12 +146,12 @@ export function authenticate(storage: Pick<ApiStorage, 'verifyApiKey'>, options:
  * createRoute({ ..., middleware: [requirePermission('players:read')] });
  */
 export function requirePermission(permission: Permission): MiddlewareHandler<AppEnv> {
-  return async function checkPermission(c, next) {
+  return function checkPermission(c, next) {
     const principal = c.get('principal');
     if (!principal) throw new ApiError('unauthorized', { detail: 'no credentials' });
     if (!can(principal.role, permission)) {
       throw new ApiError('forbidden', { detail: `role ${principal.role} lacks ${permission}`, extensions: { permission } });
     }
-    await next();
+    return next();
   };
 }

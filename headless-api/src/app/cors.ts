@@ -1,6 +1,6 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { ApiError } from './errors.js';
-import type { TenantSettingsSource } from './tenant-settings.js';
+import type { TenantSettings, TenantSettingsSource } from './tenant-settings.js';
 import type { AppEnv } from './types.js';
 
 export interface CorsOptions {
@@ -25,9 +25,13 @@ const EXPOSE_HEADERS = 'etag, location, retry-after, ratelimit-limit, ratelimit-
  */
 export function cors(settings: Pick<TenantSettingsSource, 'anyTenantAllows'>, options: CorsOptions = {}): MiddlewareHandler<AppEnv> {
   const maxAge = String(options.maxAgeSec ?? 600);
-  return async function corsHeaders(c, next) {
+  // Not async: a request without `Origin` (a server, not a browser) goes straight on.
+  return function corsHeaders(c, next) {
     const origin = c.req.header('origin');
-    if (!origin) return next();
+    return origin ? withOrigin(c, next, origin) : next();
+  };
+
+  async function withOrigin(c: Context<AppEnv>, next: Next, origin: string): Promise<Response | void> {
     const known = await settings.anyTenantAllows(origin);
     if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method')) {
       if (!known) throw new ApiError('forbidden', { detail: 'origin not allowed', headers: { vary: 'Origin' } });
@@ -45,7 +49,7 @@ export function cors(settings: Pick<TenantSettingsSource, 'anyTenantAllows'>, op
       c.res.headers.set('access-control-allow-origin', origin);
       c.res.headers.set('access-control-expose-headers', EXPOSE_HEADERS);
     }
-  };
+  }
 }
 
 /**
@@ -57,14 +61,22 @@ export function cors(settings: Pick<TenantSettingsSource, 'anyTenantAllows'>, op
  * @example
  * app.use('/v1/*', authenticate(storage), tenantOrigin(settings));
  */
-export function tenantOrigin(settings: Pick<TenantSettingsSource, 'get'>): MiddlewareHandler<AppEnv> {
-  return async function checkTenantOrigin(c, next) {
-    const origin = c.req.header('origin');
+export function tenantOrigin(settings: Pick<TenantSettingsSource, 'get' | 'cached'>): MiddlewareHandler<AppEnv> {
+  // Not async: with the tenant's settings cached and no origins to frame, the request goes straight on.
+  return function checkTenantOrigin(c, next) {
     const principal = c.get('principal');
     if (!principal) return next();
-    const allowed = (await settings.get(principal.tenant)).allowedOrigins;
-    if (origin && !allowed.includes(origin)) throw new ApiError('forbidden', { detail: 'origin not allowed for this tenant' });
-    await next();
-    if (allowed.length > 0) c.res.headers.set('content-security-policy', `default-src 'none'; frame-ancestors ${allowed.join(' ')}`);
+    const cached = settings.cached?.(principal.tenant);
+    return cached ? checkOrigin(c, next, cached) : settings.get(principal.tenant).then((s) => checkOrigin(c, next, s));
   };
+}
+
+function checkOrigin(c: Context<AppEnv>, next: Next, settings: TenantSettings): Promise<void> {
+  const allowed = settings.allowedOrigins;
+  const origin = c.req.header('origin');
+  if (origin && !allowed.includes(origin)) throw new ApiError('forbidden', { detail: 'origin not allowed for this tenant' });
+  if (allowed.length === 0) return next();
+  return next().then(() => {
+    c.res.headers.set('content-security-policy', `default-src 'none'; frame-ancestors ${allowed.join(' ')}`);
+  });
 }

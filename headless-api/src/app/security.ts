@@ -59,7 +59,7 @@ function hasControl(storage: ApiStorage): storage is ControlStorage {
   return 'control' in storage && 'createApiKey' in storage && 'listApiKeys' in storage && 'revokeApiKey' in storage;
 }
 
-const NO_SETTINGS: TenantSettingsSource = { get: async () => EMPTY_SETTINGS, anyTenantAllows: async () => false };
+const NO_SETTINGS: TenantSettingsSource = { get: async () => EMPTY_SETTINGS, cached: () => EMPTY_SETTINGS, anyTenantAllows: async () => false };
 
 /**
  * The `/v1` security chain in its order (CORS, authentication, the tenant's

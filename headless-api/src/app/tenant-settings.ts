@@ -19,6 +19,8 @@ export interface TenantSettings {
 /** What the auth, CORS and rate-limit middleware read; `TenantSettingsStore` implements it. */
 export interface TenantSettingsSource {
   get(tenant: string): Promise<TenantSettings>;
+  /** The settings if they are cached and fresh, without a read (a middleware on every request goes on synchronously); undefined otherwise. */
+  cached?(tenant: string): TenantSettings | undefined;
   /** Whether any tenant allows `origin`: a CORS preflight carries no credentials, so no tenant is known yet. */
   anyTenantAllows(origin: string): Promise<boolean>;
 }
@@ -72,9 +74,14 @@ export class TenantSettingsStore implements TenantSettingsSource {
     private readonly now: () => number = Date.now,
   ) {}
 
-  get(tenant: string): Promise<TenantSettings> {
+  cached(tenant: string): TenantSettings | undefined {
     const hit = this.#cache.get(tenant);
-    if (hit && hit.until > this.now()) return Promise.resolve(hit.value);
+    return hit && hit.until > this.now() ? hit.value : undefined;
+  }
+
+  get(tenant: string): Promise<TenantSettings> {
+    const hit = this.cached(tenant);
+    if (hit) return Promise.resolve(hit);
     const pending = this.#pending.get(tenant);
     if (pending) return pending;
     const read: Promise<TenantSettings> = this.#read(tenant).finally(() => {

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import {
   TENANT_ID, appendPlatformAudit, createTenant, createTenantKey, getTenant, isPlatformKeyShape, listPlatformAudit, listTenants, revokeTenantKey, verifyPlatformKey,
 } from '../../storage/platform.js';
@@ -57,17 +57,21 @@ export const ADMIN_PREFIX = '/v1/admin/';
  * app.use('/v1/*', except(isPlatformRequest, ...tenantChain));
  */
 export function authenticatePlatform(control: Database): MiddlewareHandler<AppEnv> {
-  return async function platformKey(c, next) {
+  // Not async: every request passes here, and all but a few carry no platform key.
+  return function platformKey(c, next) {
     const key = BEARER.exec(c.req.header('authorization') ?? '')?.[1];
-    if (!key || !isPlatformKeyShape(key)) return next();
+    return key && isPlatformKeyShape(key) ? withPlatformKey(c, next, key) : next();
+  };
+
+  async function withPlatformKey(c: Context<AppEnv>, next: Next, key: string): Promise<void> {
     const who = await verifyPlatformKey(control, key);
     if (!who) throw new ApiError('unauthorized', { detail: 'unknown, revoked or expired platform key', headers: challenge });
     if (!c.req.path.startsWith(ADMIN_PREFIX)) {
       throw new ApiError('forbidden', { detail: `a platform key manages tenants under ${ADMIN_PREFIX}; it cannot act as a tenant`, extensions: { permission: 'tenant credentials' } });
     }
     c.set('platform', who);
-    return next();
-  };
+    await next();
+  }
 }
 
 /**
