@@ -33,24 +33,56 @@ export interface JsonLoggerOptions {
  * log.info('listening', { url: 'http://127.0.0.1:8787' });
  */
 export function createJsonLogger(options: JsonLoggerOptions = {}): Logger {
-  const level = options.level ?? 'info';
-  const write = options.write ?? ((line: string) => void globalThis.process?.stdout?.write(line + '\n'));
-  const now = options.now ?? (() => new Date());
-  const make = (base: LogFields): Logger => {
-    const emit = (lvl: Exclude<LogLevel, 'silent'>, message: string, fields?: LogFields) => {
-      if (RANK[lvl] < RANK[level]) return;
-      write(JSON.stringify({ time: now().toISOString(), level: lvl, msg: message, ...base, ...fields }, errorReplacer));
-    };
-    return {
-      level,
-      debug: (m, f) => emit('debug', m, f),
-      info: (m, f) => emit('info', m, f),
-      warn: (m, f) => emit('warn', m, f),
-      error: (m, f) => emit('error', m, f),
-      child: (fields) => make({ ...base, ...fields }),
-    };
+  const sink: Sink = {
+    level: options.level ?? 'info',
+    write: options.write ?? ((line: string) => void globalThis.process?.stdout?.write(line + '\n')),
+    now: options.now ?? (() => new Date()),
   };
-  return make(options.base ?? {});
+  return new JsonLogger(sink, options.base ?? {});
+}
+
+interface Sink {
+  level: LogLevel;
+  write: (line: string) => void;
+  now: () => Date;
+}
+
+// A class rather than closures: `child` runs on every request (observe.ts) and allocates one object.
+// Call its methods on the logger (`log.info(…)`), as every caller here does.
+class JsonLogger implements Logger {
+  constructor(
+    readonly sink: Sink,
+    readonly base: LogFields,
+  ) {}
+
+  get level(): LogLevel {
+    return this.sink.level;
+  }
+
+  debug(message: string, fields?: LogFields): void {
+    this.#emit('debug', message, fields);
+  }
+
+  info(message: string, fields?: LogFields): void {
+    this.#emit('info', message, fields);
+  }
+
+  warn(message: string, fields?: LogFields): void {
+    this.#emit('warn', message, fields);
+  }
+
+  error(message: string, fields?: LogFields): void {
+    this.#emit('error', message, fields);
+  }
+
+  child(fields: LogFields): Logger {
+    return new JsonLogger(this.sink, { ...this.base, ...fields });
+  }
+
+  #emit(lvl: Exclude<LogLevel, 'silent'>, message: string, fields?: LogFields): void {
+    if (RANK[lvl] < RANK[this.sink.level]) return;
+    this.sink.write(JSON.stringify({ time: this.sink.now().toISOString(), level: lvl, msg: message, ...this.base, ...fields }, errorReplacer));
+  }
 }
 
 function errorReplacer(_key: string, value: unknown): unknown {
