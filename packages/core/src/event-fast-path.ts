@@ -51,10 +51,11 @@ function plainObject(value: unknown): value is Record<string, unknown> {
 function object(fields: Record<string, FieldSpec>): Check {
   const keys = Object.keys(fields);
   const specs = keys.map((k) => fields[k]!);
-  const known = new Set(keys);
   return (value) => {
     if (!plainObject(value)) return ASK_ZOD;
-    for (const k in value) if (!known.has(k) || value[k] === undefined) return ASK_ZOD;
+    let enumerable = 0;
+    for (const k in value) enumerable++;
+    let present = 0;
     const out: Record<string, unknown> = {};
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
@@ -65,11 +66,13 @@ function object(fields: Record<string, FieldSpec>): Check {
         if (spec.absent !== 'optional') out[key] = spec.absent.default;
         continue;
       }
+      present++;
       const checked = spec.check(v);
       if (checked === ASK_ZOD) return ASK_ZOD;
       out[key] = checked;
     }
-    return out;
+    // Every enumerable key was one of the schema's, with a value: no unknown, inherited or undefined-valued key.
+    return present === enumerable ? out : ASK_ZOD;
   };
 }
 
