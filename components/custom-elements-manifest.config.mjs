@@ -11,8 +11,11 @@ export default {
   plugins: [
     {
       // ECMAScript #private members are not part of any element's API.
-      name: 'pitboss-drop-private',
+      name: 'pitboss-drop-private-and-sort',
       packageLinkPhase({ customElementsManifest }) {
+        // The analyzer lists modules in the order the file system returns them,
+        // which differs between clones: sort by path so the output is stable.
+        customElementsManifest.modules.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
         for (const mod of customElementsManifest.modules) {
           for (const d of mod.declarations ?? []) {
             if (d.members) d.members = d.members.filter((m) => !m.name.startsWith('#') && m.privacy !== 'private');
