@@ -52,9 +52,16 @@ export function keepErrorListener(pool: { on(event: 'connect', listener: (client
 
 // int8 and numeric arrive as JS numbers where they fit: money is minor units
 // well inside 2^53, and every other driver (PGlite) already returns numbers.
+// node-postgres asks for the parsers of every column of every result (a player read has ~45): one function each, made once.
+const parseInt8 = (value: string): number | string => {
+  const n = Number(value);
+  return Number.isSafeInteger(n) ? n : value;
+};
+const parseNumeric = (value: string): number => Number(value);
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-    if (oid === 20 || oid === 1700) return (value: string) => { const n = Number(value); return Number.isSafeInteger(n) || oid === 1700 ? n : value; };
+    if (oid === 20) return parseInt8;
+    if (oid === 1700) return parseNumeric;
     return format === 'binary' ? pg.types.getTypeParser(oid, 'binary') : pg.types.getTypeParser(oid, 'text');
   }) as pg.CustomTypesConfig['getTypeParser'],
 };
