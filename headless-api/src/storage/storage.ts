@@ -81,8 +81,12 @@ function num(value: unknown): number | null {
 const FEATURE_KEYS = featureColumns.map((c) => c.key);
 const SUMMARY_COLUMNS = `p.player_id, p.registered_at, p.country, p.currency, p.brand, p.blocked, p.self_excluded_until, p.last_event_at, ${FEATURE_KEYS.map((k) => `f.${k}`).join(', ')}`;
 
+// Every key present from the start: an object given ~20 keys one by one falls back to a dictionary, which is slower
+// to fill, to mask and to serialise; a copy of this one keeps a fixed shape.
+const EMPTY_FEATURES: Readonly<Record<string, number | null>> = Object.fromEntries(FEATURE_KEYS.map((k) => [k, null]));
+
 function summaryOf(row: Record<string, unknown>): PlayerSummary {
-  const features: Record<string, number | null> = {};
+  const features: Record<string, number | null> = { ...EMPTY_FEATURES };
   for (const k of FEATURE_KEYS) features[k] = num(row[k]);
   return {
     player_id: String(row.player_id),
