@@ -297,6 +297,13 @@ export interface RestartResult {
   /** Answers after the last fault: every one must be a success. */
   after: { total: number; ok: number };
   terminated: number;
+  /** The API's error log lines (the last 20), to explain an unexpected answer. */
+  errorLog: string;
+}
+
+/** The API's log lines at level error, the last `n`. */
+export function errorLines(logs: string, n = 20): string {
+  return logs.split('\n').filter((l) => l.includes('"level":"error"')).slice(-n).join('\n');
 }
 
 /**
@@ -375,7 +382,7 @@ export async function databaseRestart(
     const all = [...stats.latencies, ...readMs];
     return {
       source, stored, stats, reads: readMs.length, readStatuses,
-      maxMs: Math.max(...all), p99Ms: quantile(all, 0.99), after, terminated,
+      maxMs: Math.max(...all), p99Ms: quantile(all, 0.99), after, terminated, errorLog: errorLines(env.api.logs()),
     };
   } finally {
     stopReads = true;

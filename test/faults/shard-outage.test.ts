@@ -39,18 +39,17 @@ describe('faults: a shard database goes down and comes back (real processes)', (
     expect(r.stored).toEqual(r.source);
   }, 180_000);
 
-  // Fails while the bug stands: a failed query in the background re-score after a feature refresh
-  // (FeatureRefresher.#drain → onRefreshed → ScoringService.#rescore → getDeployment) is an
-  // unhandled rejection, and the API process exits 1 (see the report of the faults work).
+  // Background work meets dead connections too (feature refresh → re-score → model lookup): none of it
+  // may crash the process, and no ingest answer may be a 500 (the API's error lines explain one).
   it('database restarts under traffic: pools reconnect, the API survives, no request hangs, every event lands once', async () => {
     const r = await databaseRestart(env, { events: 12_000, batch: 300, concurrency: 3, stormRounds: 20, stormEveryMs: 150 });
-    console.log(JSON.stringify({ ...r, stats: { ...r.stats, latencies: r.stats.latencies.length } }, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
+    console.log(JSON.stringify({ ...r, errorLog: undefined, stats: { ...r.stats, latencies: r.stats.latencies.length } }, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
     expect(r.terminated).toBeGreaterThan(0);
     // No request waited for its client timeout (45 s), nor close to the server's 30 s write deadline.
     expect(r.stats.noResponse).toBe(0);
     expect(r.maxMs).toBeLessThan(15_000);
     expect(r.stats.badRetryable).toBe(0);
-    expect(r.stats.unexpected).toEqual([]);
+    expect(r.stats.unexpected, r.errorLog).toEqual([]);
     expect(Object.keys(r.readStatuses).filter((s) => !['200', '404', '503'].includes(s))).toEqual([]);
     expect(r.after.total).toBeGreaterThan(0);
     expect(r.after.ok).toBe(r.after.total);
