@@ -67,10 +67,46 @@ export function authenticate(storage: Pick<ApiStorage, 'verifyApiKey'>, options:
     if (!key) throw new ApiError('unauthorized', { detail: 'malformed Authorization header; expected Bearer <api key>', headers: challenge });
     if (!key.startsWith('pb_') && JWT_SHAPE.test(key)) return withToken(c, next, key);
     const hit = cache.get(key);
-    if (!hit || hit.until < now()) return withLookup(c, next, key);
+    const t = now();
+    if (!hit || hit.until < t) return withLookup(c, next, key);
+    // Refresh ahead: in the last fifth of an entry's life one lookup in the background replaces it, so that
+    // under load the requests do not all wait for it when it expires. The entry stays valid only until
+    // `until` either way: a revoked key is still refused within the TTL (and at once if the refresh sees it).
+    if (hit.until - t < ttl / 5 && !pending.has(key)) refresh(key, t);
     c.set('principal', hit.principal);
     return next();
   };
+
+  /** The lookup of `key` in flight, or a new one. */
+  function lookup(key: string): { lookup: Promise<Principal | null>; generation: number } {
+    let inFlight = pending.get(key);
+    if (!inFlight) {
+      inFlight = { lookup: storage.verifyApiKey(key).finally(() => pending.delete(key)), generation };
+      pending.set(key, inFlight);
+    }
+    return inFlight;
+  }
+
+  /** Caches what a lookup begun at `t` found, unless a key was forgotten since it began. */
+  function remember(key: string, principal: Principal | null, started: number, t: number): void {
+    if (!principal) {
+      cache.delete(key);
+      return;
+    }
+    if (started !== generation) return;
+    if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+    cache.set(key, { principal, until: t + ttl });
+  }
+
+  function refresh(key: string, t: number): void {
+    const inFlight = lookup(key);
+    inFlight.lookup.then(
+      (principal) => remember(key, principal, inFlight.generation, t),
+      // Not lost: the entry expires as it would have, and the first request after that looks the key
+      // up in the foreground, where a failure reaches the client and the error handler.
+      () => undefined,
+    );
+  }
 
   async function withToken(c: Context<AppEnv>, next: Next, token: string): Promise<void> {
     c.set('principal', await verifyToken(token, c.req.header('origin')));
@@ -79,21 +115,10 @@ export function authenticate(storage: Pick<ApiStorage, 'verifyApiKey'>, options:
 
   async function withLookup(c: Context<AppEnv>, next: Next, key: string): Promise<void> {
     const t = now();
-    let inFlight = pending.get(key);
-    if (!inFlight) {
-      inFlight = { lookup: storage.verifyApiKey(key).finally(() => pending.delete(key)), generation };
-      pending.set(key, inFlight);
-    }
-    const started = inFlight.generation;
+    const inFlight = lookup(key);
     const principal = await inFlight.lookup;
-    if (!principal) {
-      cache.delete(key);
-      throw new ApiError('unauthorized', { detail: 'unknown, revoked or expired API key', headers: challenge });
-    }
-    if (started === generation) {
-      if (cache.size >= max) cache.delete(cache.keys().next().value as string);
-      cache.set(key, { principal, until: t + ttl });
-    }
+    remember(key, principal, inFlight.generation, t);
+    if (!principal) throw new ApiError('unauthorized', { detail: 'unknown, revoked or expired API key', headers: challenge });
     c.set('principal', principal);
     await next();
   }

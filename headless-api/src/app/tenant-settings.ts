@@ -74,16 +74,30 @@ export class TenantSettingsStore implements TenantSettingsSource {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /**
+   * The cached settings while fresh. In the last fifth of an entry's life it also starts one read in the
+   * background that replaces it, so that under load requests do not all wait for it when it expires.
+   */
   cached(tenant: string): TenantSettings | undefined {
     const hit = this.#cache.get(tenant);
-    return hit && hit.until > this.now() ? hit.value : undefined;
+    if (!hit) return undefined;
+    const t = this.now();
+    if (hit.until <= t) return undefined;
+    if (hit.until - t < this.cacheTtlMs / 5 && !this.#pending.has(tenant)) {
+      // Not lost: the entry expires as it would have, and the first request after that reads in the
+      // foreground, where a failure reaches the client and the error handler.
+      this.#load(tenant).catch(() => undefined);
+    }
+    return hit.value;
   }
 
   get(tenant: string): Promise<TenantSettings> {
     const hit = this.cached(tenant);
     if (hit) return Promise.resolve(hit);
-    const pending = this.#pending.get(tenant);
-    if (pending) return pending;
+    return this.#pending.get(tenant) ?? this.#load(tenant);
+  }
+
+  #load(tenant: string): Promise<TenantSettings> {
     const read: Promise<TenantSettings> = this.#read(tenant).finally(() => {
       if (this.#pending.get(tenant) === read) this.#pending.delete(tenant);
     });

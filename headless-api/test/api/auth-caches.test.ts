@@ -1,5 +1,9 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
+import { Hono } from 'hono';
+import { authenticate } from '../../src/app/auth.js';
+import { errorHandler } from '../../src/app/errors.js';
 import { EMPTY_SETTINGS, TenantSettingsStore } from '../../src/app/tenant-settings.js';
+import type { AppEnv, Principal } from '../../src/app/types.js';
 import type { ShardedStorage } from '../../src/storage/index.js';
 import type { Database } from '../../src/storage/pool.js';
 import { authBackends } from './auth-helpers.js';
@@ -36,7 +40,7 @@ function counted(control: Database): { db: Database; reads: () => number; hold: 
   };
 }
 
-describe.each(authBackends)('tenant settings cache on $name', (backend) => {
+describe.each(authBackends)('tenant settings and API key caches on $name', (backend) => {
   let storage: ShardedStorage;
   let close: () => Promise<void>;
   const tenant = `ts${Date.now().toString(36)}`;
@@ -63,6 +67,22 @@ describe.each(authBackends)('tenant settings cache on $name', (backend) => {
     expect(reads()).toBe(2);
   });
 
+  it('in the last fifth of its life an entry is served while one read in the background replaces it', async () => {
+    let clock = 0;
+    const control = counted(storage.control);
+    const store = new TenantSettingsStore(control.db, 1000, () => clock);
+    const first = await store.get(tenant);
+    clock = 850;
+    const served = await Promise.all(Array.from({ length: 20 }, () => store.get(tenant)));
+    expect(served.every((s) => s === first)).toBe(true);
+    expect(control.reads()).toBe(2);
+    // Past the first entry's end: only the entry the background read stored can answer.
+    clock = 1500;
+    await vi.waitFor(() => expect(store.cached(tenant)).toBeDefined());
+    await store.get(tenant);
+    expect(control.reads()).toBe(2);
+  });
+
   it('a change made through the store wins over a read that began before it and answers after it', async () => {
     const control = counted(storage.control);
     const store = new TenantSettingsStore(control.db, 60_000);
@@ -76,5 +96,28 @@ describe.each(authBackends)('tenant settings cache on $name', (backend) => {
     await before;
     expect((await store.get(tenant)).allowedOrigins).toEqual(origins);
     expect(store.cached(tenant)?.allowedOrigins).toEqual(origins);
+  });
+
+  it('an API key in the last fifth of its cache life is served while one lookup in the background renews it; a revoked key is dropped by it', async () => {
+    let clock = 0;
+    let lookups = 0;
+    const verifying = { verifyApiKey: (key: string): Promise<Principal | null> => (lookups++, storage.verifyApiKey(key)) };
+    const app = new Hono<AppEnv>();
+    app.onError(errorHandler());
+    app.use('*', authenticate(verifying, { cacheTtlMs: 1000, now: () => clock }));
+    app.get('/who', (c) => c.text(c.get('principal').tenant));
+    const { key, id } = await storage.createApiKey(tenant, 'analyst');
+    const who = () => app.request('/who', { headers: { authorization: `Bearer ${key}` } });
+    expect((await who()).status).toBe(200);
+    expect(lookups).toBe(1);
+    clock = 850;
+    const statuses = await Promise.all(Array.from({ length: 20 }, async () => (await who()).status));
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    expect(lookups).toBe(2);
+    await storage.revokeApiKey(tenant, id);
+    clock = 1700;
+    // Still within the renewed entry's life (until 1850): only the lookup in the background can see the revocation.
+    await vi.waitFor(async () => expect((await who()).status).toBe(401));
+    expect(lookups).toBeGreaterThanOrEqual(3);
   });
 });
