@@ -51,6 +51,11 @@ export default {
   testFramework: { config: { timeout: 60_000 } },
   browsers: [
     chromeLauncher({
+      // Test files run in concurrent pages. Tabs of one window are hidden except the
+      // newest, and a hidden page gets no requestAnimationFrame: frame-driven suites
+      // (the risk gauge's arc, the table's scroll) would stall until their timeouts.
+      // A window per page keeps every page visible (same profile, so OPFS as before).
+      createPage: ({ context }) => context.newPage({ type: 'window' }),
       launchOptions: {
         executablePath: chromium,
         headless: true,
