@@ -69,7 +69,7 @@ function copyText(value: unknown): string {
 }
 
 async function truncate(pools: pg.Pool[]): Promise<void> {
-  await Promise.all(pools.map((p) => p.query('TRUNCATE events, players, player_personal, player_features')));
+  await Promise.all(pools.map((p) => p.query('TRUNCATE events, players, player_personal, player_features, player_activity')));
 }
 
 async function eventCount(pools: pg.Pool[]): Promise<number> {
