@@ -52,7 +52,11 @@ const UNAVAILABLE_CLASSES = ['08', '53', '57', '58', '40', '28'];
 const UNAVAILABLE_CODES = new Set(['3D000', '55P03']);
 
 function sqlState(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
+  const e = error as { code?: unknown; errno?: unknown; syscall?: unknown } | null;
+  // A Node system error carries an errno code, some of them five capitals like a
+  // SQLSTATE (EPIPE, EPERM, EBADF: a write to a connection the server closed).
+  if (e && (typeof e.errno === 'number' || typeof e.syscall === 'string')) return undefined;
+  const code = e?.code;
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
