@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ShardUnavailableError, StorageError } from '../../src/storage/index.js';
 import { wrapDriverError } from '../../src/storage/errors.js';
 
-function systemError(code: string, syscall: string): Error {
+function systemError(code: string, syscall: string): Error & { code: string } {
   return Object.assign(new Error(`${syscall} ${code}`), { code, errno: -32, syscall });
 }
 
