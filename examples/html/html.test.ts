@@ -3,36 +3,26 @@
 // Chromium and check the player table shows the API's players.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { startOperatorServer } from '../embed-token/server.mjs';
-import { bundle } from '../support/bundle.mjs';
-import { examplePlayers, inPage, launchChromium, pageErrors, startExampleApi, tableRows, waitInPage } from '../support/harness.js';
+import { openExamplePage } from '../support/example-page.js';
+import type { ExamplePage } from '../support/example-page.js';
+import { examplePlayers, inPage, tableRows, waitInPage } from '../support/harness.js';
 import type { ExampleApi } from '../support/harness.js';
 
 const here = (p: string) => new URL(p, import.meta.url).pathname;
 
 describe('examples/html: a script-tag page with <pb-player-table> over the API', () => {
+  let ex: ExamplePage;
   let api: ExampleApi;
-  let operator: { url: string; close(): Promise<void> };
-  let chromium: Awaited<ReturnType<typeof launchChromium>>;
   let page: Page;
   let errors: string[];
 
   beforeAll(async () => {
-    const [started] = await Promise.all([startExampleApi('exhtml'), bundle(here('./pitboss-embed.js'), here('./dist/pitboss-embed.js'))]);
-    api = started;
-    await api.ingest(examplePlayers(30));
-    await api.storage.featuresSettled();
-    operator = await startOperatorServer({ apiUrl: api.url, apiKey: api.key, root: here('.'), port: 0 });
-    chromium = await launchChromium();
-    page = await chromium.browser.newPage();
-    errors = pageErrors(page);
-    await page.goto(operator.url, { waitUntil: 'load', timeout: 60_000 });
+    ex = await openExamplePage({ prefix: 'exhtml', root: here('.'), entry: here('./pitboss-embed.js'), out: here('./dist/pitboss-embed.js'), players: 30 });
+    ({ api, page, errors } = ex);
   }, 180_000);
 
   afterAll(async () => {
-    await chromium?.close();
-    await operator?.close();
-    await api?.close();
+    await ex?.close();
   });
 
   it('renders the players of the API, sorted by id, with formatted deposits', async () => {

@@ -4,10 +4,9 @@
 // framework wires up.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ElementHandle, Page } from 'puppeteer-core';
-import { startOperatorServer } from '../embed-token/server.mjs';
-import { bundle } from './bundle.mjs';
-import { examplePlayers, launchChromium, pageErrors, startExampleApi, tableRows, waitInPage } from './harness.js';
-import type { ExampleApi } from './harness.js';
+import { openExamplePage } from './example-page.js';
+import type { ExamplePage } from './example-page.js';
+import { tableRows, waitInPage } from './harness.js';
 
 export interface FrameworkExample {
   /** Suite title. */
@@ -27,28 +26,17 @@ const text = (testId: string) => `document.querySelector('[data-testid="${testId
 export function frameworkExampleSuite(example: FrameworkExample): void {
   const here = (p: string) => new URL(p, example.folder).pathname;
   describe(example.title, () => {
-    let api: ExampleApi;
-    let operator: { url: string; close(): Promise<void> };
-    let chromium: Awaited<ReturnType<typeof launchChromium>>;
+    let ex: ExamplePage;
     let page: Page;
     let errors: string[];
 
     beforeAll(async () => {
-      const [started] = await Promise.all([startExampleApi(example.prefix), bundle(here(example.entry), here('./dist/app.js'))]);
-      api = started;
-      await api.ingest(examplePlayers(25));
-      await api.storage.featuresSettled();
-      operator = await startOperatorServer({ apiUrl: api.url, apiKey: api.key, root: here('.'), port: 0 });
-      chromium = await launchChromium();
-      page = await chromium.browser.newPage();
-      errors = pageErrors(page);
-      await page.goto(operator.url, { waitUntil: 'load', timeout: 60_000 });
+      ex = await openExamplePage({ prefix: example.prefix, root: here('.'), entry: here(example.entry), out: here('./dist/app.js'), players: 25 });
+      ({ page, errors } = ex);
     }, 180_000);
 
     afterAll(async () => {
-      await chromium?.close();
-      await operator?.close();
-      await api?.close();
+      await ex?.close();
     });
 
     const cell = async (row: number) =>
