@@ -52,9 +52,8 @@ export interface LiveBusOptions {
 
 interface TenantChannel {
   seq: number;
-  /** Ring of the newest `kept` messages: seq `s` sits at `ring[s % ring.length]`. */
+  /** Ring of the newest min(seq, replay) messages: seq `s` sits at `ring[s % ring.length]`. */
   ring: (LiveMessage | undefined)[];
-  kept: number;
   listeners: Set<LiveListener>;
 }
 
@@ -107,14 +106,13 @@ export class LiveBus {
 
   #channel(tenant: string): TenantChannel {
     let ch = this.#channels.get(tenant);
-    if (!ch) this.#channels.set(tenant, (ch = { seq: 0, ring: new Array<LiveMessage | undefined>(this.#replay), kept: 0, listeners: new Set() }));
+    if (!ch) this.#channels.set(tenant, (ch = { seq: 0, ring: new Array<LiveMessage | undefined>(this.#replay), listeners: new Set() }));
     return ch;
   }
 
   /** Gives `message` the channel's next seq slot in the ring (the oldest falls out once it is full). */
   #keep(ch: TenantChannel, message: LiveMessage): void {
     ch.ring[ch.seq % this.#replay] = message;
-    if (ch.kept < this.#replay) ch.kept++;
   }
 
   /**
@@ -177,7 +175,7 @@ export class LiveBus {
       if (!m) reset = 'unknown-id';
       else if (m[1] !== this.epoch) reset = 'server-restarted';
       else if (seq > ch.seq) reset = 'unknown-id';
-      else if (seq < ch.seq - ch.kept) reset = 'too-old';
+      else if (seq < ch.seq - Math.min(ch.seq, this.#replay)) reset = 'too-old';
       else for (let s = seq + 1; s <= ch.seq; s++) replay.push(ch.ring[s % this.#replay]!);
     }
     const head = ch.seq > 0 ? `${this.epoch}-${ch.seq}` : null;
