@@ -1,10 +1,10 @@
 // The page side of duckdb.protocol.ts.
 import { tableFromIPC, tableToIPC, type Table, type TypeMap } from 'apache-arrow';
-import { transfer, wrap, type Remote } from 'comlink';
+import { transfer } from 'comlink';
 import { absolute, defaultDuckDBAssets, type DuckDBAssets } from './assets.js';
 import { unwrap } from './errors.js';
 import type { CsvLoadOptions, DuckDBDiagnostics, DuckDBWorkerApi, LoadOptions, QueryParam } from './duckdb.protocol.js';
-import { startWorker } from './worker-start.js';
+import { openWorkerClient, WorkerClient } from './worker-start.js';
 
 /** Options of {@link openDuckDB}. */
 export interface OpenDuckDBOptions {
@@ -17,6 +17,7 @@ export interface OpenDuckDBOptions {
 /**
  * A DuckDB-WASM database in a worker. Every method is one round trip; byte
  * buffers passed in are transferred (the caller's copy becomes empty).
+ * `close()` checkpoints OPFS data and releases its files before the worker ends.
  *
  * @example
  * const db = await openDuckDB({ opfsPath: 'pitboss/analyst.db' });
@@ -24,22 +25,7 @@ export interface OpenDuckDBOptions {
  * const top = await db.queryTable('SELECT player_id, sum(stake) s FROM events GROUP BY 1 ORDER BY 2 DESC LIMIT 10');
  * await db.close();
  */
-export class DuckDBClient {
-  readonly #worker: Worker;
-  readonly #remote: Remote<DuckDBWorkerApi>;
-  #closed = false;
-
-  /** Use {@link openDuckDB}; the constructor only wires an already started worker. */
-  constructor(worker: Worker) {
-    this.#worker = worker;
-    this.#remote = wrap<DuckDBWorkerApi>(worker);
-  }
-
-  /** The comlink proxy of the worker, for callers that speak the protocol directly. */
-  get remote(): Remote<DuckDBWorkerApi> {
-    return this.#remote;
-  }
-
+export class DuckDBClient extends WorkerClient<DuckDBWorkerApi> {
   /**
    * Loads an Arrow IPC stream (bytes, transferred) or an Arrow table into `table`; resolves to its row count.
    *
@@ -48,7 +34,7 @@ export class DuckDBClient {
    */
   async loadArrow(table: string, data: Uint8Array | Table, options: LoadOptions = {}): Promise<number> {
     const bytes = data instanceof Uint8Array ? data : tableToIPC(data, 'stream');
-    return unwrap(await this.#remote.loadArrow(table, transfer(bytes, [bytes.buffer as ArrayBuffer]), options));
+    return unwrap(await this.remote.loadArrow(table, transfer(bytes, [bytes.buffer as ArrayBuffer]), options));
   }
 
   /**
@@ -59,7 +45,7 @@ export class DuckDBClient {
    */
   async loadCsv(table: string, csv: string | Uint8Array, options: CsvLoadOptions = {}): Promise<number> {
     const bytes = typeof csv === 'string' ? new TextEncoder().encode(csv) : csv;
-    return unwrap(await this.#remote.loadCsv(table, transfer(bytes, [bytes.buffer as ArrayBuffer]), options));
+    return unwrap(await this.remote.loadCsv(table, transfer(bytes, [bytes.buffer as ArrayBuffer]), options));
   }
 
   /**
@@ -73,7 +59,7 @@ export class DuckDBClient {
    * const mine = await db.query('SELECT count(*) AS n FROM events WHERE player_id = $1', ['p-1']);
    */
   async query(sql: string, params?: readonly QueryParam[]): Promise<Uint8Array> {
-    return unwrap(await (params && params.length > 0 ? this.#remote.query(sql, [...params]) : this.#remote.query(sql)));
+    return unwrap(await (params && params.length > 0 ? this.remote.query(sql, [...params]) : this.remote.query(sql)));
   }
 
   /**
@@ -94,7 +80,7 @@ export class DuckDBClient {
    * const pending = db.query(slow); await db.cancel();
    */
   async cancel(): Promise<boolean> {
-    return unwrap(await this.#remote.cancel());
+    return unwrap(await this.remote.cancel());
   }
 
   /**
@@ -104,23 +90,7 @@ export class DuckDBClient {
    * const d = await db.diagnostics(); console.log(d.bundle, d.threads, d.threadsOffReason);
    */
   async diagnostics(): Promise<DuckDBDiagnostics> {
-    return unwrap(await this.#remote.diagnostics());
-  }
-
-  /**
-   * Checkpoints OPFS data, releases its files and ends the worker. Idempotent.
-   *
-   * @example
-   * await db.close();
-   */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    try {
-      unwrap(await this.#remote.close());
-    } finally {
-      this.#worker.terminate();
-    }
+    return unwrap(await this.remote.diagnostics());
   }
 }
 
@@ -134,22 +104,11 @@ export class DuckDBClient {
  */
 export async function openDuckDB(options: OpenDuckDBOptions = {}): Promise<DuckDBClient> {
   const assets = { ...defaultDuckDBAssets(), ...options.assets };
-  const { worker, failed } = startWorker(assets.worker, 'pitboss-duckdb');
-  const client = new DuckDBClient(worker);
-  try {
-    unwrap(
-      await Promise.race([
-        client.remote.open({
-          duckdbWorker: absolute(assets.duckdbWorker),
-          duckdbWasm: absolute(assets.duckdbWasm),
-          ...(options.opfsPath !== undefined ? { opfsPath: options.opfsPath } : {}),
-        }),
-        failed,
-      ]),
-    );
-  } catch (error) {
-    worker.terminate();
-    throw error;
-  }
-  return client;
+  return openWorkerClient(assets.worker, 'pitboss-duckdb', (worker) => new DuckDBClient(worker), (c) =>
+    c.remote.open({
+      duckdbWorker: absolute(assets.duckdbWorker),
+      duckdbWasm: absolute(assets.duckdbWasm),
+      ...(options.opfsPath !== undefined ? { opfsPath: options.opfsPath } : {}),
+    }),
+  );
 }

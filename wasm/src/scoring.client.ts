@@ -1,9 +1,9 @@
 // The page side of scoring.protocol.ts.
-import { transfer, wrap, type Remote } from 'comlink';
+import { transfer } from 'comlink';
 import { absoluteOrt, defaultScoringAssets, type ScoringAssets } from './assets.js';
 import { unwrap } from './errors.js';
 import type { ModelInfo, ProviderPreference, ScoringDiagnostics, ScoringWorkerApi } from './scoring.protocol.js';
-import { startWorker } from './worker-start.js';
+import { openWorkerClient, WorkerClient } from './worker-start.js';
 
 /** Options of {@link openScorer}. */
 export interface OpenScorerOptions {
@@ -16,6 +16,7 @@ export interface OpenScorerOptions {
 /**
  * onnxruntime-web in a worker: load an ONNX model, score batches of rows.
  * Model bytes and inputs are transferred (the caller's copy becomes empty).
+ * `close()` releases the model before the worker ends.
  *
  * @example
  * const scorer = await openScorer();
@@ -23,22 +24,7 @@ export interface OpenScorerOptions {
  * const p = await scorer.score(features, rows);          // Float32Array, one probability per row
  * await scorer.close();
  */
-export class Scorer {
-  readonly #worker: Worker;
-  readonly #remote: Remote<ScoringWorkerApi>;
-  #closed = false;
-
-  /** Use {@link openScorer}; the constructor only wires an already started worker. */
-  constructor(worker: Worker) {
-    this.#worker = worker;
-    this.#remote = wrap<ScoringWorkerApi>(worker);
-  }
-
-  /** The comlink proxy of the worker, for callers that speak the protocol directly. */
-  get remote(): Remote<ScoringWorkerApi> {
-    return this.#remote;
-  }
-
+export class Scorer extends WorkerClient<ScoringWorkerApi> {
   /**
    * Loads an ONNX model (bytes, transferred) and replaces the previous one.
    *
@@ -47,7 +33,7 @@ export class Scorer {
    */
   async load(model: Uint8Array | ArrayBuffer, provider: ProviderPreference = 'auto'): Promise<ModelInfo> {
     const bytes = model instanceof Uint8Array ? model : new Uint8Array(model);
-    return unwrap(await this.#remote.load(transfer(bytes, [bytes.buffer as ArrayBuffer]), provider));
+    return unwrap(await this.remote.load(transfer(bytes, [bytes.buffer as ArrayBuffer]), provider));
   }
 
   /**
@@ -57,7 +43,7 @@ export class Scorer {
    * const p = await scorer.score(Float32Array.from([0.1, 2, 3, 0.4, 5, 6]), 2); // p.length === 2
    */
   async score(features: Float32Array, rows: number): Promise<Float32Array> {
-    return unwrap(await this.#remote.run(transfer(features, [features.buffer as ArrayBuffer]), rows));
+    return unwrap(await this.remote.run(transfer(features, [features.buffer as ArrayBuffer]), rows));
   }
 
   /**
@@ -67,23 +53,7 @@ export class Scorer {
    * const d = await scorer.diagnostics(); if (!d.webgpu.found) console.info(d.webgpu.reason);
    */
   async diagnostics(): Promise<ScoringDiagnostics> {
-    return unwrap(await this.#remote.diagnostics());
-  }
-
-  /**
-   * Releases the model and ends the worker. Idempotent.
-   *
-   * @example
-   * await scorer.close();
-   */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    try {
-      unwrap(await this.#remote.close());
-    } finally {
-      this.#worker.terminate();
-    }
+    return unwrap(await this.remote.diagnostics());
   }
 }
 
@@ -96,22 +66,11 @@ export class Scorer {
  */
 export async function openScorer(options: OpenScorerOptions = {}): Promise<Scorer> {
   const assets = { ...defaultScoringAssets(), ...options.assets };
-  const { worker, failed } = startWorker(assets.worker, 'pitboss-scoring');
-  const scorer = new Scorer(worker);
-  try {
-    unwrap(
-      await Promise.race([
-        scorer.remote.init({
-          ortWasm: absoluteOrt(assets.ortWasm),
-          ortWebGpu: absoluteOrt(assets.ortWebGpu),
-          maxThreads: options.maxThreads ?? 4,
-        }),
-        failed,
-      ]),
-    );
-  } catch (error) {
-    worker.terminate();
-    throw error;
-  }
-  return scorer;
+  return openWorkerClient(assets.worker, 'pitboss-scoring', (worker) => new Scorer(worker), (s) =>
+    s.remote.init({
+      ortWasm: absoluteOrt(assets.ortWasm),
+      ortWebGpu: absoluteOrt(assets.ortWebGpu),
+      maxThreads: options.maxThreads ?? 4,
+    }),
+  );
 }
