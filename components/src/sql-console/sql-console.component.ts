@@ -10,15 +10,14 @@ import { VERSION } from '../shared/version.js';
 import type { PbColumn } from '../player-table/columns.js';
 import type { PbTheme } from '../player-table/player-table.component.js';
 import { definePlayerTable } from '../player-table/player-table.js';
-import { ResultRunner, type LoadedTable, type QueryResult, type ResultRow, type SentSql, type SqlConsoleEngine } from './engine.js';
-import { downloadExport, type ExportClient } from './export-loader.js';
+import type { LoadedTable, QueryResult, ResultRow, ResultRunner, SentSql, SqlConsoleEngine } from './engine.js';
+import type { ExportClient } from './export-loader.js';
 import { HistoryCursor, QueryHistory } from './history.js';
 import type { ConsoleDuckDBOptions } from './open-engine.js';
-import { formatResultValue, isNumericColumn } from './result-format.js';
 import { fill } from '../shared/messages.js';
 import { sqlConsoleMessages, type SqlConsoleMessages } from './sql-console.messages.js';
 import { styles } from './sql-console.styles.js';
-import { describeSqlError, scanSql, type SqlLocation } from './sql-text.js';
+import { scanSql, type SqlLocation } from './sql-text.js';
 import type {} from './sql-console.events.js';
 
 type State = 'idle' | 'opening' | 'running';
@@ -44,6 +43,17 @@ function abandoned(signal: AbortSignal): Promise<never> {
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+type RunSupport = typeof import('./run-support.js');
+let runSupport: Promise<RunSupport> | null = null;
+/** The run machinery (run-support.ts), imported on the first run or export load; a failed import is tried again next time. */
+function loadRunSupport(): Promise<RunSupport> {
+  runSupport ??= import('./run-support.js').catch((error: unknown) => {
+    runSupport = null;
+    throw error;
+  });
+  return runSupport;
 }
 
 /**
@@ -156,7 +166,9 @@ export class PbSqlConsole extends LitElement {
   /** Results up to this many rows are fetched to the page; larger ones stay in DuckDB and are read one window at a time. */
   @property({ type: Number, attribute: 'memory-row-limit' }) memoryRowLimit = 10_000;
 
-  readonly #runner = new ResultRunner();
+  #runner: ResultRunner | null = null;
+  /** run-support.ts once imported (before the first run or load shows anything). */
+  #support: RunSupport | null = null;
   readonly #cursor = new HistoryCursor();
   #history: QueryHistory | null = null;
   #state: State = 'idle';
@@ -256,6 +268,7 @@ export class PbSqlConsole extends LitElement {
     this.requestUpdate();
     const t0 = performance.now();
     try {
+      const { downloadExport } = await loadRunSupport();
       const bytes = await downloadExport(this.client, table, this.exportQuery, (received) => {
         this.#load = { table, received };
         this.#loadStatus = fill(m.loading, { table, received: this.#bytes(received) });
@@ -352,15 +365,17 @@ export class PbSqlConsole extends LitElement {
     // The outcome's event is sent once the element shows it (and is idle again).
     let announce: () => void;
     try {
-      const engine = await this.#engine();
+      const [engine, support] = await Promise.all([this.#engine(), loadRunSupport()]);
+      this.#support = support;
       abort.signal.throwIfAborted();
-      sent = this.#runner.plan(engine, sql);
+      const runner = (this.#runner ??= new support.ResultRunner());
+      sent = runner.plan(engine, sql);
       this.#state = 'running';
       this.#status = this.#messages.running;
       this.requestUpdate();
       emit(this, 'pb-query-start', { sql });
       t0 = performance.now();
-      const work = this.#runner.run(engine, sent, this.memoryRowLimit, abort.signal);
+      const work = runner.run(engine, sent, this.memoryRowLimit, abort.signal);
       // With an engine-side cancel the engine rejects; without one, the result is dropped when it arrives.
       const result = await (engine.cancel ? work : Promise.race([work, abandoned(abort.signal)]));
       abort.signal.throwIfAborted();
@@ -378,7 +393,9 @@ export class PbSqlConsole extends LitElement {
       } else {
         // Only an error of the statement as sent points into the editor's text (not one of the follow-up reads).
         const failedSql = (error as { sql?: unknown } | null)?.sql;
-        const info = typeof failedSql === 'string' && failedSql !== sent.sql ? { message: errorMessage(error), location: null } : describeSqlError(error, sql, sent.sql, sent.prefix);
+        // Without run-support (its import failed) the message is shown without a place.
+        const support = this.#support;
+        const info = (typeof failedSql === 'string' && failedSql !== sent.sql) || !support ? { message: errorMessage(error), location: null } : support.describeSqlError(error, sql, sent.sql, sent.prefix);
         this.#error = info;
         this.#status = '';
         announce = () => {
@@ -401,6 +418,8 @@ export class PbSqlConsole extends LitElement {
 
   #resultColumns(result: QueryResult): PbColumn<ResultRow>[] {
     const locale = this.locale;
+    // A result exists only after a run, so run-support is loaded.
+    const { formatResultValue, isNumericColumn } = this.#support!;
     return result.columns.map((c) => ({
       key: c.key,
       label: c.name,

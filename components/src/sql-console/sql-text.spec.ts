@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@pitboss/test/harness';
-import { describeSqlError, isSingleQuery, locate, scanSql } from './sql-text.js';
+import { describeSqlError, locate } from './sql-error.js';
+import { isSingleQuery, scanSql } from './sql-text.js';
 
 describe('scanSql / isSingleQuery', () => {
   it('counts statements outside strings, quoted names and comments', () => {
