@@ -183,6 +183,7 @@ export const tables: LocaleTables = {
     countIdle: 'Aún sin recuento',
     countInvalid: 'Corrija las condiciones marcadas para ver el recuento',
     countFailed: 'El recuento falló: {message}',
+    editorLoadFailed: 'No se pudieron cargar los controles de esta condición',
     guardrailTitle: 'Eliminados por la protección de marketing',
     matched: 'Encontrados antes de la protección: {count}',
     removed: 'Eliminados: {count}',

@@ -183,6 +183,7 @@ export const tables: LocaleTables = {
     countIdle: 'Ainda sem contagem',
     countInvalid: 'Corrija as condições marcadas para ver a contagem',
     countFailed: 'A contagem falhou: {message}',
+    editorLoadFailed: 'Não foi possível carregar os controles desta condição',
     guardrailTitle: 'Removidos pela proteção de marketing',
     matched: 'Encontrados antes da proteção: {count}',
     removed: 'Removidos: {count}',

@@ -4,16 +4,16 @@ import { FIELD_META, OPS_BY_TYPE, checkSegment, registrySegmentFields } from '@p
 import type { FieldLabels, FieldOp, Segment, SegmentFields, SegmentIssue } from '@pitboss/core';
 import { emit } from '../shared/events.js';
 import { resolveLocale, type PbLocale } from '../shared/format.js';
+import { LazyParts, lazyModule } from '../shared/lazy.js';
 import { LocaleController } from '../shared/locales.js';
 import { themeTokens } from '../shared/theme.js';
 import { VERSION } from '../shared/version.js';
 import { CountScheduler, type CountState, type SegmentCountResult, type SegmentCounter } from './count.js';
-import { countConditionEditor, sumConditionEditor } from './editors/behaviour.js';
 import { selectControl, type EditorHost } from './editors/controls.js';
 import { adaptValue, fieldValueEditor } from './editors/field-value.js';
 import { fieldLabels, fieldOptions, type FieldOption } from './field-catalog.js';
 import { concerns, placeIssues, type PlacedIssue } from './issues.js';
-import { fill } from '../shared/messages.js';
+import { fill, messages } from '../shared/messages.js';
 import { segmentBuilderMessages, segmentIssueCatalogue, type SegmentBuilderMessages } from './segment-builder.messages.js';
 import { styles } from './segment-builder.styles.js';
 import { countSummary } from './summary.js';
@@ -27,6 +27,9 @@ import type {} from './segment-builder.events.js';
 export type PbSegmentBuilderTheme = 'light' | 'dark' | 'auto';
 
 const DEFAULT_FIELDS = registrySegmentFields(FIELD_META);
+
+/** The editors of behavioural conditions (event counts and sums), imported when the builder first shows one. */
+const behaviourEditors = lazyModule(() => import('./editors/behaviour.js'));
 
 const sanitize = (s: string): string => s.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '');
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
@@ -127,8 +130,11 @@ export class PbSegmentBuilder extends LitElement {
 
   /** Also waits for the text of `locale` to arrive (pt-BR and es load on first use), so after `await updateComplete` the component speaks its locale. */
   protected override getUpdateComplete(): Promise<boolean> {
-    return this.#localeText.settle(() => super.getUpdateComplete());
+    return this.#localeText.settle(() => this.#lazy.settle(() => super.getUpdateComplete()));
   }
+
+  /** Parts imported on first use (the behavioural condition editors); `updateComplete` also waits for them. */
+  readonly #lazy = new LazyParts(this);
 
   /** Colour scheme: `light`, `dark` or `auto` (follows `prefers-color-scheme`). */
   @property({ reflect: true }) theme: PbSegmentBuilderTheme = 'light';
@@ -187,6 +193,8 @@ export class PbSegmentBuilder extends LitElement {
   }
 
   protected override updated(): void {
+    // Focus moves once the controls it goes to are there (a lazy editor may still be loading).
+    if (this.#lazy.loading) return;
     const run = this.#afterRender;
     this.#afterRender = null;
     run?.();
@@ -445,7 +453,7 @@ export class PbSegmentBuilder extends LitElement {
     const p = pathString(path);
     const titleId = this.#id(p, 'title');
     const host = this.#host(path);
-    const body = kind === 'count' ? countConditionEditor(host, node) : kind === 'sum' ? sumConditionEditor(host, node) : kind === 'field' ? this.#fieldCondition(host, node) : nothing;
+    const body = kind === 'field' ? this.#fieldCondition(host, node) : kind === 'unknown' ? nothing : this.#behaviourCondition(host, node, kind);
     return html`<div class="node condition" part="condition" role="group" aria-labelledby=${titleId} data-path=${p} tabindex="-1">
       <div class="controls">
         <span class="title" part="title" id=${titleId}>${fill(m.conditionLabel, { n: position || '1' })}</span>
@@ -454,6 +462,17 @@ export class PbSegmentBuilder extends LitElement {
       </div>
       ${this.#issueList(path)}
     </div>`;
+  }
+
+  /** The controls of an event count or sum, once their editors are loaded; a loading or failure note meanwhile. */
+  #behaviourCondition(host: EditorHost, node: DraftNode, kind: 'count' | 'sum'): TemplateResult {
+    const editors = this.#lazy.get(behaviourEditors);
+    if (editors) return kind === 'count' ? editors.countConditionEditor(host, node) : editors.sumConditionEditor(host, node);
+    if (this.#lazy.failed(behaviourEditors)) {
+      return html`<span class="load-error" part="issue" role="alert">${this.#msgs.editorLoadFailed}</span>
+        <button type="button" part="action-button" @click=${() => this.#lazy.retry(behaviourEditors)}>${messages(this.locale).retry}</button>`;
+    }
+    return html`<span class="lead" part="lead" role="status">${messages(this.locale).loading}</span>`;
   }
 
   #fieldCondition(host: EditorHost, node: DraftNode): TemplateResult {

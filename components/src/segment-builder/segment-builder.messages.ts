@@ -64,6 +64,8 @@ export interface SegmentBuilderMessages {
   countIdle: string;
   countInvalid: string;
   countFailed: string;
+  /** Shown in place of a condition's controls when their code could not be loaded. */
+  editorLoadFailed: string;
   guardrailTitle: string;
   matched: string;
   removed: string;
@@ -132,6 +134,7 @@ const EN: SegmentBuilderMessages = {
   countIdle: 'No count yet',
   countInvalid: 'Fix the marked conditions to see the count',
   countFailed: 'The count failed: {message}',
+  editorLoadFailed: 'The controls of this condition could not be loaded',
   guardrailTitle: 'Removed by the marketing guardrail',
   matched: 'Matched before the guardrail: {count}',
   removed: 'Removed: {count}',

@@ -186,7 +186,8 @@ export const styles = css`
     margin: 0;
     font-weight: 600;
   }
-  .count.error {
+  .count.error,
+  .load-error {
     color: var(--_danger);
   }
   .summary[aria-busy='true'] .count {
