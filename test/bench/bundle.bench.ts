@@ -184,7 +184,7 @@ const bench: Bench = {
       for (const [marker, what] of [
         ['sql-console/open-engine.ts', '<pb-sql-console> imports to open DuckDB (page side: sdk LocalAnalytics, wasm client, comlink, apache-arrow)'],
         ['sql-console/run-support.ts', '<pb-sql-console> imports on its first run or export load (result runner, sdk data sources, result formatting, error positions, export download)'],
-        ['@lit-labs/virtualizer/virtualize.js', '<pb-player-card> imports when its event timeline first loads (@lit-labs/virtualizer)'],
+        ['@lit-labs/virtualizer/virtualize.js', '<pb-player-card> imports when its event timeline first loads (@lit-labs/virtualizer and the text of each event)'],
         ['segment-builder/editors/behaviour.ts', '<pb-segment-builder> imports when it first shows an event count or sum condition (behavioural condition editors)'],
         ['segment-builder/duckdb-count.ts', 'duckdbSegmentCounter imports on its first compiled count (core segment SQL compiler and guardrail)'],
         ['locales/pt-BR.ts', 'a component imports when its locale resolves to pt-BR (the pt-BR text of every component)'],

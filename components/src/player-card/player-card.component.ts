@@ -1,7 +1,6 @@
 import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { VisibilityChangedEvent } from '@lit-labs/virtualizer/events.js';
-import type { EventType } from '@pitboss/core';
 import { PitbossApiError } from '@pitboss/sdk';
 import type {
   LiveMessage, LiveStream, PitbossClient, PlayerDetail, PlayerNote, PlayerScore, PlayerSeries, RgInteractionInput, TimelineEvent,
@@ -16,9 +15,10 @@ import type {} from '../player-table/player-table.events.js';
 import type { PbRiskGauge } from '../risk-gauge/risk-gauge.component.js';
 import { fill } from '../shared/messages.js';
 import type {} from './player-card.events.js';
-import { ACTIONS, CHANNELS, LEVELS, OUTCOMES, playerCardMessages, type PaymentTerm, type PlayerCardMessages } from './player-card.messages.js';
+import { ACTIONS, CHANNELS, LEVELS, OUTCOMES, playerCardMessages, type PlayerCardMessages } from './player-card.messages.js';
 import { styles } from './player-card.styles.js';
-import { loadVirtualize, type Virtualize } from './timeline-virtualizer.js';
+import { interactionDetail } from './interaction-detail.js';
+import { loadTimeline, type Timeline } from './timeline-virtualizer.js';
 
 /** What the API answers for a personal value the caller's role may not see. */
 const MASK = '***';
@@ -151,8 +151,8 @@ export class PbPlayerCard extends LitElement {
   @state() private savingNote = false;
   @state() private savingInteraction = false;
   @state() private loadingMore = false;
-  /** The virtualizer's directive, loaded with import() alongside the first page of events. */
-  @state() private virtualize: Virtualize | null = null;
+  /** The timeline (virtualized list, event text), loaded with import() alongside the first page of events. */
+  @state() private timeline: Timeline | null = null;
 
   #error: unknown = null;
   #nextCursor: string | null = null;
@@ -254,8 +254,8 @@ export class PbPlayerCard extends LitElement {
         }),
         part('series', () => client.playerSeries(id, { days: this.days }, { signal })),
         part('events', async () => {
-          const [page, virtualize] = await Promise.all([client.playerEvents(id, { limit: PAGE }, { signal }), loadVirtualize()]);
-          this.virtualize = virtualize;
+          const [page, timeline] = await Promise.all([client.playerEvents(id, { limit: PAGE }, { signal }), loadTimeline()]);
+          this.timeline = timeline;
           return page;
         }),
         part('notes', () => client.playerNotes(id, { limit: PAGE }, { signal })),
@@ -551,57 +551,13 @@ export class PbPlayerCard extends LitElement {
     </svg>`;
   }
 
-  #eventDetail(e: TimelineEvent, t: PlayerCardMessages, f: Formatter): string {
-    const p = e.payload;
-    const currency = typeof p.currency === 'string' ? p.currency : null;
-    const money = (key: string) => (currency && typeof p[key] === 'number' ? f.money(p[key] as number, currency) : null);
-    const term = (key: string) => (typeof p[key] === 'string' ? (t.terms[p[key] as PaymentTerm] ?? (p[key] as string)) : null);
-    switch (e.type) {
-      case 'payment':
-        return [term('direction'), money('amount_minor'), term('status'), p.method].filter(Boolean).join(' · ');
-      case 'bet.placed':
-      case 'casino.round':
-        return [money('stake_minor'), e.type === 'casino.round' ? money('win_minor') && `→ ${money('win_minor')}` : p.odds && `@ ${f.number(p.odds as number)}`, p.game_type ?? p.bet_type].filter(Boolean).join(' · ');
-      case 'bet.settled':
-        return [term('result'), money('payout_minor')].filter(Boolean).join(' · ');
-      case 'rg.interaction': {
-        const head = [t.actions[p.action as keyof PlayerCardMessages['actions']] ?? p.action, t.outcomes[p.outcome as keyof PlayerCardMessages['outcomes']] ?? p.outcome, t.channels[p.channel as keyof PlayerCardMessages['channels']] ?? p.channel].filter(Boolean).join(' · ');
-        return typeof p.note === 'string' && p.note !== '' ? `${head}\n${p.note}` : head;
-      }
-      case 'limit.changed':
-        return [p.limit_type, p.period, p.new_value === null ? '∅' : currency ? money('new_value') : p.new_value].filter((x) => x !== undefined && x !== null && x !== '').join(' · ');
-      case 'bonus.granted':
-      case 'bonus.wagered':
-      case 'bonus.forfeited':
-        return [money('amount_minor'), p.campaign].filter(Boolean).join(' · ');
-      case 'session.started':
-        return [p.device].filter(Boolean).join(' · ');
-      case 'exclusion.started':
-        return [p.kind, p.scope, p.until ? f.date(p.until as string) : null].filter(Boolean).join(' · ');
-      default:
-        return '';
-    }
-  }
-
   #timeline(t: PlayerCardMessages, f: Formatter): TemplateResult {
-    const label = (type: string) => t.eventTypes[type as EventType] ?? type;
     return html`<section aria-labelledby="timeline-title">
       <h3 id="timeline-title">${t.timeline}</h3>
       ${this.sectionErrors.events ? html`<p class="error" role="alert">${this.sectionErrors.events}</p>` : nothing}
       ${this.events.length === 0 && !this.sectionErrors.events ? html`<p class="muted">${t.noEvents}</p>` : nothing}
       <div part="timeline" class="timeline" role="list" aria-labelledby="timeline-title" ?hidden=${this.events.length === 0}>
-        ${this.virtualize?.({
-          scroller: true,
-          items: this.events,
-          keyFunction: (e: TimelineEvent) => e.event_id,
-          renderItem: (e: TimelineEvent) => {
-            const detail = this.#eventDetail(e, t, f);
-            return html`<div part="event" class="event" role="listitem" data-event-id=${e.event_id}>
-              <div class="event-head"><span class="event-type">${label(e.type)}</span><time class="event-time" datetime=${e.occurred_at}>${f.date(e.occurred_at, 'datetime')}</time></div>
-              ${detail ? html`<div class="event-detail">${detail}</div>` : nothing}
-            </div>`;
-          },
-        }) ?? nothing}
+        ${this.timeline?.timelineList(this.events, t, f) ?? nothing}
       </div>
       ${this.loadingMore ? html`<p class="muted" role="status">${t.loadingMore}</p>` : nothing}
     </section>`;
@@ -652,7 +608,7 @@ export class PbPlayerCard extends LitElement {
       ${this.interactions.length === 0 ? html`<p class="muted">${t.noInteractions}</p>` : nothing}
       <ul class="items">
         ${this.interactions.map((e) => html`<li part="interaction" data-event-id=${e.event_id}>
-          <div class="note-text">${this.#eventDetail(e, t, f)}</div>
+          <div class="note-text">${interactionDetail(e, t)}</div>
           <div class="byline">${fill(t.noteBy, { author: String(e.payload.agent_id ?? t.none), date: f.date(e.occurred_at, 'datetime') })}</div>
         </li>`)}
       </ul>
