@@ -10,8 +10,8 @@
 import { readFileSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import pg from 'pg';
-import { FIELDS, compileSegment, registrySegmentFields, withGuardrail } from '@pitboss/core';
-import type { SegmentSql } from '@pitboss/core';
+import { FIELDS, compileSegment, localSegmentTables, registrySegmentFields, withGuardrail } from '@pitboss/core';
+import type { SegmentFields, SegmentSql } from '@pitboss/core';
 import { median } from './types.js';
 import type { Bench, BenchContext, Figure } from './types.js';
 
@@ -150,7 +150,16 @@ async function postgres(ctx: BenchContext, n: number, repeats: number, { rollup,
   }
 }
 
-async function duckdb(ctx: BenchContext, n: number, repeats: number, q: SegmentSql, wide: SegmentSql, base: SegmentSql): Promise<{ figures: Figure[]; count: number }> {
+interface DuckDBForms {
+  joined: SegmentSql;
+  wide: SegmentSql;
+  /** `layout: 'local'` with `playerActivity`: what LocalAnalytics runs over the tables it derives. */
+  local: SegmentSql;
+  base: SegmentSql;
+  fields: SegmentFields;
+}
+
+async function duckdb(ctx: BenchContext, n: number, repeats: number, { joined: q, wide, local, base, fields }: DuckDBForms): Promise<{ figures: Figure[]; count: number }> {
   const db = await DuckDBInstance.create(':memory:');
   const conn = await db.connect();
   try {
@@ -185,11 +194,27 @@ async function duckdb(ctx: BenchContext, n: number, repeats: number, q: SegmentS
     await conn.run("SET schema = 'wide'");
     if ((await run(wide)) !== count) throw new Error('wide layout disagrees with the joined one');
     const flat = await timed(() => run(wide), repeats);
+    await conn.run("SET schema = 'main'");
+    // What LocalAnalytics derives once from the exports (core's localSegmentTables: players with
+    // the features and an integer player_key, player_activity sorted by type and last_at), timed apart.
+    const columns = async (table: string): Promise<string[]> =>
+      (await conn.runAndReadAll(`SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = $1`, [table])).getRows().map((r) => String(r[0]));
+    const t1 = performance.now();
+    const derived = localSegmentTables(fields, {
+      players: 'players', features: 'player_features', events: 'events',
+      columns: { players: await columns('players'), features: await columns('player_features') },
+    });
+    for (const statement of derived.statements) await conn.run(statement);
+    ctx.log(`duckdb: local tables derived (localSegmentTables, as LocalAnalytics does after loading the exports) in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+    const localQuery = { sql: derived.wrap(local.sql), params: local.params };
+    if ((await run(localQuery)) !== count) throw new Error('local layout disagrees with the joined one');
+    const derivedFigure = await timed(() => run(localQuery), repeats);
     return {
       count,
       figures: [
         fig(`DuckDB 4-condition segment count, ${n} players`, joined),
         fig(`DuckDB 4-condition segment count, ${n} players, features in players (layout: wide)`, flat),
+        fig(`DuckDB 4-condition segment count, ${n} players, the tables LocalAnalytics derives (layout: local, player_activity)`, derivedFigure),
       ],
     };
   } finally {
@@ -204,8 +229,8 @@ const bench: Bench = {
     const n = ctx.quick ? 100_000 : 1_000_000;
     const repeats = Math.max(ctx.repeats, 7);
     const fields = registrySegmentFields(FIELDS);
-    const compile = (dialect: 'postgres' | 'duckdb', rule: unknown, layout: 'joined' | 'wide' = 'joined', playerActivity = false): SegmentSql =>
-      compileSegment(rule, { dialect, fields, asOf: AS_OF, tenantId: TENANT, layout, playerActivity }).count();
+    const compile = (dialect: 'postgres' | 'duckdb', rule: unknown, layout: 'joined' | 'wide' | 'local' = 'joined', playerActivity = false): SegmentSql =>
+      compileSegment(rule, { dialect, fields, asOf: AS_OF, ...(layout === 'local' ? {} : { tenantId: TENANT }), layout, playerActivity }).count();
     const all = { all: [{ field: 'blocked', op: 'is_not_null' }] };
     // PITBOSS_BENCH_ENGINES=duckdb skips the slow Postgres load when only DuckDB is of interest.
     const engines = (process.env.PITBOSS_BENCH_ENGINES ?? 'postgres,duckdb').split(',');
@@ -213,7 +238,9 @@ const bench: Bench = {
     const p = engines.includes('postgres')
       ? await postgres(ctx, n, repeats, { rollup: compile('postgres', SEGMENT, 'joined', true), raw: compile('postgres', SEGMENT), base: compile('postgres', all), marketing: removals })
       : null;
-    const d = engines.includes('duckdb') ? await duckdb(ctx, n, repeats, compile('duckdb', SEGMENT), compile('duckdb', SEGMENT, 'wide'), compile('duckdb', all)) : null;
+    const d = engines.includes('duckdb')
+      ? await duckdb(ctx, n, repeats, { joined: compile('duckdb', SEGMENT), wide: compile('duckdb', SEGMENT, 'wide'), local: compile('duckdb', SEGMENT, 'local', true), base: compile('duckdb', all), fields })
+      : null;
     ctx.log(`members: Postgres ${p?.count ?? '-'}, DuckDB ${d?.count ?? '-'}`);
     if (p && d && p.count !== d.count) throw new Error(`engines disagree: Postgres ${p.count}, DuckDB ${d.count}`);
     return [...(p?.figures ?? []), ...(d?.figures ?? [])];

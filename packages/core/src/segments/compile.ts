@@ -17,14 +17,16 @@ export interface CompileSegmentOptions {
    * both engines to get the same members.
    */
   asOf: string | Date;
-  /** Restrict to one tenant (`p.tenant_id = $n`); omit when the relation holds one tenant. */
+  /** Restrict to one tenant (`p.tenant_id = $n`); omit when the relation holds one tenant (never with `layout: 'local'`). */
   tenantId?: string;
   /** Language of validation messages; default `en`. */
   locale?: SegmentLocale;
   /**
    * `joined` (default): features live in `player_features`, left-joined when a
-   * segment uses one. `wide`: feature columns live in `players` itself (a local
-   * export for DuckDB), so no join is needed.
+   * segment uses one. `wide`: feature columns live in `players` itself, so no
+   * join is needed. `local` (DuckDB only): the tables `localSegmentTables`
+   * derives from one tenant's exports — `wide`, without `tenant_id`, with an
+   * integer `player_key` shared by `players` and `player_activity`.
    */
   layout?: SegmentLayout;
   /**
@@ -37,7 +39,7 @@ export interface CompileSegmentOptions {
   playerActivity?: boolean;
 }
 
-export type SegmentLayout = 'joined' | 'wide';
+export type SegmentLayout = 'joined' | 'wide' | 'local';
 
 /** A keyset page of members: players after `after` in `player_id` order. */
 export interface MemberPage {
@@ -70,7 +72,7 @@ function isoInstant(asOf: string | Date): string {
 }
 
 /**
- * The registry as a layout sees it: for `wide`, every column lives in `players`.
+ * The registry as a layout sees it: for `wide` and `local`, every column lives in `players`.
  *
  * @example
  * fieldsForLayout(fields, 'wide').get('net_loss_30d')?.table // 'players'
@@ -122,8 +124,13 @@ export function compiledFrom(segment: Segment, dialect: SqlDialect, where: SqlEx
 export function compileSegment(input: unknown, options: CompileSegmentOptions): CompiledSegment {
   const segment = parseSegment(input, options.fields, options.locale ? { locale: options.locale } : {});
   const layout = options.layout ?? 'joined';
+  if (layout === 'local' && options.dialect !== 'duckdb') throw new RangeError("layout 'local' is DuckDB's (the tables localSegmentTables derives)");
+  if (layout === 'local' && options.tenantId !== undefined) throw new RangeError("layout 'local' holds one tenant and no tenant_id: omit tenantId");
   const playerActivity = options.playerActivity === true;
   const { expr, usesFeatures } = planSegment(segment, fieldsForLayout(options.fields, layout), { playerActivity });
-  const source: SqlSource = { joinFeatures: usesFeatures, ...(playerActivity ? { playerActivity } : {}), ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }) };
+  const source: SqlSource = {
+    joinFeatures: usesFeatures, ...(playerActivity ? { playerActivity } : {}), ...(layout === 'local' ? { local: true } : {}),
+    ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }),
+  };
   return compiledFrom(segment, options.dialect, expr, source, isoInstant(options.asOf), layout);
 }

@@ -275,6 +275,25 @@ class DuckDBSegmentSql extends SegmentSqlGenerator {
 
   private readonly aggregates = new Map<EventsNode, string>();
 
+  /** One tenant's local copy (`SqlSource.local`): players match on `player_id`, or `player_key` with player_activity. */
+  private local = false;
+
+  override query(q: SqlQuery): SegmentSql {
+    this.local = q.source.local === true;
+    return super.query(q);
+  }
+
+  /** The columns that name a player in `alias`'s table, for `IN` lists and `GROUP BY`. */
+  private playerColumns(alias: string): string {
+    return this.local ? `${alias}.player_id` : `${alias}.tenant_id, ${alias}.player_id`;
+  }
+
+  /** The same, as the left side of `IN`. */
+  private player(alias: string): string {
+    return this.local ? `${alias}.player_id` : `(${alias}.tenant_id, ${alias}.player_id)`;
+  }
+
+
   private scoped(e: EventsNode): string {
     const tenant = this.tenantMark === undefined ? [] : [`e.tenant_id = ${this.tenantMark}`];
     return [...tenant, ...this.eventConditions(e)].join(' AND ');
@@ -301,15 +320,34 @@ class DuckDBSegmentSql extends SegmentSqlGenerator {
     return found.map((e, i) => {
       const alias = `b${i + 1}`;
       const value = e.agg === 'count' ? 'count(*)' : `sum(${this.column('e', e.column ?? '')})`;
-      const sql = `LEFT JOIN (SELECT e.tenant_id, e.player_id, ${value} AS v FROM events e WHERE ${this.scoped(e)} GROUP BY e.tenant_id, e.player_id) ${alias} ` +
-        `ON ${alias}.tenant_id = p.tenant_id AND ${alias}.player_id = p.player_id`;
+      const on = this.local ? `${alias}.player_id = p.player_id` : `${alias}.tenant_id = p.tenant_id AND ${alias}.player_id = p.player_id`;
+      const sql = `LEFT JOIN (SELECT ${this.playerColumns('e')}, ${value} AS v FROM events e WHERE ${this.scoped(e)} GROUP BY ${this.playerColumns('e')}) ${alias} ON ${on}`;
       this.aggregates.set(e, alias);
       return sql;
     });
   }
 
+  // Uncorrelated too: the players whose last event of the type lies in the
+  // window, plus (second branch) those whose last one lies after asOf and who
+  // have an event in the window. The second branch reads no events when no
+  // player_activity row lies after asOf. In the local layout the key is the
+  // integer player_key and last_at a UTC TIMESTAMP compared as it is, so a
+  // player_activity sorted by (type, last_at) skips row groups by zone map.
+  protected override lastSeen(e: LastSeenNode): string {
+    const at = this.local ? 'a.last_at' : this.instantColumn('a.last_at');
+    const tenant = this.tenantMark === undefined ? [] : [`a.tenant_id = ${this.tenantMark}`];
+    const key = this.local ? 'a.player_key' : 'a.tenant_id, a.player_id';
+    const recent = [...tenant, `a.type = ${this.expr(e.type)}`, `${at} > ${this.minusHours24(this.asOfExpr(), this.expr(e.days))}`, `${at} <= ${this.asOfExpr()}`];
+    const later = [
+      ...tenant, `a.type = ${this.expr(e.type)}`, `${at} > ${this.asOfExpr()}`,
+      `${this.player('a')} IN (SELECT ${this.playerColumns('e')} FROM events e WHERE ${this.scoped(e.fallback)})`,
+    ];
+    const from = 'FROM player_activity a WHERE';
+    return `${this.local ? 'p.player_key' : this.player('p')} IN (SELECT ${key} ${from} ${recent.join(' AND ')} UNION ALL SELECT ${key} ${from} ${later.join(' AND ')})`;
+  }
+
   protected override events(e: EventsNode): string {
-    if (e.agg === 'exists') return `(p.tenant_id, p.player_id) IN (SELECT e.tenant_id, e.player_id FROM events e WHERE ${this.scoped(e)})`;
+    if (e.agg === 'exists') return `${this.player('p')} IN (SELECT ${this.playerColumns('e')} FROM events e WHERE ${this.scoped(e)})`;
     const alias = this.aggregates.get(e);
     if (alias === undefined) throw new Error('an event aggregate was not planned as a join');
     return `coalesce(${alias}.v, 0)`;

@@ -69,6 +69,13 @@ export interface SqlSource {
   joinFeatures: boolean;
   /** The relation has `player_activity` next to `events` (see `last_seen`). */
   playerActivity?: boolean;
+  /**
+   * The relation is one tenant's local copy as `localSegmentTables` derives it
+   * (DuckDB only): no `tenant_id` anywhere, so players and events match on
+   * `player_id` alone; `players` and `player_activity` share an integer
+   * `player_key`, and `player_activity.last_at` is a UTC `TIMESTAMP`.
+   */
+  local?: boolean;
   /** Restrict to `p.tenant_id = $n`. */
   tenantId?: string;
 }

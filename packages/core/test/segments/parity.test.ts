@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileSegment, withGuardrail } from '@pitboss/core';
-import type { SegmentNode } from '@pitboss/core';
+import { compileSegment, localSegmentTables, withGuardrail } from '@pitboss/core';
+import type { LocalSegmentTables, SegmentNode, SegmentSql } from '@pitboss/core';
 import { FEATURES } from '@pitboss/core';
 import { AS_OF, FIELDS_FOR_TESTS, generate } from './data.js';
 import { duckdbSegmentEngine, postgresSegmentEngine } from './engines.js';
@@ -131,28 +131,60 @@ const CASES: Case[] = [
   ['deep nesting', { not: { any: [{ not: { all: [{ not: f('blocked', 'eq', true) }, f('birth_year', 'gt', 1960)] } }, f('risk_band', 'eq', 'low')] } }],
 ];
 
+/** Tenant t1's copy as LocalAnalytics holds it (its exports: no tenant_id) and the tables it derives, per DuckDB engine. */
+const locals = new Map<SegmentEngine, LocalSegmentTables>();
+
+async function deriveLocal(e: SegmentEngine): Promise<LocalSegmentTables> {
+  const exports = { players: 'players', features: 'player_features', events: 'events' };
+  for (const [name, table] of Object.entries(exports)) {
+    await e.exec(`CREATE TABLE t1_${name} AS SELECT * EXCLUDE (tenant_id) FROM main.${table} WHERE tenant_id = 't1'`);
+  }
+  const columns = async (table: string): Promise<string[]> =>
+    (await e.exec(`SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = '${table}'`)).map((r) => String(r.column_name));
+  const local = localSegmentTables(FIELDS_FOR_TESTS, {
+    players: 't1_players', features: 't1_features', events: 't1_events',
+    columns: { players: await columns('t1_players'), features: await columns('t1_features') },
+  });
+  for (const statement of local.statements) await e.exec(statement);
+  return local;
+}
+
 let engines: SegmentEngine[] = [];
 beforeAll(async () => {
   // The third engine: DuckDB in a zone far from UTC, which must change nothing (instants are compared as UTC).
   engines = await Promise.all([postgresSegmentEngine('parity'), duckdbSegmentEngine(), duckdbSegmentEngine({ timeZone: 'Pacific/Kiritimati' })]);
   await Promise.all(engines.map((e) => e.load(data)));
+  for (const e of engines) if (e.dialect === 'duckdb') locals.set(e, await deriveLocal(e));
 });
 afterAll(async () => {
   await Promise.all(engines.map((e) => e.close()));
 });
 
-/** Members on the raw events; the same members must come from the `playerActivity` form, else the test fails. */
+/**
+ * Members on the raw events; the same members must come from the `playerActivity` form, and on DuckDB for
+ * tenant t1 from the tables localSegmentTables derives (`layout: 'local'`, with and without player_activity),
+ * else the test fails.
+ */
 async function members(e: SegmentEngine, rule: unknown, tenantId?: string, asOf: string = AS_OF): Promise<string[]> {
   const forms = [false, true].map((playerActivity) =>
     compileSegment(rule, { dialect: e.dialect, fields: FIELDS_FOR_TESTS, asOf, playerActivity, ...(tenantId ? { tenantId } : {}) }));
-  const [ids, rolled] = await Promise.all(forms.map(async (c) => {
-    const rows = await e.query(c.members());
-    const list = rows.map((r) => r.player_id as string);
-    const [count] = await e.query(c.count());
-    expect(count?.count, `${e.dialect} count form`).toBe(list.length);
+  const read = async (members: SegmentSql, count: SegmentSql): Promise<string[]> => {
+    const list = (await e.query(members)).map((r) => r.player_id as string);
+    const [n] = await e.query(count);
+    expect(n?.count, `${e.dialect} count form`).toBe(list.length);
     return list;
-  }));
+  };
+  const [ids, rolled] = await Promise.all(forms.map((c) => read(c.members(), c.count())));
   expect(rolled, `${e.dialect}, playerActivity`).toEqual(ids);
+  const local = locals.get(e);
+  if (local && tenantId === 't1') {
+    for (const playerActivity of [false, true]) {
+      const c = compileSegment(rule, { dialect: 'duckdb', fields: FIELDS_FOR_TESTS, asOf, layout: 'local', playerActivity });
+      const [m, n] = [c.members(), c.count()];
+      const got = await read({ sql: local.wrap(m.sql), params: m.params }, { sql: local.wrap(n.sql), params: n.params });
+      expect(got, `duckdb, layout local, playerActivity ${playerActivity}`).toEqual(ids);
+    }
+  }
   return ids!;
 }
 
@@ -222,6 +254,27 @@ describe('Postgres and DuckDB return the reference members', () => {
     expect(at({ all: [{ did: { type: 'payment', direction: 'deposit' }, op: 'at_least', times: 1, days: 7 }] })).not.toContain('player_activity');
     expect(at({ all: [{ sum: 'amount_minor', of: { type: 'payment' }, op: 'gt', value: 0, days: 7 }] })).not.toContain('player_activity');
     expect(compileSegment({ all: [{ did: { type: 'bet.placed' }, op: 'at_least', times: 1, days: 7 }] }, { dialect: 'postgres', fields: FIELDS_FOR_TESTS, asOf: AS_OF }).count().sql).not.toContain('player_activity');
+  });
+
+  it('counts the guardrail removals alike on the tables localSegmentTables derives (layout: local)', async () => {
+    const rules = CASES.filter(([name]) => /feature|money|did|nested|four|any$/.test(name)).map(([, rule]) => rule);
+    expect(rules.length).toBeGreaterThan(10);
+    for (const e of engines) {
+      const local = locals.get(e);
+      if (!local) continue;
+      for (const rule of rules) {
+        const root = 'all' in rule || 'any' in rule || 'not' in rule ? rule : { all: [rule] };
+        const joined = withGuardrail(compileSegment(root, { dialect: 'duckdb', fields: FIELDS_FOR_TESTS, asOf: AS_OF, tenantId: 't1', playerActivity: true }), FIELDS_FOR_TESTS);
+        const c = compileSegment(root, { dialect: 'duckdb', fields: FIELDS_FOR_TESTS, asOf: AS_OF, layout: 'local', playerActivity: true });
+        expect(c.count().sql).not.toMatch(/tenant_id|player_features/);
+        const removals = withGuardrail(c, FIELDS_FOR_TESTS).removals();
+        const [want] = await e.query(joined.removals());
+        const [got] = await e.query({ sql: local.wrap(removals.sql), params: removals.params });
+        expect(got, JSON.stringify(root)).toEqual(want);
+      }
+    }
+    expect(() => compileSegment({ all: [f('country', 'eq', 'BR')] }, { dialect: 'postgres', fields: FIELDS_FOR_TESTS, asOf: AS_OF, layout: 'local' })).toThrow(RangeError);
+    expect(() => compileSegment({ all: [f('country', 'eq', 'BR')] }, { dialect: 'duckdb', fields: FIELDS_FOR_TESTS, asOf: AS_OF, layout: 'local', tenantId: 't1' })).toThrow(RangeError);
   });
 
   it('reads features from a wide players table without a join (layout: wide)', async () => {
