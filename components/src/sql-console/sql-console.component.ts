@@ -540,7 +540,7 @@ export class PbSqlConsole extends LitElement {
           </div>
         </div>
         <div class="code">
-          ${loc ? this.#renderBackdrop(lines, loc) : nothing}
+          ${loc && this.#support ? this.#support.errorBackdrop(lines, loc) : nothing}
           <textarea
             part="input"
             spellcheck="false"
@@ -584,19 +584,6 @@ export class PbSqlConsole extends LitElement {
           </ul>`
         : nothing}
     `;
-  }
-
-  #renderBackdrop(lines: readonly string[], loc: SqlLocation): TemplateResult {
-    const text = lines[loc.line - 1] ?? '';
-    const at = Math.min(loc.column - 1, text.length);
-    const token = /^[^\s,;()]+/.exec(text.slice(at))?.[0] ?? (text[at] ?? ' ');
-    // Only the error line carries text (transparent, for the mark's position); the lines above are empty boxes.
-    return html`<div class="backdrop" aria-hidden="true">
-      <div class="backdrop-lines">
-        ${lines.slice(0, loc.line - 1).map(() => html`<div></div>`)}
-        <div class="err" part="error-line">${text.slice(0, at)}<mark part="error-mark">${token}</mark>${text.slice(at + token.length)}</div>
-      </div>
-    </div>`;
   }
 
   #renderLoader(m: SqlConsoleMessages): TemplateResult {

@@ -1,6 +1,8 @@
-// Where in the editor's text a DuckDB error points (line, column, offset).
-// Needed only once a statement has failed, so it loads with the rest of a run
-// (run-support.ts), not with the console's element.
+// Where in the editor's text a DuckDB error points (line, column, offset),
+// and the mark the console draws there. Needed only once a statement has
+// failed, so it loads with the rest of a run (run-support.ts), not with the
+// console's element.
+import { html, type TemplateResult } from 'lit';
 import type { SqlLocation } from './sql-text.js';
 
 /** Line and column (1-based) of a 0-based character offset. */
@@ -81,4 +83,18 @@ function excerptColumn(excerpt: string, line: string): number {
   const at = line.indexOf(core);
   if (at < 0 || caret < lead) return 0;
   return Math.min(line.length, at + caret - lead);
+}
+
+/** The layer behind the editor that marks the line and token an error points at. */
+export function errorBackdrop(lines: readonly string[], loc: SqlLocation): TemplateResult {
+  const text = lines[loc.line - 1] ?? '';
+  const at = Math.min(loc.column - 1, text.length);
+  const token = /^[^\s,;()]+/.exec(text.slice(at))?.[0] ?? (text[at] ?? ' ');
+  // Only the error line carries text (transparent, for the mark's position); the lines above are empty boxes.
+  return html`<div class="backdrop" aria-hidden="true">
+    <div class="backdrop-lines">
+      ${lines.slice(0, loc.line - 1).map(() => html`<div></div>`)}
+      <div class="err" part="error-line">${text.slice(0, at)}<mark part="error-mark">${token}</mark>${text.slice(at + token.length)}</div>
+    </div>
+  </div>`;
 }
