@@ -1,6 +1,6 @@
 import type { Table } from 'apache-arrow';
-import { FIELDS, compileFeatureQuery, compileSegment, registrySegmentFields } from '@pitboss/core';
-import type { CompiledSegment, FeatureKey, SegmentLocale, SegmentSql } from '@pitboss/core';
+import { FIELDS, compileFeatureQuery, compileSegment, localSegmentTables, registrySegmentFields } from '@pitboss/core';
+import type { CompiledSegment, FeatureKey, LocalSegmentTables, SegmentLocale, SegmentSql } from '@pitboss/core';
 import { openDuckDB } from '@pitboss/wasm';
 import type { DuckDBClient, OpenDuckDBOptions, QueryParam } from '@pitboss/wasm';
 import { throwIfAborted } from './datasource.js';
@@ -42,6 +42,16 @@ export interface LocalSegmentPage {
 
 const SEGMENT_FIELDS = registrySegmentFields(FIELDS);
 
+/** Statements that cannot change a table: anything else passed to `query()` makes the segment tables stale. */
+const READ_ONLY = /^\s*(?:SELECT|FROM|DESCRIBE|SHOW|SUMMARIZE|EXPLAIN(?!\s+ANALY[SZ]E))\b[^;]*;?\s*$/i;
+
+/** The segment tables derived from the exports, and what they were derived from. */
+interface DerivedSegmentTables {
+  key: string;
+  generation: number;
+  tables: LocalSegmentTables;
+}
+
 /**
  * Analyst SQL in the browser: exports from the API loaded into DuckDB-WASM
  * in a worker (`@pitboss/wasm`), queried without touching the production
@@ -55,6 +65,11 @@ const SEGMENT_FIELDS = registrySegmentFields(FIELDS);
 export class LocalAnalytics {
   readonly db: DuckDBClient;
   readonly #client: PitbossClient | undefined;
+  /** Bumped by every load and by `query()` statements that may write: derived segment tables older than it are stale. */
+  #generation = 0;
+  #derived: DerivedSegmentTables | null = null;
+  /** Segment queries and the derivation they may need run one after another. */
+  #segments: Promise<unknown> = Promise.resolve();
 
   constructor(db: DuckDBClient, client?: PitbossClient) {
     this.db = db;
@@ -85,14 +100,29 @@ export class LocalAnalytics {
   }
 
   /** Loads Arrow IPC bytes (transferred to the worker) or a `Table` as `table`. */
-  loadArrow(table: string, data: Uint8Array | Table, options: { replace?: boolean } = {}): Promise<number> {
+  async loadArrow(table: string, data: Uint8Array | Table, options: { replace?: boolean } = {}): Promise<number> {
     quoteIdent(table);
-    return this.db.loadArrow(table, data, options);
+    this.#generation++;
+    try {
+      return await this.db.loadArrow(table, data, options);
+    } finally {
+      this.#generation++;
+    }
   }
 
-  /** Runs SQL in the worker; the result as an Arrow `Table`. `params[i]` binds `$<i+1>` (never SQL text). */
-  query(sql: string, params?: readonly QueryParam[]): Promise<Table> {
-    return this.db.queryTable(sql, params);
+  /**
+   * Runs SQL in the worker; the result as an Arrow `Table`. `params[i]` binds `$<i+1>` (never SQL text).
+   * A statement other than a read (`SELECT`, `FROM`, `DESCRIBE`, `SHOW`, `SUMMARIZE`, `EXPLAIN`) makes
+   * the tables segment counts derive stale: the next count derives them again.
+   */
+  async query(sql: string, params?: readonly QueryParam[]): Promise<Table> {
+    const writes = !READ_ONLY.test(sql);
+    if (writes) this.#generation++;
+    try {
+      return await this.db.queryTable(sql, params);
+    } finally {
+      if (writes) this.#generation++;
+    }
   }
 
   /**
@@ -129,6 +159,15 @@ export class LocalAnalytics {
    * export to load. Players that are not in the export (e.g. filtered by
    * `from`) are not counted.
    *
+   * The first count after the exports are loaded (or changed: a load, a
+   * write through {@link query}) derives temporary tables from them, once,
+   * with core's `localSegmentTables`: players with the features and an
+   * integer key, and player_activity (the last occurrence of each event type
+   * per player) from the events. Counts then run on those (`layout: 'local'`)
+   * without joining players with features or scanning the events (see
+   * `docs/segments.md`). Writes made on `db` directly, around this class,
+   * are noticed only when they change a table's size or columns.
+   *
    * @example
    * await local.loadExport('players'); await local.loadExport('features');
    * const { count } = await local.segmentCount({ all: [{ field: 'net_loss_30d', op: 'gt', value: 10000 }] });
@@ -156,23 +195,20 @@ export class LocalAnalytics {
 
   async #segmentQuery(segment: unknown, options: LocalSegmentOptions, select: (c: CompiledSegment) => SegmentSql): Promise<Table> {
     throwIfAborted(options.signal);
-    const compiled = compileSegment(segment, {
-      dialect: 'duckdb', fields: SEGMENT_FIELDS, asOf: options.asOf ?? new Date(), ...(options.locale ? { locale: options.locale } : {}),
+    const asOf = options.asOf ?? new Date();
+    const compile = (local?: LocalSegmentTables): CompiledSegment => compileSegment(segment, {
+      dialect: 'duckdb', fields: SEGMENT_FIELDS, asOf, ...(options.locale ? { locale: options.locale } : {}),
+      ...(local ? { layout: 'local' as const, playerActivity: local.playerActivity } : {}),
     });
-    const { sql, params } = select(compiled);
-    const names = { players: 'players', features: 'features', events: 'events', ...options.tables };
-    const usesEvents = /\bevents e\b/.test(sql);
-    const present = new Set((await this.db.queryTable("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'")).getChild('table_name')?.toArray() as string[]);
-    const need = (kind: 'players' | 'features' | 'events', why: string): string => {
-      const name = names[kind];
-      if (!present.has(name)) throw new TypeError(`segment needs the local table ${JSON.stringify(name)} (${why}): load it first, e.g. loadExport('${kind}')`);
-      return quoteIdent(name);
-    };
-    // The exports hold one tenant and no tenant_id column; core's SQL joins on it, so each view adds a constant one.
-    const views = [`players AS (SELECT '' AS tenant_id, * FROM main.${need('players', 'every segment reads players')})`];
-    if (compiled.source.joinFeatures) views.push(`player_features AS (SELECT '' AS tenant_id, * FROM main.${need('features', 'a condition reads a feature')})`);
-    if (usesEvents) views.push(`events AS (SELECT '' AS tenant_id, * FROM main.${need('events', 'a condition reads behaviour')})`);
-    const run = this.db.queryTable(`WITH ${views.join(', ')} ${sql}`, params as QueryParam[]);
+    // Validates, and says which exports the segment reads.
+    const joined = compile();
+    const usesEvents = /\bevents e\b/.test(joined.count().sql);
+    const run = this.#exclusive(async () => {
+      throwIfAborted(options.signal);
+      const local = await this.#segmentTables(options.tables, joined.source.joinFeatures, usesEvents);
+      const { sql, params } = select(compile(local));
+      return this.db.queryTable(local.wrap(sql), params as QueryParam[]);
+    });
     const signal = options.signal;
     if (!signal) return run;
     return new Promise<Table>((resolve, reject) => {
@@ -180,6 +216,55 @@ export class LocalAnalytics {
       signal.addEventListener('abort', onAbort, { once: true });
       run.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
     });
+  }
+
+  #exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#segments.then(task, task);
+    this.#segments = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * The tables segment counts read (core's `localSegmentTables`: players with
+   * the features and an integer key, player_activity from the events),
+   * derived once from the loaded exports and again after a load, a write
+   * through `query()`, or a change of the exports' names, columns or sizes.
+   */
+  async #segmentTables(tables: LocalSegmentOptions['tables'], readsFeatures: boolean, readsEvents: boolean): Promise<LocalSegmentTables> {
+    const names = { players: 'players', features: 'features', events: 'events', ...tables };
+    for (const n of Object.values(names)) quoteIdent(n);
+    const catalog = await this.db.queryTable(
+      `SELECT t.table_name AS name, t.estimated_size::DOUBLE AS size, (SELECT list(c.column_name ORDER BY c.column_index) FROM duckdb_columns() c
+         WHERE c.database_name = t.database_name AND c.schema_name = t.schema_name AND c.table_name = t.table_name) AS columns
+       FROM duckdb_tables() t WHERE t.database_name = current_database() AND t.schema_name = 'main' AND t.table_name IN ($1, $2, $3)`,
+      [names.players, names.features, names.events],
+    );
+    const present = new Map<string, { size: number; columns: string[] }>();
+    for (const row of catalog.toArray() as { name: string; size: number; columns: Iterable<string> | null }[]) {
+      present.set(String(row.name), { size: Number(row.size), columns: row.columns ? Array.from(row.columns, String) : [] });
+    }
+    const need = (kind: 'players' | 'features' | 'events', why: string): void => {
+      if (!present.has(names[kind])) throw new TypeError(`segment needs the local table ${JSON.stringify(names[kind])} (${why}): load it first, e.g. loadExport('${kind}')`);
+    };
+    need('players', 'every segment reads players');
+    if (readsFeatures) need('features', 'a condition reads a feature');
+    if (readsEvents) need('events', 'a condition reads behaviour');
+    const source = {
+      players: names.players,
+      ...(present.has(names.features) ? { features: names.features } : {}),
+      ...(present.has(names.events) ? { events: names.events } : {}),
+    };
+    const key = JSON.stringify([source, [names.players, names.features, names.events].map((n) => present.get(n) ?? null)]);
+    const generation = this.#generation;
+    if (this.#derived && this.#derived.key === key && this.#derived.generation === generation) return this.#derived.tables;
+    const derived = localSegmentTables(SEGMENT_FIELDS, {
+      ...source,
+      columns: { players: present.get(names.players)!.columns, features: present.get(names.features)?.columns ?? [] },
+    });
+    this.#derived = null;
+    for (const statement of derived.statements) await this.db.queryTable(statement);
+    this.#derived = { key, generation, tables: derived };
+    return derived;
   }
 
   /**

@@ -80,6 +80,27 @@ describe('LocalAnalytics.segmentCount (core segments compiled for DuckDB-WASM)',
     expect(rest.next).to.equal(null);
   });
 
+  it('derives its segment tables again after the exports change, and lists none of them', async () => {
+    // Type-only "did … at least once" reads the derived player_activity.
+    const segment = { all: [{ did: { type: 'payment' }, op: 'at_least', times: 1, days: 30 }] };
+    const before = ids.filter((i) => deposits30d(i) > 0).length;
+    expect(await local.segmentCount(segment, { asOf: AS_OF })).to.deep.equal({ count: before });
+    // p0000 (i % 5 = 0) has no events: one deposit a day before asOf makes it a member.
+    await local.query(`INSERT INTO events (player_id, event_id, type, direction, status, amount_minor, occurred_at)
+      VALUES ('p0000', 'late', 'payment', 'deposit', 'approved', 1000, to_timestamp(${AS_OF_S} - 86400))`);
+    expect(await local.segmentCount(segment, { asOf: AS_OF })).to.deep.equal({ count: before + 1 });
+    // Deposits after asOf: the derived last occurrence lies after asOf, so the events decide. p0005 has
+    // none in the window (not a member at asOf, one at a later asOf); p0001 has one an hour before asOf (still a member).
+    await local.query(`INSERT INTO events (player_id, event_id, type, direction, status, amount_minor, occurred_at)
+      VALUES ('p0005', 'future', 'payment', 'deposit', 'approved', 1000, to_timestamp(${AS_OF_S} + 86400)),
+             ('p0001', 'future', 'payment', 'deposit', 'approved', 1000, to_timestamp(${AS_OF_S} + 86400))`);
+    expect(await local.segmentCount(segment, { asOf: AS_OF })).to.deep.equal({ count: before + 1 });
+    expect(await local.segmentCount(segment, { asOf: new Date((AS_OF_S + 2 * 86400) * 1000) })).to.deep.equal({ count: before + 2 });
+    await local.query("DELETE FROM events WHERE event_id IN ('late', 'future')");
+    expect(await local.segmentCount(segment, { asOf: AS_OF })).to.deep.equal({ count: before });
+    expect((await local.tables()).map((t) => t.name)).to.deep.equal(['events', 'features', 'players']);
+  });
+
   it('rejects an invalid segment with core\'s located issues, and an aborted signal before any work', async () => {
     let error: unknown;
     await local.segmentCount({ all: [{ field: 'no_such_field', op: 'eq', value: 1 }] }).catch((e: unknown) => { error = e; });
