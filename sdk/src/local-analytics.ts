@@ -1,6 +1,6 @@
 import type { Table } from 'apache-arrow';
 import { FIELDS, compileFeatureQuery, compileSegment, localSegmentTables, registrySegmentFields } from '@pitboss/core';
-import type { CompiledSegment, FeatureKey, LocalSegmentTables, SegmentLocale, SegmentSql } from '@pitboss/core';
+import type { CompiledSegment, FeatureKey, LocalColumn, LocalSegmentTables, SegmentLocale, SegmentSql } from '@pitboss/core';
 import { openDuckDB } from '@pitboss/wasm';
 import type { DuckDBClient, OpenDuckDBOptions, QueryParam } from '@pitboss/wasm';
 import { throwIfAborted } from './datasource.js';
@@ -234,14 +234,19 @@ export class LocalAnalytics {
     const names = { players: 'players', features: 'features', events: 'events', ...tables };
     for (const n of Object.values(names)) quoteIdent(n);
     const catalog = await this.db.queryTable(
-      `SELECT t.table_name AS name, t.estimated_size::DOUBLE AS size, (SELECT list(c.column_name ORDER BY c.column_index) FROM duckdb_columns() c
+      `SELECT t.table_name AS name, t.estimated_size::DOUBLE AS size, (SELECT list(c.column_name || ' ' || c.data_type ORDER BY c.column_index) FROM duckdb_columns() c
          WHERE c.database_name = t.database_name AND c.schema_name = t.schema_name AND c.table_name = t.table_name) AS columns
        FROM duckdb_tables() t WHERE t.database_name = current_database() AND t.schema_name = 'main' AND t.table_name IN ($1, $2, $3)`,
       [names.players, names.features, names.events],
     );
-    const present = new Map<string, { size: number; columns: string[] }>();
+    // Each column as "name type" (a plain identifier, a space, DuckDB's data_type).
+    const present = new Map<string, { size: number; columns: LocalColumn[] }>();
     for (const row of catalog.toArray() as { name: string; size: number; columns: Iterable<string> | null }[]) {
-      present.set(String(row.name), { size: Number(row.size), columns: row.columns ? Array.from(row.columns, String) : [] });
+      const columns = Array.from(row.columns ?? [], (c) => {
+        const at = String(c).indexOf(' ');
+        return { name: String(c).slice(0, at), type: String(c).slice(at + 1) };
+      });
+      present.set(String(row.name), { size: Number(row.size), columns });
     }
     const need = (kind: 'players' | 'features' | 'events', why: string): void => {
       if (!present.has(names[kind])) throw new TypeError(`segment needs the local table ${JSON.stringify(names[kind])} (${why}): load it first, e.g. loadExport('${kind}')`);

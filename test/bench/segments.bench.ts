@@ -197,8 +197,9 @@ async function duckdb(ctx: BenchContext, n: number, repeats: number, { joined: q
     await conn.run("SET schema = 'main'");
     // What LocalAnalytics derives once from the exports (core's localSegmentTables: players with
     // the features and an integer player_key, player_activity sorted by type and last_at), timed apart.
-    const columns = async (table: string): Promise<string[]> =>
-      (await conn.runAndReadAll(`SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = $1`, [table])).getRows().map((r) => String(r[0]));
+    const columns = async (table: string): Promise<{ name: string; type: string }[]> =>
+      (await conn.runAndReadAll(`SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = $1`, [table]))
+        .getRows().map((r) => ({ name: String(r[0]), type: String(r[1]) }));
     const t1 = performance.now();
     const derived = localSegmentTables(fields, {
       players: 'players', features: 'player_features', events: 'events',

@@ -53,7 +53,7 @@ export { validateSegment, parseSegment, formatSegmentIssue, SegmentValidationErr
 export type { SegmentValidateOptions } from './segments/validate.js';
 export { compileSegment } from './segments/compile.js';
 export { LOCAL_SEGMENT_TABLES, localSegmentTables } from './segments/local.js';
-export type { LocalSegmentSource, LocalSegmentTables } from './segments/local.js';
+export type { LocalColumn, LocalSegmentSource, LocalSegmentTables } from './segments/local.js';
 export type { CompileSegmentOptions, CompiledSegment, MemberPage, SegmentLayout } from './segments/compile.js';
 export type { SegmentSql } from './segments/generate.js';
 export { GUARDRAIL_REASONS } from './segments/guardrail-reasons.js';

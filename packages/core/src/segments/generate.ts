@@ -227,9 +227,14 @@ class DuckDBSegmentSql extends SegmentSqlGenerator {
     return type === 'timestamptz' ? duckdbUtc(cast) : cast;
   }
 
-  /** A side of a comparison with an instant: columns are taken to UTC like the values. */
+  /**
+   * A side of a comparison with an instant: columns are taken to UTC like the
+   * values, except the local layout's players columns, which its derivation
+   * stored as UTC TIMESTAMPs (so the comparison can filter the scan itself).
+   */
   private instant(e: SqlExpr): string {
-    return e.kind === 'column' ? duckdbUtcOrInfinite(this.expr(e)) : this.expr(e);
+    if (e.kind !== 'column' || (this.local && e.alias === 'p')) return this.expr(e);
+    return duckdbUtcOrInfinite(this.expr(e));
   }
 
   override expr(e: SqlExpr): string {
@@ -304,6 +309,21 @@ class DuckDBSegmentSql extends SegmentSqlGenerator {
   // faster over 1M players: EXISTS becomes IN, and counts and sums become
   // per-player aggregates left-joined once (see test/bench/segments.bench.ts).
   protected override joins(q: SqlQuery): string[] {
+    // Local layout: a "did TYPE" that every member must satisfy (a conjunct of
+    // the top-level AND) becomes an inner join with its set of player_keys,
+    // which DuckDB runs faster than the semi join of IN. Exact because the set
+    // holds each key once: player_activity has one row per (player_key, type)
+    // and the two branches split on last_at.
+    const activity: string[] = [];
+    if (this.local) {
+      const conjuncts = (x: SqlExpr): SqlExpr[] => (x.kind === 'and' ? x.args.flatMap(conjuncts) : [x]);
+      for (const c of conjuncts(q.where)) {
+        if (c.kind !== 'last_seen' || this.joinedActivity.has(c)) continue;
+        const alias = `s${this.joinedActivity.size + 1}`;
+        activity.push(`JOIN (${this.activitySet(c)}) ${alias} ON ${alias}.player_key = p.player_key`);
+        this.joinedActivity.add(c);
+      }
+    }
     const found: EventsNode[] = [];
     const walk = (x: SqlExpr): void => {
       switch (x.kind) {
@@ -317,14 +337,14 @@ class DuckDBSegmentSql extends SegmentSqlGenerator {
     };
     walk(q.where);
     if (q.select.kind === 'removals') q.select.reasons.forEach((r) => walk(r.when));
-    return found.map((e, i) => {
+    return [...activity, ...found.map((e, i) => {
       const alias = `b${i + 1}`;
       const value = e.agg === 'count' ? 'count(*)' : `sum(${this.column('e', e.column ?? '')})`;
       const on = this.local ? `${alias}.player_id = p.player_id` : `${alias}.tenant_id = p.tenant_id AND ${alias}.player_id = p.player_id`;
       const sql = `LEFT JOIN (SELECT ${this.playerColumns('e')}, ${value} AS v FROM events e WHERE ${this.scoped(e)} GROUP BY ${this.playerColumns('e')}) ${alias} ON ${on}`;
       this.aggregates.set(e, alias);
       return sql;
-    });
+    })];
   }
 
   // Uncorrelated too: the players whose last event of the type lies in the
@@ -333,7 +353,7 @@ class DuckDBSegmentSql extends SegmentSqlGenerator {
   // player_activity row lies after asOf. In the local layout the key is the
   // integer player_key and last_at a UTC TIMESTAMP compared as it is, so a
   // player_activity sorted by (type, last_at) skips row groups by zone map.
-  protected override lastSeen(e: LastSeenNode): string {
+  private activitySet(e: LastSeenNode): string {
     const at = this.local ? 'a.last_at' : this.instantColumn('a.last_at');
     const tenant = this.tenantMark === undefined ? [] : [`a.tenant_id = ${this.tenantMark}`];
     const key = this.local ? 'a.player_key' : 'a.tenant_id, a.player_id';
@@ -343,7 +363,15 @@ class DuckDBSegmentSql extends SegmentSqlGenerator {
       `${this.player('a')} IN (SELECT ${this.playerColumns('e')} FROM events e WHERE ${this.scoped(e.fallback)})`,
     ];
     const from = 'FROM player_activity a WHERE';
-    return `${this.local ? 'p.player_key' : this.player('p')} IN (SELECT ${key} ${from} ${recent.join(' AND ')} UNION ALL SELECT ${key} ${from} ${later.join(' AND ')})`;
+    return `SELECT ${key} ${from} ${recent.join(' AND ')} UNION ALL SELECT ${key} ${from} ${later.join(' AND ')}`;
+  }
+
+  /** Top-level conditions of the local layout already applied as an inner join (see `joins`). */
+  private readonly joinedActivity = new Set<LastSeenNode>();
+
+  protected override lastSeen(e: LastSeenNode): string {
+    if (this.joinedActivity.has(e)) return 'TRUE';
+    return `${this.local ? 'p.player_key' : this.player('p')} IN (${this.activitySet(e)})`;
   }
 
   protected override events(e: EventsNode): string {

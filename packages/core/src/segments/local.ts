@@ -2,7 +2,15 @@
 // as the SDK's LocalAnalytics does) derives once so that segment counts need
 // neither the players ⋈ features join nor a scan of the events: the `local`
 // layout of compileSegment. See docs/segments.md, "Indexes and performance".
+import { duckdbUtcOrInfinite } from '../sql-dialect.js';
 import type { SegmentFields } from './fields.js';
+
+/** A column of a loaded export, as `duckdb_columns()` lists it. */
+export interface LocalColumn {
+  name: string;
+  /** DuckDB's `data_type`, e.g. `VARCHAR`, `TIMESTAMP WITH TIME ZONE`. */
+  type: string;
+}
 
 /** The loaded exports a derivation reads: tables of schema `main`, named by plain identifiers. */
 export interface LocalSegmentSource {
@@ -12,8 +20,8 @@ export interface LocalSegmentSource {
   features?: string;
   /** The events export (`player_id`, `type`, `occurred_at`, …), if loaded. */
   events?: string;
-  /** The columns each table has, so that only the registry's columns are copied. */
-  columns: { players: readonly string[]; features?: readonly string[] };
+  /** The columns each table has, so that only the registry's columns are copied (instants as UTC `TIMESTAMP`s). */
+  columns: { players: readonly LocalColumn[]; features?: readonly LocalColumn[] };
 }
 
 /** What {@link localSegmentTables} derives, and how a compiled `layout: 'local'` query reads it. */
@@ -43,7 +51,8 @@ export const LOCAL_SEGMENT_TABLES = { players: 'pitboss_segment_players', activi
  * - players with the registry's feature columns (a left join with the
  *   features, done once) and an integer `player_key`, so that segment
  *   queries never join players with features and match players with
- *   player_activity on an integer;
+ *   player_activity on an integer; timestamp columns become UTC
+ *   `TIMESTAMP`s (±infinity kept), compared as they are;
  * - player_activity from the events: the last occurrence per player and type,
  *   `last_at` a UTC `TIMESTAMP`, sorted by `(type, last_at)` so that a
  *   window on one type reads few row groups. Events of players that are not
@@ -54,7 +63,8 @@ export const LOCAL_SEGMENT_TABLES = { players: 'pitboss_segment_players', activi
  * the exports they were derived from.
  *
  * @example
- * const local = localSegmentTables(fields, { players: 'players', features: 'features', events: 'events', columns: { players: ['player_id', 'country'], features: ['player_id', 'net_loss_30d'] } });
+ * const col = (name: string, type = 'VARCHAR') => ({ name, type });
+ * const local = localSegmentTables(fields, { players: 'players', features: 'features', events: 'events', columns: { players: [col('player_id'), col('country')], features: [col('player_id'), col('net_loss_30d', 'DOUBLE')] } });
  * for (const s of local.statements) await conn.run(s);
  * const { sql, params } = compileSegment(segment, { dialect: 'duckdb', fields, asOf, layout: 'local', playerActivity: local.playerActivity }).count();
  * await conn.run(local.wrap(sql), params);
@@ -66,20 +76,28 @@ export function localSegmentTables(fields: SegmentFields, source: LocalSegmentSo
     const f = fields.get(key);
     if (f) wanted[f.table].add(f.column);
   }
-  const has = { players: new Set(source.columns.players), features: new Set(source.columns.features ?? []) };
+  const typed = (list: readonly LocalColumn[] = []): Map<string, string> => new Map(list.map((c) => [c.name, c.type]));
+  const has = { players: typed(source.columns.players), features: typed(source.columns.features) };
   if (!has.players.has('player_id')) throw new TypeError(`${source.players} has no player_id column`);
   const copied = new Set<string>(['player_id']);
   const select = ['p.player_id'];
-  const copy = (alias: 'p' | 'f', column: string): void => {
+  const copy = (alias: 'p' | 'f', column: string, type: string): void => {
     if (copied.has(column)) return;
     copied.add(column);
-    select.push(`${alias}.${ident(column)}`);
+    const sql = `${alias}.${ident(column)}`;
+    select.push(/^TIMESTAMP/i.test(type) ? `${duckdbUtcOrInfinite(sql)} AS ${ident(column)}` : sql);
   };
-  for (const c of wanted.players) if (has.players.has(c)) copy('p', c);
+  for (const c of wanted.players) {
+    const type = has.players.get(c);
+    if (type !== undefined) copy('p', c, type);
+  }
   const features = source.features === undefined ? null : ident(source.features);
   if (features !== null) {
     if (!has.features.has('player_id')) throw new TypeError(`${source.features} has no player_id column`);
-    for (const c of wanted.player_features) if (has.features.has(c)) copy('f', c);
+    for (const c of wanted.player_features) {
+      const type = has.features.get(c);
+      if (type !== undefined) copy('f', c, type);
+    }
   }
   const P = `temp.main.${LOCAL_SEGMENT_TABLES.players}`;
   const A = `temp.main.${LOCAL_SEGMENT_TABLES.activity}`;

@@ -139,8 +139,9 @@ async function deriveLocal(e: SegmentEngine): Promise<LocalSegmentTables> {
   for (const [name, table] of Object.entries(exports)) {
     await e.exec(`CREATE TABLE t1_${name} AS SELECT * EXCLUDE (tenant_id) FROM main.${table} WHERE tenant_id = 't1'`);
   }
-  const columns = async (table: string): Promise<string[]> =>
-    (await e.exec(`SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = '${table}'`)).map((r) => String(r.column_name));
+  const columns = async (table: string): Promise<{ name: string; type: string }[]> =>
+    (await e.exec(`SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = '${table}'`))
+      .map((r) => ({ name: String(r.column_name), type: String(r.data_type) }));
   const local = localSegmentTables(FIELDS_FOR_TESTS, {
     players: 't1_players', features: 't1_features', events: 't1_events',
     columns: { players: await columns('t1_players'), features: await columns('t1_features') },
