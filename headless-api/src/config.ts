@@ -20,6 +20,7 @@ export const CONFIG_VARIABLES = {
   PITBOSS_EMBED_SECRET: '--embed-secret',
   PITBOSS_RATE_LIMIT: '--rate-limit',
   PITBOSS_HSTS: '--hsts',
+  PITBOSS_FEATURE_MAX_AGE_HOURS: '--feature-max-age-hours',
 } as const;
 
 type Variable = keyof typeof CONFIG_VARIABLES;
@@ -65,6 +66,7 @@ const Raw = z
     PITBOSS_EMBED_SECRET: z.string().refine((s) => Buffer.byteLength(s) >= 32, 'needs at least 32 bytes').optional(),
     PITBOSS_RATE_LIMIT: z.enum(['memory', 'postgres', 'off'], { message: 'expected memory, postgres or off' }).optional(),
     PITBOSS_HSTS: z.enum(['true', 'false'], { message: 'expected true or false' }).default('false'),
+    PITBOSS_FEATURE_MAX_AGE_HOURS: int(0, 24 * 366).default(24),
   });
 
 /** Checks across variables; run even when single variables fail, so every problem is listed at once. */
@@ -111,6 +113,12 @@ export interface Config {
    * HSTS (set it behind TLS).
    */
   security: { embedSecret: string | undefined; rateLimit: 'memory' | 'postgres' | 'off'; hsts: boolean };
+  /**
+   * Features computed longer ago than this many hours are recomputed by a
+   * periodic sweep of `pitboss serve` (windowed features change with time
+   * alone); 0 turns the sweep off. Default 24 (also when absent).
+   */
+  featureMaxAgeHours?: number;
 }
 
 /** Thrown with every problem found, one per line, naming the variable and flag. */
@@ -189,5 +197,6 @@ export function loadConfig(options: { env?: Record<string, string | undefined>; 
     logLevel: v.PITBOSS_LOG_LEVEL,
     scorer: { url: v.PITBOSS_SCORER_URL, mode: v.PITBOSS_SCORER_MODE, onnxMinBatch: v.PITBOSS_SCORER_ONNX_MIN_BATCH },
     security: { embedSecret: v.PITBOSS_EMBED_SECRET, rateLimit: v.PITBOSS_RATE_LIMIT ?? defaultRateLimitStore(v.PITBOSS_DRIVER), hsts: v.PITBOSS_HSTS === 'true' },
+    featureMaxAgeHours: v.PITBOSS_FEATURE_MAX_AGE_HOURS,
   };
 }

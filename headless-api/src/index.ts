@@ -27,6 +27,7 @@ export type { Config } from './config.js';
 export { listen, onShutdownSignal } from './server.js';
 export type { RunningServer, ServeOptions } from './server.js';
 export {
-  createStorage, ShardedStorage, CONTROL_DATABASE, StorageError, ShardUnavailableError, InvalidQueryError, StorageConfigError, SORT_KEYS,
+  createStorage, ShardedStorage, CONTROL_DATABASE, StorageError, ShardUnavailableError, InvalidQueryError, StorageConfigError, SORT_KEYS, startFeatureAgeing,
 } from './storage/index.js';
+export type { AgedFeaturesOptions, AgedFeaturesReport, FeatureAgeing, FeatureAgeingOptions } from './storage/index.js';
 export type * from './storage/types.js';

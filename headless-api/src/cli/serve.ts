@@ -4,6 +4,7 @@ import type { Logger } from '../app/logger.js';
 import type { Config } from '../config.js';
 import { scoringFromConfig } from '../scoring/from-config.js';
 import type { ScoringService } from '../scoring/service.js';
+import { startFeatureAgeing } from '../storage/feature-ageing.js';
 import { listen, onShutdownSignal } from '../server.js';
 import type { RunningServer } from '../server.js';
 import { cliLogger, openStorage, readArgs, runVerb } from './common.js';
@@ -24,7 +25,8 @@ export interface ServeStorageOptions {
 }
 
 /**
- * Serves the API over `storage` until SIGTERM/SIGINT: then `/readyz` turns
+ * Serves the API over `storage`, sweeping for aged features every so often
+ * (`config.featureMaxAgeHours`), until SIGTERM/SIGINT: then `/readyz` turns
  * 503, the listener stops accepting, in-flight requests finish, re-scoring
  * stops, and storage closes.
  *
@@ -51,8 +53,11 @@ export async function serveStorage(
     : app.fetch;
   const running = await listen({ fetch, host: config.host, port: config.port, logger });
   logger.info('listening', { url: running.url, driver: config.driver, databases: storage.databases.length });
+  const maxAgeHours = config.featureMaxAgeHours ?? 24;
+  const ageing = maxAgeHours > 0 ? startFeatureAgeing(storage, { maxAgeMs: maxAgeHours * 3_600_000, logger }) : null;
   onShutdownSignal(async () => {
     draining = true;
+    ageing?.stop();
     // Open /v1/stream responses end now (event: shutdown) instead of holding close() to its grace period.
     live.close();
     await running.close();
@@ -74,7 +79,7 @@ export const serveVerb: Verb = {
     runVerb(async () => {
       const { config, values } = readArgs(args, {});
       if (values.help) {
-        console.log('usage: pitboss serve [--port N] [--host H] [--driver pglite|pg|neon] [--database-urls URLS] [--data-dir DIR]\n\nEnvironment: PORT, HOST, PITBOSS_DRIVER, PITBOSS_DATABASE_URLS, PITBOSS_CONTROL_URL, PITBOSS_DATA_DIR, PITBOSS_MAX_BODY_BYTES, PITBOSS_MAX_LINES, PITBOSS_LOG_LEVEL');
+        console.log('usage: pitboss serve [--port N] [--host H] [--driver pglite|pg|neon] [--database-urls URLS] [--data-dir DIR]\n\nEnvironment: PORT, HOST, PITBOSS_DRIVER, PITBOSS_DATABASE_URLS, PITBOSS_CONTROL_URL, PITBOSS_DATA_DIR, PITBOSS_MAX_BODY_BYTES, PITBOSS_MAX_LINES, PITBOSS_LOG_LEVEL, PITBOSS_FEATURE_MAX_AGE_HOURS');
         return 0;
       }
       const logger = cliLogger(config);

@@ -14,5 +14,7 @@ export type * from './types.js';
 export { SegmentStorage, MEMBER_COLUMNS, DEFAULT_RISK_BAND, riskBands } from './segments.js';
 export type { SavedSegment, SegmentInput, SegmentPreview, MemberPageResult, MemberRow, GuardrailReport, EvaluateOptions } from './segments.js';
 export type { AuditEntry, AuditRecord, AuditQuery } from './audit.js';
+export { queueAgedFeatures, startFeatureAgeing } from './feature-ageing.js';
+export type { AgedFeaturesOptions, AgedFeaturesReport, AgeingStorage, FeatureAgeing, FeatureAgeingOptions } from './feature-ageing.js';
 export { PrivacyStorage } from './privacy.js';
 export type { PlayerDataExport, ErasureReport, AuditFilter, RetentionReport, DeadLetterRecord } from './privacy.js';

@@ -17,6 +17,8 @@ import type {
   PlayerPage, PlayerSummary, RejectedLine, ShardHealth, StorageConfig,
 } from './types.js';
 import { FeatureRefresher } from './feature-refresher.js';
+import { queueAgedFeatures } from './feature-ageing.js';
+import type { AgedFeaturesOptions, AgedFeaturesReport } from './feature-ageing.js';
 import { appendAudit, listAudit } from './audit.js';
 import type { AuditEntry, AuditQuery, AuditRecord } from './audit.js';
 import { SegmentStorage } from './segments.js';
@@ -334,6 +336,20 @@ export class ShardedStorage {
    */
   onFeaturesRefreshed(listener: ((tenantId: string, playerIds: readonly string[]) => Promise<void>) | null): void {
     this.#refresher.onRefreshed = listener;
+  }
+
+  /**
+   * Queues for a background refresh the players whose features were computed
+   * more than `maxAgeMs` ago (oldest first, at most `limit` per database):
+   * windowed features change with time alone. Their scores follow, as after
+   * ingestion. `pitboss serve` runs it periodically (`startFeatureAgeing`).
+   *
+   * @example
+   * const { queued } = await storage.refreshAgedFeatures({ maxAgeMs: 24 * 3_600_000 });
+   * await storage.featuresSettled();
+   */
+  refreshAgedFeatures(options: Omit<AgedFeaturesOptions, 'timeoutMs'>): Promise<AgedFeaturesReport> {
+    return queueAgedFeatures(this.databases, (db, tenantId, players) => this.#refresher.enqueue(db, tenantId, players), { ...options, timeoutMs: this.deadlines.read });
   }
 
   /**

@@ -34,6 +34,13 @@ describe('loadConfig', () => {
     expect(problems).not.toMatch(/secret/);
   });
 
+  it('sweeps aged features after 24 hours unless told otherwise; 0 turns the sweep off; a negative age is refused', () => {
+    expect(loadConfig({ env: {} }).featureMaxAgeHours).toBe(24);
+    expect(loadConfig({ env: { PITBOSS_FEATURE_MAX_AGE_HOURS: '6' } }).featureMaxAgeHours).toBe(6);
+    expect(loadConfig({ env: {}, argv: ['--feature-max-age-hours', '0'] }).featureMaxAgeHours).toBe(0);
+    expect(() => loadConfig({ env: { PITBOSS_FEATURE_MAX_AGE_HOURS: '-1' } })).toThrow(/PITBOSS_FEATURE_MAX_AGE_HOURS \(--feature-max-age-hours\)/);
+  });
+
   it('rejects an unknown driver and a repeated shard URL', () => {
     expect(() => loadConfig({ env: { PITBOSS_DRIVER: 'mysql' } })).toThrow(/expected pglite, pg or neon/);
     expect(() => loadConfig({ env: { PITBOSS_DRIVER: 'pg', PITBOSS_DATABASE_URLS: 'postgres://h/a,postgres://h/a' } })).toThrow(/appears twice/);
