@@ -1,64 +1,114 @@
-import type { Event } from '@pitboss/core';
 import type { Tx } from './pool.js';
 
 /**
  * `player_activity` (shard migration 0007): the last occurrence of each event
  * type per player, which segments read for "did TYPE at least once / never in
  * the last D days". It is kept exact with `events`: ingestion adds the events
- * it inserted (`recordActivity`, in the same transaction), the retention job
+ * it inserted (`writeShardEvents`, in the same transaction and the same
+ * statement as the players' upsert: `activityUpsertSql`), the retention job
  * drops the rows whose last occurrence it deleted (`trimActivity`). Nothing
  * else deletes events or changes their type or time.
  */
 
-// Sorted by key so concurrent batches lock rows in one order (no deadlock). An
-// older event than the stored one changes nothing, and writes nothing.
-const UPSERT_ACTIVITY = `INSERT INTO player_activity AS a (tenant_id, player_id, type, shard, last_at)
-SELECT $1, r.player_id, r.type, min(r.shard), max(r.at)
-FROM unnest($2::text[], $3::text[], $4::smallint[], $5::timestamptz[]) AS r(player_id, type, shard, at)
+/**
+ * The upsert, its arrays of (player, type, shard, time) starting at parameter
+ * `$first` (the tenant is `$1`). Rows come sorted by key (`ActivityRows`), so
+ * concurrent batches lock rows in one order (no deadlock), and at most one
+ * per key, except where a key's latest timestamps tie at the millisecond
+ * (their text may differ below it): `grouped` then folds them in Postgres,
+ * which picks the maximum. An older event than the stored one changes
+ * nothing, and writes nothing.
+ */
+export function activityUpsertSql(first: number, grouped: boolean): string {
+  const [players, types, shards, times] = [first, first + 1, first + 2, first + 3].map((n) => `$${n}`);
+  const rows = `unnest(${players}::text[], ${types}::text[], ${shards}::smallint[], ${times}::timestamptz[]) AS r(player_id, type, shard, at)`;
+  return `INSERT INTO player_activity AS a (tenant_id, player_id, type, shard, last_at)
+${grouped ? `SELECT $1, r.player_id, r.type, min(r.shard), max(r.at)
+FROM ${rows}
 GROUP BY r.player_id, r.type
-ORDER BY r.player_id, r.type
+ORDER BY r.player_id, r.type` : `SELECT $1, r.player_id, r.type, r.shard, r.at
+FROM ${rows}`}
 ON CONFLICT (tenant_id, player_id, type) DO UPDATE SET last_at = EXCLUDED.last_at
 WHERE EXCLUDED.last_at > a.last_at`;
+}
+
+const UPSERT_ACTIVITY = activityUpsertSql(2, true);
 
 // Every event before the cutoff is gone: a last occurrence before it was the
 // only kind left, and any other row still has its maximum.
 const TRIM_ACTIVITY = 'DELETE FROM player_activity WHERE tenant_id = $1 AND last_at < $2::timestamptz';
 
+/** The latest occurrence of one event type in a batch, for one player. */
+interface Latest {
+  type: string;
+  ms: number;
+  at: string;
+  /** Other texts of the same millisecond (rare: sub-millisecond digits, offsets). */
+  ties: string[] | null;
+}
+
 /**
- * Adds events just inserted into `events` (inside the same transaction `tx`)
- * to `player_activity`. Pass the events this transaction inserted (a
- * duplicate skipped by `ON CONFLICT DO NOTHING` would change nothing, as the
- * rollup is a maximum, but it costs a row). Sends one row per (player, type)
- * and batch, or a few where latest timestamps tie at the millisecond (their
- * text may differ below it; Postgres picks the maximum).
- *
- * @example
- * await recordActivity(tx, 'acme', events.filter((e) => stored.has(e.event.event_id)));
+ * One player's latest occurrence per event type among the events a
+ * transaction inserted. Fed event by event (`add`), then written as rows of
+ * the upsert (`appendRows`) in (player, type) order.
  */
-export async function recordActivity(tx: Tx, tenantId: string, events: Iterable<{ shard: number; event: Event }>): Promise<void> {
-  const latest = new Map<string, { player: string; type: string; shard: number; ms: number; at: Set<string> }>();
-  for (const { shard, event } of events) {
-    const key = `${event.player_id}\u0000${event.type}`;
-    const ms = Date.parse(event.occurred_at);
-    const x = latest.get(key);
-    if (!x) latest.set(key, { player: event.player_id, type: event.type, shard, ms, at: new Set([event.occurred_at]) });
-    else if (ms > x.ms) (x.ms = ms), (x.at = new Set([event.occurred_at]));
-    else if (ms === x.ms) x.at.add(event.occurred_at);
+export class PlayerActivity {
+  readonly #latest: Latest[] = [];
+
+  /** Adds an event of `type` at `at` (`ms` = `Date.parse(at)`). */
+  add(type: string, ms: number, at: string): void {
+    const list = this.#latest;
+    for (let i = 0; i < list.length; i++) {
+      const x = list[i]!;
+      if (x.type !== type) continue;
+      if (ms > x.ms) {
+        x.ms = ms;
+        x.at = at;
+        x.ties = null;
+      } else if (ms === x.ms && at !== x.at && !x.ties?.includes(at)) {
+        (x.ties ??= []).push(at);
+      }
+      return;
+    }
+    list.push({ type, ms, at, ties: null });
   }
-  if (latest.size === 0) return;
-  const players: string[] = [];
-  const types: string[] = [];
-  const shards: number[] = [];
-  const times: string[] = [];
-  for (const x of latest.values()) {
-    for (const at of x.at) {
-      players.push(x.player);
-      types.push(x.type);
-      shards.push(x.shard);
-      times.push(at);
+
+  /** Appends this player's rows, types in order, to the upsert's arrays (players must come in order too). */
+  appendRows(rows: ActivityRows, playerId: string, shard: number): void {
+    const list = this.#latest;
+    if (list.length > 1) list.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
+    for (const x of list) {
+      rows.push(playerId, x.type, shard, x.at);
+      if (!x.ties) continue;
+      rows.grouped = true;
+      for (const at of x.ties) rows.push(playerId, x.type, shard, at);
     }
   }
-  await tx.query(UPSERT_ACTIVITY, [tenantId, players, types, shards, times]);
+}
+
+/** The upsert's parameters: one array per column, in (player, type) order. */
+export class ActivityRows {
+  readonly players: string[] = [];
+  readonly types: string[] = [];
+  readonly shards: number[] = [];
+  readonly times: string[] = [];
+  /** Whether a key has several rows (tied timestamps): see `activityUpsertSql`. */
+  grouped = false;
+
+  push(playerId: string, type: string, shard: number, at: string): void {
+    this.players.push(playerId);
+    this.types.push(type);
+    this.shards.push(shard);
+    this.times.push(at);
+  }
+
+  get size(): number {
+    return this.players.length;
+  }
+
+  params(): [string[], string[], number[], string[]] {
+    return [this.players, this.types, this.shards, this.times];
+  }
 }
 
 /**

@@ -23,7 +23,7 @@ import { appendAudit, listAudit } from './audit.js';
 import type { AuditEntry, AuditQuery, AuditRecord } from './audit.js';
 import { SegmentStorage } from './segments.js';
 import { PrivacyStorage } from './privacy.js';
-import { featureColumnsSql, refreshFeatures, writeProfile, writeShardEvents } from './writes.js';
+import { featureColumnsSql, refreshFeatures, writeProfile, writeShardBatch } from './writes.js';
 import { exportPages } from './export.js';
 import type { ExportPage, ExportQuery, ExportTable } from './export.js';
 import type { ShardEvent } from './writes.js';
@@ -227,7 +227,7 @@ export class ShardedStorage {
         // Background refreshes of this database pace themselves while ingestion writes to it.
         this.#refresher.writeStarted(db);
         try {
-          stored = await db.transaction((tx) => writeShardEvents(tx, tenantId, events), { timeoutMs: this.deadlines.write });
+          stored = await writeShardBatch(db, tenantId, events, this.deadlines.write);
         } catch (error) {
           const wrapped = wrapDriverError(error, undefined, index);
           if (!(wrapped instanceof ShardUnavailableError)) {

@@ -1,6 +1,6 @@
 import { EVENT_COLUMNS, compileFeatureQuery, featureColumns, toEventRow } from '@pitboss/core';
 import type { Event, EventRow, PersonalData, PlayerProfile } from '@pitboss/core';
-import { recordActivity } from './activity.js';
+import { ActivityRows, PlayerActivity, activityUpsertSql } from './activity.js';
 import type { Database, Tx } from './pool.js';
 
 /**
@@ -8,9 +8,9 @@ import type { Database, Tx } from './pool.js';
  * one JSON document per statement (`json_to_recordset`): one round trip and
  * one parameter whatever the batch size, and no per-row statements. Events,
  * the bulk of every batch, take COPY where the driver has it (node-postgres):
- * straight into `events` inside a savepoint, which is all a batch of new
- * events needs (the primary key refuses an id stored before, and then the
- * savepoint is rolled back); a batch that meets a stored id goes again
+ * straight into `events`, which is all a batch of new events needs (the
+ * primary key refuses an id stored before, and then the transaction is rolled
+ * back and run again, `writeShardBatch`); a batch that meets a stored id goes
  * through a session-local staging table and one INSERT … ON CONFLICT DO
  * NOTHING from it, which keeps the idempotency of the JSON path at about two
  * thirds of its cost in Postgres (JSON is parsed twice there: the document,
@@ -118,6 +118,36 @@ ON CONFLICT (tenant_id, player_id) DO UPDATE SET
 WHERE EXCLUDED.profile <> '{}'::jsonb OR p.last_event_at IS NULL OR EXCLUDED.last_event_at > p.last_event_at
 RETURNING (xmax = 0) AS created`;
 
+// A batch's players when none of its events changes a profile (nearly every
+// batch: the statement above with an empty patch comes to this). Arrays
+// rather than a JSON document: no JSON to parse, nor 14 profile expressions
+// per row. The other columns take their defaults, as an empty patch gives them.
+const TOUCH_PLAYERS = `INSERT INTO players AS p (tenant_id, player_id, shard, last_event_at)
+SELECT $1, r.player_id, r.shard, r.last_event_at
+FROM unnest($2::text[], $3::smallint[], $4::timestamptz[]) AS r(player_id, shard, last_event_at)
+ON CONFLICT (tenant_id, player_id) DO UPDATE SET
+  last_event_at = GREATEST(p.last_event_at, EXCLUDED.last_event_at),
+  updated_at = now()
+WHERE p.last_event_at IS NULL OR EXCLUDED.last_event_at > p.last_event_at`;
+
+/**
+ * Ingestion's players and their activity rollup in one round trip: the
+ * players' upsert (`TOUCH_PLAYERS`, or `UPSERT_PLAYERS` when a profile
+ * changes) is the main statement and runs first; the unreferenced activity
+ * upsert runs to completion after it. Every writer thus locks in one order,
+ * players then activity, each sorted by key.
+ */
+function ingestPlayersSql(profiles: boolean, grouped: boolean): string {
+  const key = `${profiles ? 'profiles' : 'touch'}:${grouped ? 'grouped' : 'rows'}`;
+  let sql = INGEST_PLAYERS_SQL.get(key);
+  if (!sql) {
+    sql = `WITH activity AS (${activityUpsertSql(profiles ? 3 : 5, grouped)})\n${profiles ? UPSERT_PLAYERS : TOUCH_PLAYERS}`;
+    INGEST_PLAYERS_SQL.set(key, sql);
+  }
+  return sql;
+}
+const INGEST_PLAYERS_SQL = new Map<string, string>();
+
 // An exclusion only ever extends: a later event with an earlier end (or a
 // replayed old one) never shortens what is in force. GREATEST skips NULLs, and
 // an open-ended exclusion is `infinity`.
@@ -173,6 +203,8 @@ interface PlayerChange {
   /** Latest end of a self-exclusion / time-out started in this batch (`infinity` when open-ended). */
   selfExcludedUntil?: string;
   timedOutUntil?: string;
+  /** Latest occurrence per event type of the batch's new events (ingestion only). */
+  activity?: PlayerActivity;
 }
 
 function mergeProfile(into: Record<string, unknown>, patch: Omit<PlayerProfile, 'personal'>): void {
@@ -199,35 +231,111 @@ function changeFor(changes: Map<string, PlayerChange>, playerId: string, shard: 
   return c;
 }
 
+// One lock order for every writer: concurrent batches touching the same players then wait, never deadlock.
+const byPlayer = (a: PlayerChange, b: PlayerChange): number => (a.player_id < b.player_id ? -1 : a.player_id > b.player_id ? 1 : 0);
+
 /** Upserts players and their personal data; returns `created` for each row that was written (no-op updates are skipped). */
 async function writePlayers(tx: Tx, tenantId: string, changes: Iterable<PlayerChange>): Promise<boolean[]> {
-  // One lock order for every writer: concurrent batches touching the same players then wait, never deadlock.
-  const list = [...changes].sort((a, b) => (a.player_id < b.player_id ? -1 : a.player_id > b.player_id ? 1 : 0));
+  const list = [...changes].sort(byPlayer);
   if (list.length === 0) return [];
-  const rows = await tx.query<{ created: boolean }>(UPSERT_PLAYERS, [
-    tenantId,
-    JSON.stringify(list.map((c) => ({ player_id: c.player_id, shard: c.shard, last_event_at: c.last_event_at, patch: c.patch }))),
-  ]);
-  const personal = list.filter((c) => c.personal !== null);
-  if (personal.length > 0) {
-    await tx.query(UPSERT_PERSONAL, [tenantId, JSON.stringify(personal.map((c) => ({ player_id: c.player_id, ...c.personal })))]);
-  }
+  const rows = await tx.query<{ created: boolean }>(UPSERT_PLAYERS, [tenantId, playersJson(list)]);
+  await writePersonal(tx, tenantId, list);
   return rows.map((r) => r.created);
+}
+
+/**
+ * Ingestion's player writes: the players of the batch's new events, their
+ * activity rollup (one statement, `ingestPlayersSql`), then personal data.
+ * `profiles`: whether any change carries a profile or personal data.
+ */
+async function writeIngestPlayers(tx: Tx, tenantId: string, changes: Iterable<PlayerChange>, profiles: boolean): Promise<void> {
+  const list = [...changes].sort(byPlayer);
+  if (list.length === 0) return;
+  const activity = new ActivityRows();
+  for (const c of list) c.activity?.appendRows(activity, c.player_id, c.shard);
+  const sql = ingestPlayersSql(profiles, activity.grouped);
+  if (profiles) {
+    await tx.query(sql, [tenantId, playersJson(list), ...activity.params()]);
+    await writePersonal(tx, tenantId, list);
+    return;
+  }
+  const ids = new Array<string>(list.length);
+  const shards = new Array<number>(list.length);
+  const times = new Array<string | null>(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i]!;
+    ids[i] = c.player_id;
+    shards[i] = c.shard;
+    times[i] = c.last_event_at;
+  }
+  await tx.query(sql, [tenantId, ids, shards, times, ...activity.params()]);
+}
+
+function playersJson(list: readonly PlayerChange[]): string {
+  return JSON.stringify(list.map((c) => ({ player_id: c.player_id, shard: c.shard, last_event_at: c.last_event_at, patch: c.patch })));
+}
+
+async function writePersonal(tx: Tx, tenantId: string, list: readonly PlayerChange[]): Promise<void> {
+  const personal = list.filter((c) => c.personal !== null);
+  if (personal.length === 0) return;
+  await tx.query(UPSERT_PERSONAL, [tenantId, JSON.stringify(personal.map((c) => ({ player_id: c.player_id, ...c.personal })))]);
+}
+
+/** How `writeShardEvents` sends events by COPY: straight into `events`, or through the staging table. */
+export type CopyRoute = 'direct' | 'staged';
+
+/**
+ * A direct COPY met an id stored before (or being stored by a concurrent
+ * batch); thrown out of `writeShardEvents` so that the transaction rolls
+ * back and `writeShardBatch` runs the batch again through the staging table.
+ */
+class DirectCopyRefused extends Error {
+  constructor(cause: unknown) {
+    super('a direct COPY into events met a stored event id', { cause });
+    this.name = 'DirectCopyRefused';
+  }
+}
+
+/**
+ * Writes one shard database's batch in one transaction (`writeShardEvents`)
+ * and returns the event ids stored now. A bulk batch on a driver with COPY
+ * goes straight into `events` first: a batch of new events then takes four
+ * round trips (BEGIN, COPY, players and activity, COMMIT). When the primary
+ * key refuses one of its ids, nothing else has been written yet: the
+ * transaction rolls back and the batch runs again through the staging table
+ * (a savepoint around the COPY cost every batch a round trip, to save two on
+ * the rare batch that meets a stored id). `timeoutMs` bounds both runs together.
+ *
+ * @example
+ * const stored = await writeShardBatch(db, 'acme', events, 30_000);
+ */
+export async function writeShardBatch(db: Database, tenantId: string, events: readonly ShardEvent[], timeoutMs: number): Promise<Set<string>> {
+  const started = performance.now();
+  try {
+    return await db.transaction((tx) => writeShardEvents(tx, tenantId, events, 'direct'), { timeoutMs });
+  } catch (error) {
+    if (!(error instanceof DirectCopyRefused)) throw error;
+  }
+  const left = timeoutMs > 0 ? Math.max(1, timeoutMs - (performance.now() - started)) : 0;
+  return db.transaction((tx) => writeShardEvents(tx, tenantId, events, 'staged'), { timeoutMs: left });
 }
 
 /**
  * Writes one shard database's events inside `tx`: inserts them (duplicates
  * skipped by the primary key), then, for the events that were new only,
- * bumps `last_event_at` and merges `player.updated` profiles and personal
- * data. Returns the event ids stored now. `events` must hold no two events
- * with one id (the caller keeps the first).
+ * bumps `last_event_at`, adds them to the activity rollup and merges
+ * `player.updated` profiles and personal data. Returns the event ids stored
+ * now. `events` must hold no two events with one id (the caller keeps the
+ * first). With `route` 'direct', bulk events are COPYed straight into
+ * `events`, and a stored id fails the transaction with `DirectCopyRefused`
+ * (call it through `writeShardBatch`, which then runs it 'staged').
  *
  * @example
- * const stored = await db.transaction((tx) => writeShardEvents(tx, 'acme', events));
+ * const stored = await db.transaction((tx) => writeShardEvents(tx, 'acme', events, 'staged'));
  */
-export async function writeShardEvents(tx: Tx, tenantId: string, events: readonly ShardEvent[]): Promise<Set<string>> {
+export async function writeShardEvents(tx: Tx, tenantId: string, events: readonly ShardEvent[], route: CopyRoute): Promise<Set<string>> {
   let stored: Set<string>;
-  // COPY takes more round trips (savepoint, copy): worth it for bulk, not for a handful of events.
+  // COPY takes more round trips than the statement (COPY, then its data): worth it for bulk, not for a handful of events.
   if (tx.copyFrom && events.length >= COPY_MIN_EVENTS) {
     const tenant = copyValue(tenantId);
     const data = new CopyData();
@@ -237,7 +345,7 @@ export async function writeShardEvents(tx: Tx, tenantId: string, events: readonl
       for (const c of EVENT_COLUMNS) line += '\t' + copyValue(row[c]);
       data.append(line + '\n');
     }
-    stored = await copyEvents(tx, tenantId, data.bytes(), events);
+    stored = await copyEvents(tx, tenantId, data.bytes(), events, route);
   } else {
     const rows = events.map(({ shard, event }) => {
       // toEventRow builds a fresh row: add the shard to it rather than copying every field into another object.
@@ -248,14 +356,14 @@ export async function writeShardEvents(tx: Tx, tenantId: string, events: readonl
     const inserted = await tx.query<{ event_id: string }>(INSERT_EVENTS, [tenantId, JSON.stringify(rows)]);
     stored = new Set(inserted.map((r) => r.event_id));
   }
-  await recordActivity(tx, tenantId, stored.size === events.length ? events : events.filter((e) => stored.has(e.event.event_id)));
+  const all = stored.size === events.length;
   const changes = new Map<string, PlayerChange>();
   // Profile updates apply in event time, so a batch's older update never hides a newer one. Only they
   // need ordering (last_event_at is a maximum, exclusions only extend): sorting every event by a parsed
   // timestamp cost more than the rest of this function.
   const updates: { ms: number; line: number; change: PlayerChange; profile: PlayerProfile }[] = [];
   for (const { event, shard, line } of events) {
-    if (!stored.has(event.event_id)) continue;
+    if (!all && !stored.has(event.event_id)) continue;
     const c = changeFor(changes, event.player_id, shard);
     const ms = Date.parse(event.occurred_at);
     // Strictly later: of events at one instant, the first one's timestamp text is kept.
@@ -263,6 +371,7 @@ export async function writeShardEvents(tx: Tx, tenantId: string, events: readonl
       c.lastEventMs = ms;
       c.last_event_at = event.occurred_at;
     }
+    (c.activity ??= new PlayerActivity()).add(event.type, ms, event.occurred_at);
     if (event.type === 'player.updated') {
       updates.push({ ms, line, change: c, profile: event.profile });
     } else if (event.type === 'exclusion.started') {
@@ -276,7 +385,7 @@ export async function writeShardEvents(tx: Tx, tenantId: string, events: readonl
     mergeProfile(change.patch, profile);
     change.personal = mergePersonal(change.personal, personal);
   }
-  await writePlayers(tx, tenantId, changes.values());
+  await writeIngestPlayers(tx, tenantId, changes.values(), updates.length > 0);
   const exclusions = [...changes.values()].filter((c) => c.selfExcludedUntil !== undefined || c.timedOutUntil !== undefined);
   if (exclusions.length > 0) {
     await tx.query(APPLY_EXCLUSIONS, [
@@ -288,23 +397,20 @@ export async function writeShardEvents(tx: Tx, tenantId: string, events: readonl
 }
 
 /**
- * COPYs `text` (lines for `events`) into `events` and returns the ids stored.
- * First straight into the table, in a savepoint: a batch of new events is
- * then stored as fast as COPY goes. When the primary key refuses a line (an
- * id stored before, or by a concurrent batch: a deadlock between two such
- * batches counts too), the savepoint is rolled back and the batch goes
- * through the staging table with ON CONFLICT DO NOTHING.
+ * COPYs `text` (lines for `events`) into `events` and returns the ids stored:
+ * 'direct', straight into the table (a refused id throws
+ * `DirectCopyRefused`, and the transaction is over); 'staged', through the
+ * staging table with ON CONFLICT DO NOTHING.
  */
-async function copyEvents(tx: Tx, tenantId: string, text: Uint8Array, events: readonly ShardEvent[]): Promise<Set<string>> {
+async function copyEvents(tx: Tx, tenantId: string, text: Uint8Array, events: readonly ShardEvent[], route: CopyRoute): Promise<Set<string>> {
   const copyFrom = tx.copyFrom!;
-  await tx.query('SAVEPOINT pb_copy_events');
-  try {
-    await copyFrom(COPY_DIRECT, text);
-    // Not released: the commit ends it with the transaction, and that saves a round trip.
+  if (route === 'direct') {
+    try {
+      await copyFrom(COPY_DIRECT, text);
+    } catch (error) {
+      throw DIRECT_COPY_CONFLICTS.has((error as { code?: string }).code ?? '') ? new DirectCopyRefused(error) : error;
+    }
     return new Set(events.map((e) => e.event.event_id));
-  } catch (error) {
-    if (!DIRECT_COPY_CONFLICTS.has((error as { code?: string }).code ?? '')) throw error;
-    await tx.query('ROLLBACK TO SAVEPOINT pb_copy_events');
   }
   await tx.query(STAGE_EVENTS);
   await copyFrom(COPY_EVENTS, text);
@@ -351,4 +457,4 @@ export async function refreshFeatures(db: Database, tenantId: string, playerIds:
 }
 
 /** The statements, for tests and the bench that run them against a real engine. */
-export const WRITE_SQL = { INSERT_EVENTS, COPY_DIRECT, STAGE_EVENTS, COPY_EVENTS, INSERT_STAGED_EVENTS, UPSERT_PLAYERS, UPSERT_PERSONAL, APPLY_EXCLUSIONS, REFRESH_FEATURES } as const;
+export const WRITE_SQL = { INSERT_EVENTS, COPY_DIRECT, STAGE_EVENTS, COPY_EVENTS, INSERT_STAGED_EVENTS, UPSERT_PLAYERS, TOUCH_PLAYERS, UPSERT_PERSONAL, APPLY_EXCLUSIONS, REFRESH_FEATURES } as const;

@@ -106,6 +106,27 @@ describe.each(backends)('player_activity on %s', (_name, open) => {
     expect(n).toBe(36);
   });
 
+  it('takes the latest of timestamps that tie at the millisecond but differ below it or in their offset', async () => {
+    const at = (text: string, i: number, player: string): Event => {
+      const r = parseEvent({ schema_version: 1, event_id: `tie-${i}`, player_id: player, occurred_at: text, type: 'session.started', session_id: `st-${i}`, device: 'desktop' }, { now: NOW });
+      if (!r.ok) throw new Error(JSON.stringify(r.issues));
+      return r.event;
+    };
+    // Enough events for the COPY path on node-postgres; each player's latest millisecond written three ways.
+    const tied = Array.from({ length: 240 }, (_, i) => {
+      const player = `tie-p${i % 8}`;
+      const texts = ['2026-04-20T10:00:00.000100Z', '2026-04-20T10:00:00.000900Z', '2026-04-20T13:00:00.000500+03:00', '2026-04-19T10:00:00.000Z'];
+      return at(texts[Math.floor(i / 8) % texts.length]!, i, player);
+    });
+    expect((await storage.ingest(TENANT, lines(tied))).accepted).toHaveLength(240);
+    expect(await mismatches()).toBe(0);
+    const rows = await storage.databases[0]!.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM player_activity WHERE tenant_id = $1 AND player_id LIKE 'tie-p%' AND last_at = '2026-04-20T10:00:00.0009Z'`,
+      [TENANT],
+    );
+    expect(rows[0]!.n).toBe(8);
+  });
+
   it('segments read it and count what the raw events count, whatever asOf', async () => {
     const fields = registrySegmentFields(FIELDS);
     const segments = [
