@@ -166,7 +166,7 @@ export class LocalAnalytics {
    * per player) from the events. Counts then run on those (`layout: 'local'`)
    * without joining players with features or scanning the events (see
    * `docs/segments.md`). Writes made on `db` directly, around this class,
-   * are noticed only when they change a table's size or columns.
+   * are noticed only when they change a table's size or number of columns.
    *
    * @example
    * await local.loadExport('players'); await local.loadExport('features');
@@ -228,25 +228,20 @@ export class LocalAnalytics {
    * The tables segment counts read (core's `localSegmentTables`: players with
    * the features and an integer key, player_activity from the events),
    * derived once from the loaded exports and again after a load, a write
-   * through `query()`, or a change of the exports' names, columns or sizes.
+   * through `query()`, or a change of the exports' names, sizes or column counts.
    */
   async #segmentTables(tables: LocalSegmentOptions['tables'], readsFeatures: boolean, readsEvents: boolean): Promise<LocalSegmentTables> {
     const names = { players: 'players', features: 'features', events: 'events', ...tables };
     for (const n of Object.values(names)) quoteIdent(n);
+    // One cheap look at the catalog (names, sizes, column counts); the columns themselves only when deriving.
     const catalog = await this.db.queryTable(
-      `SELECT t.table_name AS name, t.estimated_size::DOUBLE AS size, (SELECT list(c.column_name || ' ' || c.data_type ORDER BY c.column_index) FROM duckdb_columns() c
-         WHERE c.database_name = t.database_name AND c.schema_name = t.schema_name AND c.table_name = t.table_name) AS columns
-       FROM duckdb_tables() t WHERE t.database_name = current_database() AND t.schema_name = 'main' AND t.table_name IN ($1, $2, $3)`,
+      `SELECT table_name AS name, estimated_size::DOUBLE AS size, column_count::DOUBLE AS columns FROM duckdb_tables()
+       WHERE database_name = current_database() AND schema_name = 'main' AND table_name IN ($1, $2, $3)`,
       [names.players, names.features, names.events],
     );
-    // Each column as "name type" (a plain identifier, a space, DuckDB's data_type).
-    const present = new Map<string, { size: number; columns: LocalColumn[] }>();
-    for (const row of catalog.toArray() as { name: string; size: number; columns: Iterable<string> | null }[]) {
-      const columns = Array.from(row.columns ?? [], (c) => {
-        const at = String(c).indexOf(' ');
-        return { name: String(c).slice(0, at), type: String(c).slice(at + 1) };
-      });
-      present.set(String(row.name), { size: Number(row.size), columns });
+    const present = new Map<string, { size: number; columns: number }>();
+    for (const row of catalog.toArray() as { name: string; size: number; columns: number }[]) {
+      present.set(String(row.name), { size: Number(row.size), columns: Number(row.columns) });
     }
     const need = (kind: 'players' | 'features' | 'events', why: string): void => {
       if (!present.has(names[kind])) throw new TypeError(`segment needs the local table ${JSON.stringify(names[kind])} (${why}): load it first, e.g. loadExport('${kind}')`);
@@ -262,9 +257,20 @@ export class LocalAnalytics {
     const key = JSON.stringify([source, [names.players, names.features, names.events].map((n) => present.get(n) ?? null)]);
     const generation = this.#generation;
     if (this.#derived && this.#derived.key === key && this.#derived.generation === generation) return this.#derived.tables;
+    const described = await this.db.queryTable(
+      `SELECT table_name AS name, column_name, data_type FROM duckdb_columns()
+       WHERE database_name = current_database() AND schema_name = 'main' AND table_name IN ($1, $2) ORDER BY table_name, column_index`,
+      [names.players, names.features],
+    );
+    const columns = new Map<string, LocalColumn[]>();
+    for (const row of described.toArray() as { name: string; column_name: string; data_type: string }[]) {
+      const list = columns.get(String(row.name)) ?? [];
+      list.push({ name: String(row.column_name), type: String(row.data_type) });
+      columns.set(String(row.name), list);
+    }
     const derived = localSegmentTables(SEGMENT_FIELDS, {
       ...source,
-      columns: { players: present.get(names.players)!.columns, features: present.get(names.features)?.columns ?? [] },
+      columns: { players: columns.get(names.players) ?? [], features: columns.get(names.features) ?? [] },
     });
     this.#derived = null;
     for (const statement of derived.statements) await this.db.queryTable(statement);
