@@ -127,6 +127,25 @@ describe('exact SQL, run on the engine', () => {
       expect((await engines[d].query(compileSegment(never, opts(d, 't1')).count()))[0], d).toEqual({ count: 300 - nOnce });
     }
   });
+
+  it('layout local (DuckDB): player_activity keyed by player_key, last_at compared as it is; a top-level "did" is an inner join', () => {
+    const asOf = utc('CAST($2 AS TIMESTAMPTZ)');
+    const set = 'SELECT a.player_key FROM player_activity a WHERE a.type = $1 AND ' +
+      `a.last_at > ${asOf} - CAST($3 AS INTEGER) * INTERVAL 24 HOUR AND a.last_at <= ${asOf} ` +
+      `UNION ALL SELECT a.player_key FROM player_activity a WHERE a.type = $4 AND a.last_at > ${asOf} AND a.player_id IN ` +
+      `(SELECT e.player_id FROM events e WHERE e.type = $5 AND ${utc('e.occurred_at')} > ${asOf} - CAST($6 AS INTEGER) * INTERVAL 24 HOUR AND ${utc('e.occurred_at')} <= ${asOf})`;
+    const local = { dialect: 'duckdb' as const, fields: FIELDS_FOR_TESTS, asOf: AS_OF, layout: 'local' as const, playerActivity: true };
+    const once = compileSegment({ all: [{ did: { type: 'bet.placed' }, op: 'at_least', times: 1, days: 7 }, { field: 'registered_at', op: 'more_than_days_ago', value: 30 }] }, local).count();
+    expect(once.sql).toBe(
+      `SELECT CAST(count(*) AS INTEGER) AS count FROM players p JOIN (${set}) s1 ON s1.player_key = p.player_key ` +
+      `WHERE (TRUE AND p.registered_at <= ${asOf} - CAST($7 AS INTEGER) * INTERVAL 24 HOUR)`,
+    );
+    expect(once.params).toEqual(['bet.placed', AS_OF, 7, 'bet.placed', 'bet.placed', 7, 30]);
+    const never = compileSegment({ all: [{ did: { type: 'bet.placed' }, op: 'at_most', times: 0, days: 7 }] }, local).count();
+    expect(never.sql).toBe(`SELECT CAST(count(*) AS INTEGER) AS count FROM players p WHERE (p.player_key IN (${set})) IS NOT TRUE`);
+    const raw = compileSegment({ all: [{ did: { type: 'payment', direction: 'deposit' }, op: 'at_least', times: 1, days: 7 }] }, local).count();
+    expect(raw.sql).toContain('WHERE p.player_id IN (SELECT e.player_id FROM events e WHERE e.type = $1 AND e.direction = $2');
+  });
 });
 
 function excludedBy(p: PlayerRow, bands: readonly string[]): Record<GuardrailReason, boolean> {
