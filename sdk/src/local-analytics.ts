@@ -42,8 +42,11 @@ export interface LocalSegmentPage {
 
 const SEGMENT_FIELDS = registrySegmentFields(FIELDS);
 
-/** Statements that cannot change a table: anything else passed to `query()` makes the segment tables stale. */
-const READ_ONLY = /^\s*(?:SELECT|FROM|DESCRIBE|SHOW|SUMMARIZE|EXPLAIN(?!\s+ANALY[SZ]E))\b[^;]*;?\s*$/i;
+/**
+ * Statements that cannot change a table (one statement; a `WITH` query that names no writing command anywhere):
+ * anything else passed to `query()` makes the segment tables stale.
+ */
+const READ_ONLY = /^\s*(?:SELECT|FROM|DESCRIBE|SHOW|SUMMARIZE|EXPLAIN(?!\s+ANALY[SZ]E)|WITH(?![\s\S]*\b(?:INSERT|UPDATE|DELETE|MERGE|CREATE|DROP|ALTER|COPY|TRUNCATE|ATTACH|DETACH|IMPORT|LOAD|CALL|PRAGMA|SET|CHECKPOINT|VACUUM)\b))\b[^;]*;?\s*$/i;
 
 /** The segment tables derived from the exports, and what they were derived from. */
 interface DerivedSegmentTables {
@@ -112,8 +115,9 @@ export class LocalAnalytics {
 
   /**
    * Runs SQL in the worker; the result as an Arrow `Table`. `params[i]` binds `$<i+1>` (never SQL text).
-   * A statement other than a read (`SELECT`, `FROM`, `DESCRIBE`, `SHOW`, `SUMMARIZE`, `EXPLAIN`) makes
-   * the tables segment counts derive stale: the next count derives them again.
+   * A statement other than a read (`SELECT`, `FROM`, `DESCRIBE`, `SHOW`, `SUMMARIZE`, `EXPLAIN`, a `WITH`
+   * query that names no writing command) makes the tables segment counts derive stale: the next count
+   * derives them again (seconds for millions of events).
    */
   async query(sql: string, params?: readonly QueryParam[]): Promise<Table> {
     const writes = !READ_ONLY.test(sql);
