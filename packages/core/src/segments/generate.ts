@@ -298,7 +298,6 @@ class DuckDBSegmentSql extends SegmentSqlGenerator {
     return this.local ? `${alias}.player_id` : `(${alias}.tenant_id, ${alias}.player_id)`;
   }
 
-
   private scoped(e: EventsNode): string {
     const tenant = this.tenantMark === undefined ? [] : [`e.tenant_id = ${this.tenantMark}`];
     return [...tenant, ...this.eventConditions(e)].join(' AND ');
