@@ -106,9 +106,28 @@ export class ActivityRows {
     return this.players.length;
   }
 
-  params(): [string[], string[], number[], string[]] {
-    return [this.players, this.types, this.shards, this.times];
+  /** The four array parameters, as array literals (`textArray`). */
+  params(): [string, string, string, string] {
+    return [textArray(this.players), textArray(this.types), `{${this.shards.join(',')}}`, textArray(this.times)];
   }
+}
+
+const ARRAY_SPECIAL = /["\\]/;
+
+/**
+ * A Postgres array literal of `values`, as node-postgres would send the
+ * array but in one join where no element holds a quote or a backslash (ids,
+ * types and timestamps never do): node-postgres escapes every element with
+ * two regular expressions, a tenth of ingestion's own CPU per event.
+ *
+ * @example
+ * textArray(['a', 'b"c']); // '{"a","b\\"c"}'
+ */
+export function textArray(values: readonly string[]): string {
+  if (values.length === 0) return '{}';
+  const joined = values.join('","');
+  if (!ARRAY_SPECIAL.test(joined)) return `{"${joined}"}`;
+  return `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { EVENT_COLUMNS, compileFeatureQuery, featureColumns, toEventRow } from '@pitboss/core';
 import type { Event, EventRow, PersonalData, PlayerProfile } from '@pitboss/core';
-import { ActivityRows, PlayerActivity, activityUpsertSql } from './activity.js';
+import { ActivityRows, PlayerActivity, activityUpsertSql, textArray } from './activity.js';
 import type { Database, Tx } from './pool.js';
 
 /**
@@ -261,14 +261,15 @@ async function writeIngestPlayers(tx: Tx, tenantId: string, changes: Iterable<Pl
   }
   const ids = new Array<string>(list.length);
   const shards = new Array<number>(list.length);
-  const times = new Array<string | null>(list.length);
+  const times = new Array<string>(list.length);
   for (let i = 0; i < list.length; i++) {
     const c = list[i]!;
     ids[i] = c.player_id;
     shards[i] = c.shard;
-    times[i] = c.last_event_at;
+    // Every player here has a new event, hence a time.
+    times[i] = c.last_event_at!;
   }
-  await tx.query(sql, [tenantId, ids, shards, times, ...activity.params()]);
+  await tx.query(sql, [tenantId, textArray(ids), `{${shards.join(',')}}`, textArray(times), ...activity.params()]);
 }
 
 function playersJson(list: readonly PlayerChange[]): string {

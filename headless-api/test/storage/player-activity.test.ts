@@ -19,6 +19,8 @@ import { ADMIN_URL } from './backends.js';
 
 const NAME = `pb_st_activity_${process.pid}_${Date.now().toString(36)}`;
 const TENANT = 'act';
+/** Tenant of the edge-case batches, apart from the population the segment cases count. */
+const EDGES = 'act-edges';
 const NOW = Date.parse('2026-05-01T00:00:00Z');
 const TYPES = ['bet.placed', 'payment', 'session.started'] as const;
 
@@ -118,13 +120,29 @@ describe.each(backends)('player_activity on %s', (_name, open) => {
       const texts = ['2026-04-20T10:00:00.000100Z', '2026-04-20T10:00:00.000900Z', '2026-04-20T13:00:00.000500+03:00', '2026-04-19T10:00:00.000Z'];
       return at(texts[Math.floor(i / 8) % texts.length]!, i, player);
     });
-    expect((await storage.ingest(TENANT, lines(tied))).accepted).toHaveLength(240);
+    expect((await storage.ingest(EDGES, lines(tied))).accepted).toHaveLength(240);
     expect(await mismatches()).toBe(0);
     const rows = await storage.databases[0]!.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM player_activity WHERE tenant_id = $1 AND player_id LIKE 'tie-p%' AND last_at = '2026-04-20T10:00:00.0009Z'`,
-      [TENANT],
+      [EDGES],
     );
     expect(rows[0]!.n).toBe(8);
+  });
+
+  it('keeps player ids with quotes, backslashes, braces and commas as they are (array parameters)', async () => {
+    const ids = ['q"uote', 'back\\slash', '{brace}', 'com,ma', '"', '\\', 'NULL', 'x\\"y'];
+    const odd = Array.from({ length: 240 }, (_, i) => event(20_000 + i, TYPES[i % 3]!, ids[i % ids.length]!, NOW - 86_400_000 - i * 60_000));
+    expect((await storage.ingest(EDGES, lines(odd))).accepted).toHaveLength(240);
+    expect(await mismatches()).toBe(0);
+    const players = await storage.databases[0]!.query<{ player_id: string; last_event_at: Date }>(
+      'SELECT player_id, last_event_at FROM players WHERE tenant_id = $1 AND player_id = ANY($2::text[]) ORDER BY player_id',
+      [EDGES, ids],
+    );
+    expect(players.map((p) => p.player_id)).toEqual([...ids].sort());
+    for (const p of players) {
+      const latest = Math.max(...odd.filter((e) => e.player_id === p.player_id).map((e) => Date.parse(e.occurred_at)));
+      expect(new Date(p.last_event_at).getTime()).toBe(latest);
+    }
   });
 
   it('segments read it and count what the raw events count, whatever asOf', async () => {
