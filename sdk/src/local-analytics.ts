@@ -1,6 +1,6 @@
 import type { Table } from 'apache-arrow';
 import { FIELDS, compileFeatureQuery, compileSegment, localSegmentTables, registrySegmentFields } from '@pitboss/core';
-import type { CompiledSegment, FeatureKey, LocalColumn, LocalSegmentTables, SegmentLocale, SegmentSql } from '@pitboss/core';
+import type { CompiledSegment, FeatureKey, LocalColumn, LocalSegmentSource, LocalSegmentTables, SegmentLocale, SegmentSql } from '@pitboss/core';
 import { openDuckDB } from '@pitboss/wasm';
 import type { DuckDBClient, OpenDuckDBOptions, QueryParam } from '@pitboss/wasm';
 import { throwIfAborted } from './datasource.js';
@@ -52,7 +52,9 @@ const READ_ONLY = /^\s*(?:SELECT|FROM|DESCRIBE|SHOW|SUMMARIZE|EXPLAIN(?!\s+ANALY
 interface DerivedSegmentTables {
   key: string;
   generation: number;
+  /** With the events (player_activity derived) once a segment read behaviour; without before. */
   tables: LocalSegmentTables;
+  source: LocalSegmentSource;
 }
 
 /**
@@ -166,8 +168,8 @@ export class LocalAnalytics {
    * The first count after the exports are loaded (or changed: a load, a
    * write through {@link query}) derives temporary tables from them, once,
    * with core's `localSegmentTables`: players with the features and an
-   * integer key, and player_activity (the last occurrence of each event type
-   * per player) from the events. Counts then run on those (`layout: 'local'`)
+   * integer key, and (on the first count that reads behaviour)
+   * player_activity, the last occurrence of each event type per player. Counts then run on those (`layout: 'local'`)
    * without joining players with features or scanning the events (see
    * `docs/segments.md`). Writes made on `db` directly, around this class,
    * are noticed only when they change a table's size or number of columns.
@@ -253,14 +255,21 @@ export class LocalAnalytics {
     need('players', 'every segment reads players');
     if (readsFeatures) need('features', 'a condition reads a feature');
     if (readsEvents) need('events', 'a condition reads behaviour');
-    const source = {
-      players: names.players,
-      ...(present.has(names.features) ? { features: names.features } : {}),
-      ...(present.has(names.events) ? { events: names.events } : {}),
-    };
-    const key = JSON.stringify([source, [names.players, names.features, names.events].map((n) => present.get(n) ?? null)]);
+    const key = JSON.stringify([names, [names.players, names.features, names.events].map((n) => present.get(n) ?? null)]);
     const generation = this.#generation;
-    if (this.#derived && this.#derived.key === key && this.#derived.generation === generation) return this.#derived.tables;
+    const cached = this.#derived && this.#derived.key === key && this.#derived.generation === generation ? this.#derived : null;
+    // player_activity is derived on the first segment that reads behaviour (an events table not shaped
+    // like the export never fails a segment that does not read it).
+    const withEvents = (readsEvents || cached?.tables.playerActivity === true) && present.has(names.events);
+    if (cached && cached.tables.playerActivity === withEvents) return cached.tables;
+    if (cached) {
+      const source = { ...cached.source, events: names.events };
+      const withActivity = localSegmentTables(SEGMENT_FIELDS, source);
+      this.#derived = null;
+      for (const statement of withActivity.activity) await this.db.queryTable(statement);
+      this.#derived = { ...cached, tables: withActivity, source };
+      return withActivity;
+    }
     const described = await this.db.queryTable(
       `SELECT table_name AS name, column_name, data_type FROM duckdb_columns()
        WHERE database_name = current_database() AND schema_name = 'main' AND table_name IN ($1, $2) ORDER BY table_name, column_index`,
@@ -272,13 +281,15 @@ export class LocalAnalytics {
       list.push({ name: String(row.column_name), type: String(row.data_type) });
       columns.set(String(row.name), list);
     }
-    const derived = localSegmentTables(SEGMENT_FIELDS, {
-      ...source,
+    const source: LocalSegmentSource = {
+      players: names.players,
+      ...(present.has(names.features) ? { features: names.features } : {}),
       columns: { players: columns.get(names.players) ?? [], features: columns.get(names.features) ?? [] },
-    });
+    };
+    const derived = localSegmentTables(SEGMENT_FIELDS, withEvents ? { ...source, events: names.events } : source);
     this.#derived = null;
     for (const statement of derived.statements) await this.db.queryTable(statement);
-    this.#derived = { key, generation, tables: derived };
+    this.#derived = { key, generation, tables: derived, source };
     return derived;
   }
 

@@ -26,8 +26,12 @@ export interface LocalSegmentSource {
 
 /** What {@link localSegmentTables} derives, and how a compiled `layout: 'local'` query reads it. */
 export interface LocalSegmentTables {
-  /** DuckDB statements, to run in order; they replace the previous derivation. */
+  /** DuckDB statements, to run in order; they replace the previous derivation: `players`, then `activity`. */
   statements: string[];
+  /** The players table (and the drop of a player_activity derived from an earlier one). */
+  players: string[];
+  /** player_activity, from the events and the players table `players` derived; empty without events. */
+  activity: string[];
   /** Compile with `playerActivity` (true when the events were given). */
   playerActivity: boolean;
   /** The query with the names it reads (`players`, `player_activity`, `events`) bound to the derived tables and the events export. */
@@ -101,21 +105,24 @@ export function localSegmentTables(fields: SegmentFields, source: LocalSegmentSo
   }
   const P = `temp.main.${LOCAL_SEGMENT_TABLES.players}`;
   const A = `temp.main.${LOCAL_SEGMENT_TABLES.activity}`;
-  const statements = [
+  const derivePlayers = [
     `DROP TABLE IF EXISTS ${A}`,
     `CREATE OR REPLACE TEMP TABLE ${LOCAL_SEGMENT_TABLES.players} AS SELECT CAST(row_number() OVER () AS INTEGER) AS player_key, ${select.join(', ')} ` +
       `FROM main.${players} p${features === null ? '' : ` LEFT JOIN main.${features} f ON f.player_id = p.player_id`}`,
   ];
   const events = source.events === undefined ? null : ident(source.events);
+  const deriveActivity: string[] = [];
   if (events !== null) {
-    statements.push(
-      `CREATE TEMP TABLE ${LOCAL_SEGMENT_TABLES.activity} AS SELECT s.player_key, a.player_id, a.type, a.last_at ` +
+    deriveActivity.push(
+      `CREATE OR REPLACE TEMP TABLE ${LOCAL_SEGMENT_TABLES.activity} AS SELECT s.player_key, a.player_id, a.type, a.last_at ` +
         `FROM (SELECT player_id, type, make_timestamp(epoch_us(max(occurred_at))) AS last_at FROM main.${events} GROUP BY player_id, type) a ` +
         `JOIN ${P} s ON s.player_id = a.player_id ORDER BY a.type, a.last_at`,
     );
   }
   return {
-    statements,
+    statements: [...derivePlayers, ...deriveActivity],
+    players: derivePlayers,
+    activity: deriveActivity,
     playerActivity: events !== null,
     wrap(sql) {
       // NOT MATERIALIZED: each name is read in place (DuckDB would otherwise copy a CTE read twice).
