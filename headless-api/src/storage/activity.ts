@@ -125,8 +125,8 @@ const ARRAY_SPECIAL = /["\\]/;
  */
 export function textArray(values: readonly string[]): string {
   if (values.length === 0) return '{}';
-  const joined = values.join('","');
-  if (!ARRAY_SPECIAL.test(joined)) return `{"${joined}"}`;
+  // Tested without the quotes the literal adds.
+  if (!ARRAY_SPECIAL.test(values.join(''))) return `{"${values.join('","')}"}`;
   return `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
 }
 
