@@ -28,6 +28,8 @@ export type { PlayerRow, RemoteDataSourceOptions } from './remote-datasource.js'
 export { LocalDataSource, quoteIdent } from './local-datasource.js';
 export type { LocalDataSourceOptions } from './local-datasource.js';
 export { LocalAnalytics } from './local-analytics.js';
-export type { ExportTable, ExportQuery, LocalSegmentOptions, LocalSegmentPage } from './local-analytics.js';
+export type { ExportTable, ExportQuery } from './local-analytics.js';
+export { LocalSegments } from './local-segments.js';
+export type { LocalGuardrailCounts, LocalRowsQuery, LocalSegmentOptions, LocalSegmentPage } from './local-segments.js';
 export { LocalScorer, LocalScorerError } from './local-scorer.js';
 export type { LocalModel, LocalScore, LocalScorerOptions } from './local-scorer.js';

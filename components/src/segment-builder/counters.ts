@@ -44,12 +44,24 @@ export interface LocalResult {
   get(index: number): { toJSON(): Record<string, unknown> } | null;
 }
 
+/** Options the counter passes to the engine's own segment counts. */
+export interface LocalSegmentCountOptions {
+  signal?: AbortSignal;
+  asOf?: Date;
+  /** The counter's `tables`, when given. */
+  tables?: { players?: string; features?: string; events?: string };
+  /** The counter's `fields`, when given. */
+  fields?: SegmentFields;
+}
+
 /** What the DuckDB counter needs of `LocalAnalytics` (from `@pitboss/sdk`). */
 export interface LocalSegmentEngine {
   /** SQL with `$n` placeholders bound to `params` (a prepared statement in the worker). */
   query(sql: string, params?: readonly (string | number | boolean | null)[]): Promise<LocalResult>;
   /** Counts a segment over the loaded exports; used for plain (non-marketing) counts when present. */
-  segmentCount?: (segment: Segment, options: { signal?: AbortSignal; asOf?: Date }) => Promise<{ count: number }>;
+  segmentCount?: (segment: Segment, options: LocalSegmentCountOptions) => Promise<{ count: number }>;
+  /** The guardrail's counts over a segment's members; used for marketing counts when present. */
+  segmentGuardrail?: (segment: Segment, options: LocalSegmentCountOptions & { guardrail?: GuardrailOptions }) => Promise<SegmentGuardrailRemovals>;
 }
 
 export interface DuckDBCounterOptions {
@@ -66,10 +78,12 @@ export interface DuckDBCounterOptions {
 /**
  * A counter over local data in DuckDB-WASM (`LocalAnalytics` with the
  * `players` export loaded, plus `features` and `events` when conditions use
- * them). A plain count goes to the engine's own `segmentCount` when it has
- * one; a marketing count (and a plain one without `segmentCount`) is compiled
- * here with core's DuckDB compiler, with `withGuardrail(…).removals()` for the
- * guardrail's removals per reason.
+ * them). Counts run on the tables derived once from the exports (core's
+ * `layout: 'local'`): a plain count goes to the engine's `segmentCount`, a
+ * marketing count to its `segmentGuardrail` (the guardrail's removals per
+ * reason, `withGuardrail(…).removals()`). An engine without them (only
+ * `query()`) gets the SDK's `LocalSegments` over its `query()`, loaded with
+ * core's compiler on the first such count.
  *
  * @example
  * const local = await LocalAnalytics.open({ client });
@@ -80,11 +94,24 @@ export function duckdbSegmentCounter(engine: LocalSegmentEngine, options: DuckDB
   return async function countInDuckDB(segment, { signal, marketing }) {
     const asOf = options.asOf?.() ?? new Date();
     const guarded = marketing || segment.marketing === true;
-    if (!guarded && engine.segmentCount) return { count: (await engine.segmentCount(segment, { signal, asOf })).count };
+    const passed: LocalSegmentCountOptions = { signal, asOf, ...(options.tables ? { tables: options.tables } : {}), ...(options.fields ? { fields: options.fields } : {}) };
+    if (!guarded && engine.segmentCount) return { count: (await engine.segmentCount(segment, passed)).count };
+    if (guarded && engine.segmentGuardrail) {
+      const removals = await engine.segmentGuardrail(segment, { ...passed, ...(options.guardrail ? { guardrail: options.guardrail } : {}) });
+      return { count: removals.kept, guardrail: guardrailOf(removals, options.guardrail) };
+    }
     // Core's SQL compiler (segments, plan, guardrail) loads on the first count that needs it:
     // it stays out of the components' static graph (see the bundle bench).
     const { countCompiled } = await loadCompiler();
     return countCompiled(engine, segment, { signal, guarded, asOf, options });
+  };
+}
+
+/** The removals as the builder shows them (the threshold applied: the engine's, else the counter's, else `high`). */
+function guardrailOf(r: SegmentGuardrailRemovals, options: GuardrailOptions | undefined): SegmentGuardrailRemovals {
+  return {
+    matched: r.matched, removed: r.removed, kept: r.kept, byReason: { ...r.byReason },
+    riskBandAtOrAbove: r.riskBandAtOrAbove ?? options?.riskBandAtOrAbove ?? 'high',
   };
 }
 

@@ -4,14 +4,17 @@ import { devDuckDBAssets } from '@pitboss/wasm/dev-assets';
 import { LocalAnalytics } from '@pitboss/sdk';
 import type { Segment } from '@pitboss/core';
 import { duckdbSegmentCounter } from './counters.js';
+import type { LocalSegmentEngine } from './counters.js';
 import type { PbSegmentBuilder } from './segment-builder.component.js';
 import { defineSegmentBuilder } from './segment-builder.js';
 
 /**
  * The local counter in real DuckDB-WASM over tables shaped like the exports
- * (`players`, `features`): plain counts through `LocalAnalytics.segmentCount`
- * and compiled here, marketing counts with the guardrail's removals, all
- * compared with the same rule evaluated in JS.
+ * (`players`, `features`): plain counts through `LocalAnalytics.segmentCount`,
+ * marketing counts through `LocalAnalytics.segmentGuardrail`, and both through
+ * the SDK's `LocalSegments` over an engine that only has `query()` (its own
+ * derivation of the local tables), all compared with the same rule evaluated
+ * in JS, and again after the loaded data changes.
  */
 defineSegmentBuilder();
 
@@ -32,6 +35,10 @@ const players = Array.from({ length: N }, (_, i) => ({
 
 describe('duckdbSegmentCounter in DuckDB-WASM', () => {
   let local: LocalAnalytics;
+  /** (Re)creates `players` from raw_players, `blocked` as the given SQL expression over it. */
+  const loadPlayers = (blocked: string) => local.query(`CREATE OR REPLACE TABLE players AS SELECT player_id, country, brand, ${blocked} AS blocked, risk_band,
+      CASE WHEN self_excluded_ms IS NULL THEN NULL ELSE make_timestamp(CAST(self_excluded_ms * 1000 AS BIGINT)) END AS self_excluded_until,
+      CAST(NULL AS TIMESTAMP) AS timed_out_until FROM raw_players`);
   beforeAll(async () => {
     local = await LocalAnalytics.open({ duckdb: { assets: devDuckDBAssets() } });
     await local.loadArrow('raw_players', tableFromArrays({
@@ -44,9 +51,7 @@ describe('duckdbSegmentCounter in DuckDB-WASM', () => {
       risk_band: players.map((p) => p.risk_band),
     }));
     // Tables shaped like the exports: players (no tenant_id, timestamps as timestamps), features apart.
-    await local.query(`CREATE TABLE players AS SELECT player_id, country, brand, blocked, risk_band,
-      CASE WHEN self_excluded_ms IS NULL THEN NULL ELSE make_timestamp(CAST(self_excluded_ms * 1000 AS BIGINT)) END AS self_excluded_until,
-      CAST(NULL AS TIMESTAMP) AS timed_out_until FROM raw_players`);
+    await loadPlayers('blocked');
     await local.query('CREATE TABLE features AS SELECT player_id, deposit_sum_30d FROM raw_players');
   });
   afterAll(async () => {
@@ -54,8 +59,9 @@ describe('duckdbSegmentCounter in DuckDB-WASM', () => {
   });
 
   const counter = () => duckdbSegmentCounter(local, { asOf: () => AS_OF });
-  /** The same counter without the engine's own `segmentCount`: every count compiled here. */
-  const compiledHere = () => duckdbSegmentCounter({ query: local.query.bind(local) }, { asOf: () => AS_OF });
+  /** An engine with only `query()` (no `segmentCount` / `segmentGuardrail`): counted with the SDK's LocalSegments over it. */
+  let queryOnly: LocalSegmentEngine | null = null;
+  const compiledHere = () => duckdbSegmentCounter((queryOnly ??= { query: local.query.bind(local) }), { asOf: () => AS_OF });
   const count = (segment: Segment, marketing = false, make = counter) => make()(segment, { signal: new AbortController().signal, marketing });
 
   it('counts like the rule evaluated in JS, through segmentCount and compiled here, values bound', async () => {
@@ -75,18 +81,64 @@ describe('duckdbSegmentCounter in DuckDB-WASM', () => {
     }
   });
 
-  it('applies the guardrail for marketing and reports removals per reason', async () => {
-    const matched = players.filter((p) => p.country === 'BR');
-    const selfExcluded = (p: (typeof players)[number]) => p.self_excluded_ms !== null && p.self_excluded_ms > AS_OF.getTime();
-    const highRisk = (p: (typeof players)[number]) => p.risk_band === 'high' || p.risk_band === 'very_high';
+  type Player = (typeof players)[number];
+  const selfExcluded = (p: Player) => p.self_excluded_ms !== null && p.self_excluded_ms > AS_OF.getTime();
+  const highRisk = (p: Player) => p.risk_band === 'high' || p.risk_band === 'very_high';
+  /** The guardrail over `matched`, evaluated in JS. */
+  const guardrailOf = (matched: readonly Player[]) => {
     const removed = matched.filter((p) => p.blocked || selfExcluded(p) || highRisk(p));
-    const r = await count({ all: [{ field: 'country', op: 'eq', value: 'BR' }] }, true);
-    expect(r.count).to.equal(matched.length - removed.length);
-    expect(r.guardrail).to.deep.equal({
+    return {
       matched: matched.length, removed: removed.length, kept: matched.length - removed.length,
       byReason: { self_excluded: matched.filter(selfExcluded).length, blocked: matched.filter((p) => p.blocked).length, timed_out: 0, high_risk: matched.filter(highRisk).length },
       riskBandAtOrAbove: 'high',
-    });
+    };
+  };
+
+  it('applies the guardrail for marketing and reports removals per reason, through segmentGuardrail and compiled here', async () => {
+    const want = guardrailOf(players.filter((p) => p.country === 'BR'));
+    expect(want.removed).to.be.greaterThan(0);
+    for (const make of [counter, compiledHere]) {
+      const r = await count({ all: [{ field: 'country', op: 'eq', value: 'BR' }] }, true, make);
+      expect(r).to.deep.equal({ count: want.kept, guardrail: want });
+    }
+    // The segment's own `marketing: true` guards it too; LocalAnalytics answers alike.
+    const marked = { marketing: true, all: [{ field: 'country', op: 'eq', value: 'BR' }] } as Segment;
+    expect(await count(marked, false, compiledHere)).to.deep.equal({ count: want.kept, guardrail: want });
+    expect(await local.segmentGuardrail(marked, { asOf: AS_OF })).to.deep.equal(want);
+  });
+
+  it('follows the loaded data: a table loaded again, and a write through LocalAnalytics.query', async () => {
+    const segment: Segment = { all: [{ field: 'country', op: 'eq', value: 'PT' }] };
+    const counts = async (make: typeof counter) => [await count(segment, false, make), await count(segment, true, make)];
+    const expected = (list: readonly Player[]) => {
+      const g = guardrailOf(list.filter((p) => p.country === 'PT'));
+      return [{ count: g.matched }, { count: g.kept, guardrail: g }];
+    };
+    const both = async (list: readonly Player[], what: string) => {
+      const want = expected(list);
+      // query()-only first: it must notice the change itself, before LocalAnalytics derives over the same database.
+      expect(await counts(compiledHere), `query() only, ${what}`).to.deep.equal(want);
+      expect(await counts(counter), `LocalAnalytics, ${what}`).to.deep.equal(want);
+      // Its derivation replaced LocalAnalytics' (the table's comment says whose it is): the query()-only one derives again,
+      // and so holds the current tables when the data changes next.
+      expect(await counts(compiledHere), `query() only after LocalAnalytics, ${what}`).to.deep.equal(want);
+    };
+    await both(players, 'as loaded');
+    // Loaded again with as many rows: every PT player blocked (only the table's oid tells the query()-only engine).
+    const blockedPT = players.map((p) => ({ ...p, blocked: p.blocked || p.country === 'PT' }));
+    await loadPlayers(`blocked OR country = 'PT'`);
+    await both(blockedPT, 'players replaced');
+    // A write in place through LocalAnalytics.query: LocalAnalytics derives again.
+    await local.query(`UPDATE players SET blocked = false WHERE country = 'PT'`);
+    const unblocked = players.map((p) => ({ ...p, blocked: p.country === 'PT' ? false : p.blocked }));
+    expect(await counts(counter), 'LocalAnalytics, after UPDATE').to.deep.equal(expected(unblocked));
+    // Rows added (a larger table): both follow.
+    await local.query(`INSERT INTO players SELECT 'lp-extra-' || i, 'PT', 'acme', false, 'none', NULL, NULL FROM range(3) t(i)`);
+    const grown = [...unblocked, ...[0, 1, 2].map((i) => ({ player_id: `lp-extra-${i}`, country: 'PT', brand: 'acme', deposit_sum_30d: 0, blocked: false, self_excluded_ms: null, risk_band: 'none' }))];
+    await both(grown, 'rows added');
+    // Back to the data the other cases read.
+    await loadPlayers('blocked');
+    await both(players, 'loaded again as at first');
   });
 
   it('drives the builder: the shown count follows the edits', async () => {
