@@ -44,14 +44,12 @@ export interface LocalResult {
   get(index: number): { toJSON(): Record<string, unknown> } | null;
 }
 
-/** Options the counter passes to the engine's own segment counts. */
+/** Options the counter passes to the engine's own segment counts (its `tables` and `fields` as given to the counter). */
 export interface LocalSegmentCountOptions {
   signal?: AbortSignal;
   asOf?: Date;
-  /** The counter's `tables`, when given. */
-  tables?: { players?: string; features?: string; events?: string };
-  /** The counter's `fields`, when given. */
-  fields?: SegmentFields;
+  tables?: { players?: string; features?: string; events?: string } | undefined;
+  fields?: SegmentFields | undefined;
 }
 
 /** What the DuckDB counter needs of `LocalAnalytics` (from `@pitboss/sdk`). */
@@ -60,7 +58,7 @@ export interface LocalSegmentEngine {
   query(sql: string, params?: readonly (string | number | boolean | null)[]): Promise<LocalResult>;
   /** Counts a segment over the loaded exports; used for plain (non-marketing) counts when present. */
   segmentCount?: (segment: Segment, options: LocalSegmentCountOptions) => Promise<{ count: number }>;
-  /** The guardrail's counts over a segment's members; used for marketing counts when present. */
+  /** The guardrail's counts over a segment's members (`kept` is the count); used for marketing counts when present. */
   segmentGuardrail?: (segment: Segment, options: LocalSegmentCountOptions & { guardrail?: GuardrailOptions }) => Promise<SegmentGuardrailRemovals>;
 }
 
@@ -82,8 +80,8 @@ export interface DuckDBCounterOptions {
  * `layout: 'local'`): a plain count goes to the engine's `segmentCount`, a
  * marketing count to its `segmentGuardrail` (the guardrail's removals per
  * reason, `withGuardrail(…).removals()`). An engine without them (only
- * `query()`) gets the SDK's `LocalSegments` over its `query()`, loaded with
- * core's compiler on the first such count.
+ * `query()`) gets the SDK's `LocalSegments` over its `query()`. The marketing
+ * and `query()`-only paths load with `import()` on their first count.
  *
  * @example
  * const local = await LocalAnalytics.open({ client });
@@ -92,26 +90,13 @@ export interface DuckDBCounterOptions {
  */
 export function duckdbSegmentCounter(engine: LocalSegmentEngine, options: DuckDBCounterOptions = {}): SegmentCounter {
   return async function countInDuckDB(segment, { signal, marketing }) {
-    const asOf = options.asOf?.() ?? new Date();
+    const passed = { ...options, signal, asOf: options.asOf?.() ?? new Date() };
     const guarded = marketing || segment.marketing === true;
-    const passed: LocalSegmentCountOptions = { signal, asOf, ...(options.tables ? { tables: options.tables } : {}), ...(options.fields ? { fields: options.fields } : {}) };
     if (!guarded && engine.segmentCount) return { count: (await engine.segmentCount(segment, passed)).count };
-    if (guarded && engine.segmentGuardrail) {
-      const removals = await engine.segmentGuardrail(segment, { ...passed, ...(options.guardrail ? { guardrail: options.guardrail } : {}) });
-      return { count: removals.kept, guardrail: guardrailOf(removals, options.guardrail) };
-    }
-    // Core's SQL compiler (segments, plan, guardrail) loads on the first count that needs it:
-    // it stays out of the components' static graph (see the bundle bench).
+    // The rest (a marketing count, or any count of an engine with only query()) is in duckdb-count.ts,
+    // loaded on the first such count so that it stays out of the components' static graph (see the bundle bench).
     const { countCompiled } = await loadCompiler();
-    return countCompiled(engine, segment, { signal, guarded, asOf, options });
-  };
-}
-
-/** The removals as the builder shows them (the threshold applied: the engine's, else the counter's, else `high`). */
-function guardrailOf(r: SegmentGuardrailRemovals, options: GuardrailOptions | undefined): SegmentGuardrailRemovals {
-  return {
-    matched: r.matched, removed: r.removed, kept: r.kept, byReason: { ...r.byReason },
-    riskBandAtOrAbove: r.riskBandAtOrAbove ?? options?.riskBandAtOrAbove ?? 'high',
+    return countCompiled(engine, segment, guarded, passed);
   };
 }
 

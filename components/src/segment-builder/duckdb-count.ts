@@ -1,11 +1,11 @@
-// The half of `duckdbSegmentCounter` (counters.ts) for an engine that only
-// runs SQL, loaded with import() on its first count: the SDK's LocalSegments
-// (core's segment compiler, guardrail and local layout) stays out of the
-// components' static graph.
+// The half of `duckdbSegmentCounter` (counters.ts) for marketing counts and
+// for an engine that only runs SQL, loaded with import() on its first such
+// count: the SDK's LocalSegments (core's segment compiler, guardrail and local
+// layout) stays out of the components' static graph.
 import { LocalSegments } from '@pitboss/sdk';
-import type { Segment } from '@pitboss/core';
+import type { GuardrailOptions, Segment } from '@pitboss/core';
 import type { SegmentCountResult } from './count.js';
-import type { DuckDBCounterOptions, LocalSegmentEngine } from './counters.js';
+import type { LocalSegmentCountOptions, LocalSegmentEngine } from './counters.js';
 
 /** One LocalSegments (and so one derivation of the exports) per engine. */
 const runners = new WeakMap<LocalSegmentEngine, LocalSegments>();
@@ -25,18 +25,20 @@ function runnerFor(engine: LocalSegmentEngine): LocalSegments {
 }
 
 /**
- * Counts `segment` over the exports `engine` holds, as `LocalAnalytics.segmentCount` does: on tables
- * derived from them once (core's `localSegmentTables`, `layout: 'local'`), with the guardrail's removals
- * when `guarded`. The derivation is made again when the exports' names, sizes or column counts change.
+ * A marketing count through the engine's `segmentGuardrail` when it has one; otherwise (and for a plain
+ * count of an engine without `segmentCount`) counts `segment` over the exports `engine` holds as
+ * `LocalAnalytics` does, with a `LocalSegments` over its `query()`: on tables derived from them once
+ * (core's `localSegmentTables`, `layout: 'local'`), with the guardrail's removals when `guarded`. The
+ * derivation is made again when the exports' names, sizes, column counts or oids change (a write in
+ * place made around the engine is not noticed).
  */
 export async function countCompiled(
   engine: LocalSegmentEngine,
   segment: Segment,
-  { signal, guarded, asOf, options }: { signal: AbortSignal; guarded: boolean; asOf: Date; options: DuckDBCounterOptions },
+  guarded: boolean,
+  options: LocalSegmentCountOptions & { guardrail?: GuardrailOptions | undefined },
 ): Promise<SegmentCountResult> {
-  const runner = runnerFor(engine);
-  const passed = { signal, asOf, ...(options.tables ? { tables: options.tables } : {}), ...(options.fields ? { fields: options.fields } : {}) };
-  if (!guarded) return runner.count(segment, passed);
-  const { riskBandAtOrAbove, ...counts } = await runner.guardrail(segment, { ...passed, ...(options.guardrail ? { guardrail: options.guardrail } : {}) });
-  return { count: counts.kept, guardrail: { ...counts, riskBandAtOrAbove } };
+  if (!guarded) return runnerFor(engine).count(segment, options);
+  const removals = engine.segmentGuardrail ? await engine.segmentGuardrail(segment, options) : await runnerFor(engine).guardrail(segment, options);
+  return { count: removals.kept, guardrail: removals };
 }

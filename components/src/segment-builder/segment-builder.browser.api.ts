@@ -1,14 +1,18 @@
 import { beforeAll, describe, expect, it } from '@pitboss/test/harness';
-import { PitbossClient, apiKey } from '@pitboss/sdk';
-import type { EventInput } from '@pitboss/sdk';
-import { apiSegmentCounter } from './counters.js';
+import { devDuckDBAssets } from '@pitboss/wasm/dev-assets';
+import { LocalAnalytics, PitbossClient, apiKey } from '@pitboss/sdk';
+import type { EventInput, SegmentAst } from '@pitboss/sdk';
+import type { Segment } from '@pitboss/core';
+import { apiSegmentCounter, duckdbSegmentCounter, readPreviewGuardrail } from './counters.js';
+import type { LocalSegmentEngine } from './counters.js';
 import type { PbSegmentBuilder } from './segment-builder.component.js';
 import { defineSegmentBuilder } from './segment-builder.js';
 
 /**
  * `<pb-segment-builder>` against the real API (Hono on PGlite, served
  * same-origin by sdk/web-test-runner.config.mjs): players are ingested, the
- * segment is edited in the component, and the count it shows is the API's.
+ * segment is edited in the component, and the count it shows is the API's;
+ * the DuckDB counter over the API's exports counts as the API does.
  */
 defineSegmentBuilder();
 
@@ -96,6 +100,58 @@ describe('<pb-segment-builder> counting through the API', () => {
     expect(reasons['blocked']).to.equal('Blocked: 2');
     expect(reasons['self_excluded']).to.equal('Self-excluded: 1');
     el.remove();
+  });
+
+  it('counts like the API with duckdbSegmentCounter over the exports, plain and guarded, and follows the exports loaded again', async () => {
+    const local = await LocalAnalytics.open({ client, duckdb: { assets: devDuckDBAssets() } });
+    // An engine with only query(): the counter derives the local tables itself (the SDK's LocalSegments).
+    const queryOnly: LocalSegmentEngine = { query: local.query.bind(local) };
+    const segments: Segment[] = [
+      { all: [{ field: 'brand', op: 'eq', value: BRAND }] },
+      { all: [{ field: 'brand', op: 'eq', value: BRAND }, { field: 'country', op: 'eq', value: 'BR' }] },
+      { all: [{ field: 'brand', op: 'eq', value: BRAND }, { did: { type: 'payment' }, op: 'at_least', times: 1, days: 30 }] },
+    ];
+    /** Every segment, plain and guarded: the API's answers, each compared with both local counters at the API's as_of. */
+    const compare = async (when: string) => {
+      const answers: unknown[] = [];
+      for (const segment of segments) {
+        for (const marketing of [false, true]) {
+          const server = await client.previewSegment(segment as unknown as SegmentAst, { limit: 1, marketing });
+          const want = { count: server.count, guardrail: server.guardrail ? readPreviewGuardrail(server.guardrail) : null };
+          answers.push(want);
+          for (const [name, engine] of [['LocalAnalytics', local], ['query() only', queryOnly]] as const) {
+            const got = await duckdbSegmentCounter(engine, { asOf: () => new Date(server.as_of) })(segment, { signal: new AbortController().signal, marketing });
+            expect({ count: got.count, guardrail: got.guardrail ?? null }, `${when}, ${name}, marketing ${marketing}: ${JSON.stringify(segment)}`).to.deep.equal(want);
+          }
+        }
+      }
+      return answers;
+    };
+    try {
+      await local.loadExport('players');
+      await local.loadExport('events');
+      const before = await compare('as exported');
+      // A new BR player (self-excluded, a depositor), and BR depositor 3 blocked: the same exports loaded again.
+      const id = `sb-${run}-new`;
+      const report = await client.ingestEvents([
+        {
+          schema_version: 1, type: 'player.updated', event_id: `reg-${id}`, player_id: id, occurred_at: ago(30),
+          profile: { registered_at: ago(30), country: 'BR', currency: 'EUR', brand: BRAND, blocked: false, self_excluded_until: new Date(Date.now() + 86_400_000).toISOString() },
+        },
+        {
+          schema_version: 1, type: 'payment', event_id: `pay-${id}`, player_id: id, occurred_at: ago(20), payment_id: `pm-${id}`,
+          direction: 'deposit', status: 'approved', method: 'pix', amount_minor: 1000, currency: 'EUR',
+        },
+        { schema_version: 1, type: 'player.updated', event_id: `block-sb-${run}-3`, player_id: `sb-${run}-3`, occurred_at: ago(10), profile: { blocked: true } },
+      ] as EventInput[]);
+      expect(report.rejected).to.equal(0);
+      await local.loadExport('players');
+      await local.loadExport('events');
+      const after = await compare('exported again');
+      expect(after, 'the API answers differently after the change').not.to.deep.equal(before);
+    } finally {
+      await local.close();
+    }
   });
 
   it('shows an API failure at the count, not as an exception', async () => {
