@@ -6,8 +6,9 @@ const CHUNK = 5000;
 /** Pause before retrying a database whose refresh failed (down, timeout). */
 const RETRY_MS = 1000;
 /**
- * While ingestion keeps writing to a database, a refresh there starts no
- * sooner than this many times the previous one's duration after it ended:
+ * While ingestion keeps writing to a database, a refresh there (or on another
+ * database of its server) starts no sooner than this many times the previous
+ * one's duration after it ended:
  * refreshes then use at most a quarter of the time, and each covers what
  * several batches touched (a refresh reads every event of its players, so
  * one per batch made sustained ingestion pay for most of its work twice).
@@ -31,7 +32,11 @@ const MAX_QUIET_MS = 1000;
  * recomputed once, from all of its events. A failed refresh keeps its players
  * queued and retries, so an outage delays features but never loses them.
  * While ingestion writes to a database (`writeStarted`/`writeEnded`), its
- * refreshes are paced (see `PACE`); once writes stop they run at once.
+ * refreshes are paced (see `PACE`) per server (`serverOf`): they take turns
+ * with the refreshes of the other databases there, and the pause follows the
+ * last refresh on the server. Paced one database at a time, four databases on
+ * one server refreshed four at a time and took as much of its CPU as
+ * ingestion. Once writes stop they run at once, side by side.
  */
 export class FeatureRefresher {
   #pending = new Map<Database, Map<string, Set<string>>>();
@@ -40,9 +45,11 @@ export class FeatureRefresher {
   /** Refreshes pausing for ingestion, per database. */
   #paused = new Map<Database, NodeJS.Timeout>();
   /** Earliest start of the next refresh while ingestion is writing (performance.now()). */
-  #nextAt = new Map<Database, number>();
+  #nextAt = new Map<string, number>();
   /** Ingest writes in progress, when the last one began and ended, and the smoothed interval between their starts. */
   #writes = new Map<Database, { active: number; lastStart: number; lastEnd: number; interval: number }>();
+  /** Databases whose refresh waits for another refresh on their server to end (ingestion is writing). */
+  #waiting = new Set<Database>();
   #idle: (() => void)[] = [];
   #closed = false;
   /** Last refresh failure per database index, cleared by the next success. */
@@ -54,7 +61,11 @@ export class FeatureRefresher {
    */
   onRefreshed: ((tenantId: string, playerIds: readonly string[]) => Promise<void>) | null = null;
 
-  constructor(private readonly timeoutMs: number) {}
+  constructor(
+    private readonly timeoutMs: number,
+    /** The server a database lives on (databases of one server share its CPU); by default each its own. */
+    private readonly serverOf: (db: Database) => string = (db) => String(db.index),
+  ) {}
 
   /** Players waiting for a refresh, over every database. */
   get backlog(): number {
@@ -133,13 +144,14 @@ export class FeatureRefresher {
     this.#retry.clear();
     for (const timer of this.#paused.values()) clearTimeout(timer);
     this.#paused.clear();
+    this.#waiting.clear();
     this.#pending.clear();
     await Promise.all(this.#running.values());
     this.#wake();
   }
 
   #isIdle(): boolean {
-    return this.#running.size === 0 && this.#retry.size === 0 && this.#paused.size === 0;
+    return this.#running.size === 0 && this.#retry.size === 0 && this.#paused.size === 0 && this.#waiting.size === 0;
   }
 
   #wake(): void {
@@ -148,6 +160,7 @@ export class FeatureRefresher {
 
   #kick(db: Database): void {
     if (this.#closed || this.#running.has(db) || this.#retry.has(db) || this.#paused.has(db)) return;
+    this.#waiting.delete(db);
     if (!this.#pending.get(db)?.size) return;
     const wait = this.#pause(db);
     if (wait > 0) {
@@ -158,19 +171,35 @@ export class FeatureRefresher {
       }, wait));
       return;
     }
+    const server = this.serverOf(db);
+    if (this.#ingesting(db) && [...this.#running.keys()].some((other) => this.serverOf(other) === server)) {
+      // Started by that refresh's end (below).
+      this.#waiting.add(db);
+      return;
+    }
     const run = this.#drain(db).finally(() => {
       this.#running.delete(db);
       // Players queued while it ran (or left when it paused) get their own refresh.
       this.#kick(db);
+      // Then the databases of this server that waited for it, in turn.
+      for (const next of [...this.#waiting]) if (this.serverOf(next) === server) this.#kick(next);
       this.#wake();
     });
     this.#running.set(db, run);
   }
 
+  /** Whether ingestion is writing to `db`, or wrote so recently that it still counts as busy. */
+  #ingesting(db: Database): boolean {
+    const w = this.#writes.get(db);
+    if (!w) return false;
+    if (w.active > 0) return true;
+    return performance.now() - w.lastEnd < Math.min(MAX_QUIET_MS, Math.max(MIN_QUIET_MS, 2 * w.interval));
+  }
+
   /** How long a refresh of `db` should wait for ingestion now (0: start). */
   #pause(db: Database): number {
     const now = performance.now();
-    const left = (this.#nextAt.get(db) ?? 0) - now;
+    const left = (this.#nextAt.get(this.serverOf(db)) ?? 0) - now;
     if (left <= 0) return 0;
     const w = this.#writes.get(db);
     if (!w) return 0;
@@ -192,7 +221,7 @@ export class FeatureRefresher {
         const started = performance.now();
         await refreshFeatures(db, tenantId, chunk, new Date(), this.timeoutMs);
         const ended = performance.now();
-        this.#nextAt.set(db, ended + Math.min(MAX_PAUSE_MS, PACE * (ended - started)));
+        this.#nextAt.set(this.serverOf(db), ended + Math.min(MAX_PAUSE_MS, PACE * (ended - started)));
         this.lastError.delete(db.index);
       } catch (error) {
         this.lastError.set(db.index, error instanceof Error ? error : new Error(String(error)));

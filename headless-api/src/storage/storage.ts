@@ -139,8 +139,10 @@ export class ShardedStorage {
     private readonly deadlines: Deadlines,
     /** See `StorageConfig.featureRefresh`. */
     readonly featureRefresh: FeatureRefreshMode = 'background',
+    /** The server each database lives on (see `FeatureRefresher`); by default each its own. */
+    serverOf?: (db: Database) => string,
   ) {
-    this.#refresher = new FeatureRefresher(deadlines.write);
+    this.#refresher = new FeatureRefresher(deadlines.write, serverOf);
   }
 
   /**
@@ -721,7 +723,16 @@ export async function createStorage(config: StorageConfig): Promise<ShardedStora
   };
   const databases = urls.map(open);
   const control = config.controlUrl === undefined || config.controlUrl === urls[0] ? databases[0]! : open(config.controlUrl, CONTROL_DATABASE);
-  return new ShardedStorage(databases, control, { read: t.shardReadMs ?? 5000, write: t.shardWriteMs ?? 30_000 }, config.featureRefresh);
+  // Databases behind one host and port share that server's CPU.
+  const servers = new Map(databases.map((db, i) => [db, serverOf(urls[i]!)]));
+  return new ShardedStorage(databases, control, { read: t.shardReadMs ?? 5000, write: t.shardWriteMs ?? 30_000 }, config.featureRefresh, (db) => servers.get(db) ?? String(db.index));
+}
+
+/** Host and port of a database URL (the URL itself when it does not parse). */
+function serverOf(url: string): string {
+  if (!URL.canParse(url)) return url;
+  const u = new URL(url);
+  return `${u.hostname}:${u.port || '5432'}`;
 }
 
 /**
