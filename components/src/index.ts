@@ -14,7 +14,7 @@ export { defineSegmentBuilder } from './segment-builder/segment-builder.js';
 export type { PbSegmentChangeDetail, PbSegmentChangeEvent } from './segment-builder/segment-builder.events.js';
 export type { SegmentCounter, SegmentCountOptions, SegmentCountResult, SegmentGuardrailRemovals } from './segment-builder/count.js';
 export { apiSegmentCounter, duckdbSegmentCounter, readPreviewGuardrail } from './segment-builder/counters.js';
-export type { DuckDBCounterOptions, LocalResult, LocalSegmentEngine } from './segment-builder/counters.js';
+export type { DuckDBCounterOptions, LocalResult, LocalSegmentCountOptions, LocalSegmentEngine } from './segment-builder/counters.js';
 export { segmentBuilderMessages } from './segment-builder/segment-builder.messages.js';
 export type { SegmentBuilderMessages } from './segment-builder/segment-builder.messages.js';
 export { PbSqlConsole } from './sql-console/sql-console.component.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@pitboss/test/harness';
 import { devDuckDBAssets } from '@pitboss/wasm/dev-assets';
 import { SegmentValidationError } from '@pitboss/core';
-import { LocalAnalytics } from '@pitboss/sdk';
+import { LocalAnalytics, LocalSegments } from '@pitboss/sdk';
 
 // Local segment counts over tables shaped like the exports (TIMESTAMPTZ times,
 // features as DOUBLE, no tenant_id), against counts worked out here from the
@@ -99,6 +99,18 @@ describe('LocalAnalytics.segmentCount (core segments compiled for DuckDB-WASM)',
     await local.query("DELETE FROM events WHERE event_id IN ('late', 'future')");
     expect(await local.segmentCount(segment, { asOf: AS_OF })).to.deep.equal({ count: before });
     expect((await local.tables()).map((t) => t.name)).to.deep.equal(['events', 'features', 'players']);
+  });
+
+  it('notices another LocalSegments deriving over the same database (player_activity dropped under it)', async () => {
+    // Type-only "did": LocalAnalytics derives player_activity and reads it.
+    const did = { all: [{ did: { type: 'payment' }, op: 'at_least', times: 1, days: 30 }] };
+    const attribute = { all: [{ field: 'country', op: 'eq', value: 'GB' }] };
+    const other = new LocalSegments(async (sql, params) => (await local.db.queryTable(sql, params)).toArray() as Record<string, unknown>[]);
+    expect(await local.segmentCount(did, { asOf: AS_OF })).to.deep.equal({ count: ids.filter((i) => deposits30d(i) > 0).length });
+    // The other one derives players only (an attribute count), which drops the player_activity LocalAnalytics derived;
+    // made on `db` directly, so only the players table's comment tells LocalAnalytics.
+    expect(await other.count(attribute, { asOf: AS_OF })).to.deep.equal({ count: ids.filter((i) => country(i) === 'GB').length });
+    expect(await local.segmentCount(did, { asOf: AS_OF })).to.deep.equal({ count: ids.filter((i) => deposits30d(i) > 0).length });
   });
 
   it('rejects an invalid segment with core\'s located issues, and an aborted signal before any work', async () => {
