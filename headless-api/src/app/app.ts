@@ -1,10 +1,10 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { requestId } from 'hono/request-id';
 import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError, errorHandler, notFoundHandler } from './errors.js';
 import { createMetrics } from './metrics.js';
 import type { Metrics } from './metrics.js';
 import { observe } from './observe.js';
+import { requestId } from './request-id.js';
 import { shedLoad } from './shed.js';
 import { createSecurity } from './security.js';
 import type { SecurityOptions } from './security.js';
@@ -53,8 +53,6 @@ export interface PitbossApp {
   live: LiveBus;
 }
 
-const REQUEST_ID = /^[\w.:=-]{1,128}$/;
-
 /**
  * Builds the runtime-agnostic Pitboss HTTP app: `/v1` routes scoped to the
  * caller's tenant, `/openapi.json`, `/docs`, `/healthz`, `/readyz`,
@@ -102,7 +100,7 @@ export function createApp(options: CreateAppOptions): PitbossApp {
     },
   });
 
-  app.use(requestId({ generator: (c) => incomingId(c.req.header('x-request-id')) }), observe({ logger, metrics }));
+  app.use(requestId(), observe({ logger, metrics }));
   app.use(securityHeaders({ hsts: options.security?.hsts ?? false, docsHtml: DOCS_HTML }));
   const security = createSecurity(storage, options.security);
   app.onError(errorHandler());
@@ -161,10 +159,6 @@ export function createApp(options: CreateAppOptions): PitbossApp {
 /** `middleware`, except for requests that meet `skip` (they go straight on). */
 function unless(skip: (c: Context<AppEnv>) => boolean, middleware: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> {
   return (c, next) => (skip(c) ? next() : middleware(c, next));
-}
-
-function incomingId(header: string | undefined): string {
-  return header && REQUEST_ID.test(header) ? header : crypto.randomUUID();
 }
 
 function pointer(path: readonly PropertyKey[]): string {

@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import { ApiError } from './errors.js';
+import { hasCompleteHeaders } from './fast-json.js';
 import type { TenantSettings, TenantSettingsSource } from './tenant-settings.js';
 import type { AppEnv } from './types.js';
 
@@ -76,7 +77,14 @@ function checkOrigin(c: Context<AppEnv>, next: Next, settings: TenantSettings): 
   const origin = c.req.header('origin');
   if (origin && !allowed.includes(origin)) throw new ApiError('forbidden', { detail: 'origin not allowed for this tenant' });
   if (allowed.length === 0) return next();
+  const csp = `default-src 'none'; frame-ancestors ${allowed.join(' ')}`;
+  // Into the request's header record too (fast-json.ts), where X-Frame-Options would contradict it.
+  const planned = c.get('responseHeaders');
+  if (planned) {
+    planned['content-security-policy'] = csp;
+    delete planned['x-frame-options'];
+  }
   return next().then(() => {
-    c.res.headers.set('content-security-policy', `default-src 'none'; frame-ancestors ${allowed.join(' ')}`);
+    if (!hasCompleteHeaders(c.res)) c.res.headers.set('content-security-policy', csp);
   });
 }

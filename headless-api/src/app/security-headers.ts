@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { problemResponse } from './errors.js';
+import { hasCompleteHeaders } from './fast-json.js';
 import type { AppEnv } from './types.js';
 
 export interface SecurityHeaderOptions {
@@ -48,7 +49,10 @@ function headerBytes(c: Context<AppEnv>): number {
  * and URLs carrying NUL (400) before anything parses them, and sets security headers on every
  * response, errors included. `/docs` gets a CSP that allows its own inline
  * script by hash and nothing from elsewhere; every other response gets
- * `default-src 'none'` (they are JSON, never documents to run).
+ * `default-src 'none'` (they are JSON, never documents to run). Before the
+ * handler runs it leaves these headers (and `x-request-id`) as the request's
+ * `HeaderRecord` (`c.var.responseHeaders`): a response made over it by
+ * `fastJsonResponse` already has them and is left alone.
  *
  * @example
  * app.use(securityHeaders({ hsts: config.tls, docsHtml: DOCS_HTML }));
@@ -67,6 +71,8 @@ export function securityHeaders(options: SecurityHeaderOptions = {}): Middleware
     ['permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=()'],
   ];
   if (options.hsts) fixed.push(['strict-transport-security', 'max-age=31536000; includeSubDomains']);
+  // Every API response's headers but the request id, copied per request into its `HeaderRecord` (fast-json.ts).
+  const apiHeaders: Readonly<Record<string, string>> = { ...Object.fromEntries(fixed), 'content-security-policy': API_CSP };
 
   return async function setSecurityHeaders(c, next) {
     const url = c.req.url;
@@ -75,7 +81,16 @@ export function securityHeaders(options: SecurityHeaderOptions = {}): Middleware
     if (NUL_IN_URL.test(url)) c.res = problemResponse(c, 'bad-request', { detail: 'the URL contains a NUL character' });
     else if (pathLength(url) > maxUrl) c.res = problemResponse(c, 'uri-too-long', { detail: `request URL longer than ${maxUrl} characters` });
     else if (size > maxHeaders) c.res = problemResponse(c, 'headers-too-large', { detail: `request headers larger than ${maxHeaders} bytes` });
-    else await next();
+    else {
+      const docs = c.req.path === '/docs';
+      if (!docs) {
+        const id = c.get('requestId');
+        c.set('responseHeaders', id === undefined ? { ...apiHeaders } : { ...apiHeaders, 'x-request-id': id });
+      }
+      await next();
+      // Made by `fastJsonResponse` over the record above: its headers already hold all of the below.
+      if (!docs && hasCompleteHeaders(c.res)) return;
+    }
     const h = c.res.headers;
     for (const [name, value] of fixed) h.set(name, value);
     if (c.req.path === '/docs') {

@@ -2,6 +2,7 @@ import type { PlayerProfile } from '@pitboss/core';
 import type {
   IngestLine, IngestOutcome, PlayerDetail, PlayerListQuery, PlayerPage, RejectedLine, ShardHealth,
 } from '../storage/types.js';
+import type { HeaderRecord } from './fast-json.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { Role } from './permissions.js';
@@ -71,5 +72,7 @@ export interface AppEnv {
     requestId: string;
     logger: Logger;
     principal: Principal;
+    /** This request's response headers as a plain record, set by `securityHeaders` (see `fast-json.ts`). */
+    responseHeaders: HeaderRecord;
   };
 }

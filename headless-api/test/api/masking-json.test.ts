@@ -1,13 +1,16 @@
 import { Hono } from 'hono';
 import { describe, expect, it, vi } from 'vitest';
-import { MASK, maskPersonalData } from '../../src/app/masking.js';
+import { MASK, maskPersonalData, respondJson } from '../../src/app/masking.js';
+import { requestId } from '../../src/app/request-id.js';
+import { securityHeaders } from '../../src/app/security-headers.js';
 import type { AppEnv, Principal } from '../../src/app/types.js';
 
 /**
- * `maskPersonalData` masks JSON that a handler answers with `c.json` before
- * it is serialised (the fast path), and every other response from its bytes.
- * Both must write the same body for the same value: each value below is
- * answered both ways to an analyst and the bodies compared.
+ * `respondJson` masks JSON for the caller's role before it is serialised
+ * (the fast path, over the request's plain header record), and
+ * `maskPersonalData` masks every other response from its bytes. Both must
+ * write the same body for the same value: each value below is answered both
+ * ways to an analyst and the bodies compared.
  */
 
 const when = new Date('2026-03-01T12:00:00.000Z');
@@ -29,36 +32,48 @@ const VALUES: Record<string, unknown> = {
   'nothing personal': { items: [{ player_id: 'p1', amount_minor: 100 }], next_cursor: null },
 };
 
-function app(role: Principal['role']): Hono<AppEnv> {
+function app(role: Principal['role'], options: { headers: boolean } = { headers: true }): Hono<AppEnv> {
   const a = new Hono<AppEnv>();
+  if (options.headers) a.use('*', requestId(), securityHeaders());
   a.use('*', async (c, next) => {
     c.set('principal', { tenant: 't', role, keyId: 'k' } as Principal);
     await next();
   });
   a.use('*', maskPersonalData());
-  a.get('/json/:name', (c) => c.json(VALUES[c.req.param('name')] as object, 200, { etag: '"v1"' }));
+  a.get('/json/:name', (c) => respondJson(c, VALUES[c.req.param('name')], 200));
+  a.get('/c-json/:name', (c) => c.json(VALUES[c.req.param('name')] as object, 200, { etag: '"v1"' }));
   a.get('/bytes/:name', (c) => new Response(JSON.stringify(VALUES[c.req.param('name')]), { headers: { 'content-type': 'application/json', etag: '"v1"' } }));
   return a;
 }
 
-describe('masking JSON answered with c.json (fast path) and as bytes', () => {
+describe('masking JSON answered with respondJson (fast path), with c.json and as bytes', () => {
   const analyst = app('analyst');
+  const bare = app('analyst', { headers: false });
   for (const name of Object.keys(VALUES)) {
-    it(`writes the same masked body both ways: ${name}`, async () => {
+    it(`writes the same masked body every way: ${name}`, async () => {
       const fast = await analyst.request(`/json/${encodeURIComponent(name)}`);
       const slow = await analyst.request(`/bytes/${encodeURIComponent(name)}`);
       const body = await fast.text();
       expect(body).toBe(await slow.text());
-      expect(fast.headers.get('content-type')).toBe('application/json');
-      expect(fast.headers.get('vary')).toBe('authorization');
-      expect(fast.headers.get('etag')).toBe('"v1"');
+      expect(await (await analyst.request(`/c-json/${encodeURIComponent(name)}`)).text()).toBe(body);
+      // Without securityHeaders there is no header record: respondJson answers with c.json, masked from its bytes.
+      expect(await (await bare.request(`/json/${encodeURIComponent(name)}`)).text()).toBe(body);
+      for (const res of [fast, slow]) {
+        expect(res.headers.get('content-type')).toBe('application/json');
+        expect(res.headers.get('vary')).toBe('authorization');
+        expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+        expect(res.headers.get('x-frame-options')).toBe('DENY');
+        expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+        expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      }
+      expect(slow.headers.get('etag')).toBe('"v1"');
       for (const secret of ['Ana', 'ana@example.com', '+5511912345678', '10.0.0.1', 'called the player', 'a@b.co', 'x@y.z', '::1', when.toISOString()]) {
         if (!(name === 'toJSON and dates' && secret === when.toISOString())) expect(body).not.toContain(secret);
       }
     });
   }
 
-  it('masks what it must and keeps everything else (values, shape, nulls); c.json is never parsed back', async () => {
+  it('masks what it must and keeps everything else (values, shape, nulls); respondJson never parses back', async () => {
     const parse = vi.spyOn(JSON, 'parse');
     const res = await analyst.request('/json/player');
     expect(parse).not.toHaveBeenCalled();
@@ -76,8 +91,11 @@ describe('masking JSON answered with c.json (fast path) and as bytes', () => {
   });
 
   it('leaves responses to a role that may read personal data as they are', async () => {
-    const res = await app('admin').request('/json/player');
-    expect(await res.text()).toBe(JSON.stringify(VALUES.player));
-    expect(res.headers.get('vary')).toBeNull();
+    for (const path of ['/json/player', '/c-json/player']) {
+      const res = await app('admin').request(path);
+      expect(await res.text()).toBe(JSON.stringify(VALUES.player));
+      expect(res.headers.get('vary')).toBeNull();
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    }
   });
 });

@@ -3,6 +3,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { PlayerProfile } from '@pitboss/core';
 import { requirePermission } from '../auth.js';
 import { jsonBody } from '../json-body.js';
+import { respondJson } from '../masking.js';
 import { ApiError } from '../errors.js';
 import { PERMISSION_EXTENSION } from '../permissions.js';
 import { PlayerDetailSchema, PlayerIdParam, PlayerPageSchema, problemContent } from '../schemas.js';
@@ -63,7 +64,7 @@ export function registerPlayerRoutes(app: OpenAPIHono<AppEnv>, storage: ApiStora
     const page = await storage.listPlayers(c.get('principal').tenant, {
       sort: q.sort, order: q.order, limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}), filters,
     });
-    return c.json(page, 200);
+    return respondJson(c, page, 200);
   });
 
   const get = createRoute({
@@ -85,7 +86,7 @@ export function registerPlayerRoutes(app: OpenAPIHono<AppEnv>, storage: ApiStora
     const { id } = c.req.valid('param');
     const player = await storage.getPlayer(c.get('principal').tenant, id);
     if (!player) throw new ApiError('not-found', { detail: `no player ${JSON.stringify(id)}` });
-    return c.json(player, 200);
+    return respondJson(c, player, 200);
   });
 
   const put = createRoute({
@@ -114,6 +115,6 @@ export function registerPlayerRoutes(app: OpenAPIHono<AppEnv>, storage: ApiStora
     await storage.upsertPlayer(tenant, id, profile);
     const player = await storage.getPlayer(tenant, id);
     if (!player) throw new Error(`player ${id} missing right after its upsert`);
-    return c.json(player, 200);
+    return respondJson(c, player, 200);
   });
 }
