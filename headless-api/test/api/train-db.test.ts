@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FEATURE_KEYS } from '@pitboss/core';
 import { META, readOnnxMetadata } from '@pitboss/ml';
 import { createStorage } from '../../src/storage/index.js';
@@ -80,7 +80,15 @@ describe.each(backends)('pitboss train --from db on $name', (backend) => {
     env = { ...b.env, PITBOSS_LOG_LEVEL: 'warn' };
     close = b.close;
     // A seeded tenant (synth through the ingest path), its planted at_risk outcomes posted as labels over HTTP.
-    const planted = await seedSynth(b.storage, tenant, 200);
+    // Features are computed as of now: seeding sees one fixed instant, so the model's metrics do not depend on the time of day.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-29T12:00:00Z'));
+    let planted: Map<string, boolean>;
+    try {
+      planted = await seedSynth(b.storage, tenant, 200);
+    } finally {
+      vi.useRealTimers();
+    }
     const { app, scoring } = scoringApp(b.storage);
     const { key } = await b.storage.createApiKey(tenant, 'admin');
     await b.storage.createApiKey('nolabels', 'admin');
