@@ -19,9 +19,6 @@ export interface SqlStatement {
 
 export type Row = Record<string, unknown>;
 
-/** The callback form of node-postgres' `Client.query` (Neon's client has it too). */
-export type QueryCallback<R> = (error: Error | null, result: SqlResult<R>) => void;
-
 export interface SqlClient {
   query<R extends Row = Row>(text: string | SqlStatement, params?: unknown[]): Promise<SqlResult<R>>;
   /** Returns the client to its pool; with an error, the pool discards the connection. */
@@ -104,24 +101,7 @@ export class Database {
     readonly namedStatements: boolean,
     /** `COPY FROM STDIN` for transactions (`Tx.copyFrom`), when the driver supports it. */
     private readonly copyIn?: CopyIn,
-    /**
-     * The clients take node-postgres' callback form (`client.query(text, params, cb)`).
-     * `query()` then uses it: the promise form costs no more CPU, but in a busy
-     * server the objects it allocates per call get pretenured by V8, so every
-     * minor GC promotes megabytes and old-space collections follow (the reads
-     * bench measured GC time 2.5–5× lower with the callback form).
-     */
-    private readonly callbacks = false,
   ) {}
-
-  /** One statement on a checked-out client, in the callback form when the driver has it. */
-  #send<R extends Row>(client: SqlClient, statement: string | SqlStatement, params: unknown[]): Promise<SqlResult<R>> {
-    if (!this.callbacks) return typeof statement === 'string' ? client.query<R>(statement, params) : client.query<R>(statement);
-    const query = client.query as unknown as (text: string | SqlStatement, values: unknown[] | undefined, callback: QueryCallback<R>) => void;
-    return new Promise((resolve, reject) => {
-      query.call(client, statement, typeof statement === 'string' ? params : undefined, (error, result) => (error ? reject(error) : resolve(result)));
-    });
-  }
 
   /**
    * Runs one statement and returns its rows.
@@ -137,7 +117,7 @@ export class Database {
       const client = await this.#acquire(sql);
       const died = watchClient(client);
       try {
-        const result = await this.#send<R>(client, statement, params);
+        const result = typeof statement === 'string' ? await client.query<R>(statement, params) : await client.query<R>(statement);
         client.release();
         return result.rows;
       } catch (error) {

@@ -719,7 +719,7 @@ export async function createStorage(config: StorageConfig): Promise<ShardedStora
     const o = { ...options, ...(onIdleError ? { onIdleError } : {}) };
     const pool = config.driver === 'neon' ? createNeonPool(url, o, config.neon) : createPgPool(url, o);
     // COPY needs node-postgres' stream protocol; Neon's WebSocket client takes the statement path.
-    return new Database(index, pool, 0, true, config.driver === 'pg' ? pgCopyIn : undefined, true);
+    return new Database(index, pool, 0, true, config.driver === 'pg' ? pgCopyIn : undefined);
   };
   const databases = urls.map(open);
   const control = config.controlUrl === undefined || config.controlUrl === urls[0] ? databases[0]! : open(config.controlUrl, CONTROL_DATABASE);
