@@ -119,22 +119,24 @@ export function startFeatureAgeing(storage: AgeingStorage, options: FeatureAgein
   const maxBacklog = options.maxBacklog ?? limit;
   let running: Promise<AgedFeaturesReport | null> | null = null;
   let stopped = false;
+  const once = async (): Promise<AgedFeaturesReport | null> => {
+    try {
+      if (storage.featureStatus().backlog > maxBacklog) return null;
+      const report = await storage.refreshAgedFeatures({ maxAgeMs: options.maxAgeMs, limit });
+      if (report.queued > 0) options.logger?.info('aged features queued for a refresh', { players: report.queued });
+      for (const e of report.errors) options.logger?.warn('aged features sweep failed on a database', { database: e.database, error: e.message });
+      return report;
+    } catch (error) {
+      options.logger?.error('aged features sweep failed', { error: error instanceof Error ? error.message : String(error) });
+      return null;
+    }
+  };
   const sweep = (): Promise<AgedFeaturesReport | null> => {
     if (stopped) return Promise.resolve(null);
-    running ??= (async () => {
-      try {
-        if (storage.featureStatus().backlog > maxBacklog) return null;
-        const report = await storage.refreshAgedFeatures({ maxAgeMs: options.maxAgeMs, limit });
-        if (report.queued > 0) options.logger?.info('aged features queued for a refresh', { players: report.queued });
-        for (const e of report.errors) options.logger?.warn('aged features sweep failed on a database', { database: e.database, error: e.message });
-        return report;
-      } catch (error) {
-        options.logger?.error('aged features sweep failed', { error: error instanceof Error ? error.message : String(error) });
-        return null;
-      } finally {
-        running = null;
-      }
-    })();
+    // Cleared in a callback, which runs after the assignment even when `once` returns without awaiting.
+    running ??= once().finally(() => {
+      running = null;
+    });
     return running;
   };
   const timer = setInterval(() => void sweep(), everyMs);

@@ -124,3 +124,29 @@ describe.each([pgliteBackend(), postgresBackend(4)])('aged features on $name', (
     await expect(storage.refreshAgedFeatures({ maxAgeMs: DAY, limit: 0 })).rejects.toThrow(RangeError);
   });
 });
+
+describe('the aged-features timer', () => {
+  it('skips a sweep while the refresher is behind and sweeps again once it has caught up', async () => {
+    let backlog = 50;
+    let sweeps = 0;
+    const storage = {
+      featureStatus: () => ({ backlog }),
+      refreshAgedFeatures: async () => (sweeps++, { queued: 0, errors: [] }),
+    };
+    const ageing = startFeatureAgeing(storage, { maxAgeMs: DAY, everyMs: 3_600_000, maxBacklog: 10 });
+    try {
+      expect(await ageing.sweep()).toBeNull();
+      expect(sweeps).toBe(0);
+      backlog = 0;
+      expect(await ageing.sweep()).toEqual({ queued: 0, errors: [] });
+      expect(sweeps).toBe(1);
+      // Overlapping calls share the sweep in progress.
+      const [a, b] = [ageing.sweep(), ageing.sweep()];
+      expect(a).toBe(b);
+      await a;
+      expect(sweeps).toBe(2);
+    } finally {
+      ageing.stop();
+    }
+  });
+});
