@@ -17,6 +17,7 @@ export const CONFIG_VARIABLES = {
   PITBOSS_SCORER_URL: '--scorer-url',
   PITBOSS_SCORER_MODE: '--scorer-mode',
   PITBOSS_SCORER_ONNX_MIN_BATCH: '--scorer-onnx-min-batch',
+  PITBOSS_SCORER_PROVIDER: '--scorer-provider',
   PITBOSS_EMBED_SECRET: '--embed-secret',
   PITBOSS_RATE_LIMIT: '--rate-limit',
   PITBOSS_HSTS: '--hsts',
@@ -63,6 +64,7 @@ const Raw = z
       .optional(),
     PITBOSS_SCORER_MODE: z.enum(['binary', 'json'], { message: 'expected binary or json' }).default('binary'),
     PITBOSS_SCORER_ONNX_MIN_BATCH: int(1, 1 << 30).optional(),
+    PITBOSS_SCORER_PROVIDER: z.enum(['auto', 'cpu', 'cuda'], { message: 'expected auto, cpu or cuda' }).default('auto'),
     PITBOSS_EMBED_SECRET: z.string().refine((s) => Buffer.byteLength(s) >= 32, 'needs at least 32 bytes').optional(),
     PITBOSS_RATE_LIMIT: z.enum(['memory', 'postgres', 'off'], { message: 'expected memory, postgres or off' }).optional(),
     PITBOSS_HSTS: z.enum(['true', 'false'], { message: 'expected true or false' }).default('false'),
@@ -102,9 +104,12 @@ export interface Config {
    * Where scores are computed: in this process (default; TypeScript below
    * `onnxMinBatch` rows, onnxruntime-node from there; default per model
    * kind, see `scoring/backends.ts`) or, with
-   * `PITBOSS_SCORER_URL`, a KServe v2 server over HTTP.
+   * `PITBOSS_SCORER_URL`, a KServe v2 server over HTTP. In process,
+   * onnxruntime-node runs on `provider` (`PITBOSS_SCORER_PROVIDER`, default
+   * `auto`: CUDA where onnxruntime-node's CUDA provider is installed and a
+   * session opens on it, else CPU; `cuda` fails instead of falling back).
    */
-  scorer: { url: string | undefined; mode: 'binary' | 'json'; onnxMinBatch: number | undefined };
+  scorer: { url: string | undefined; mode: 'binary' | 'json'; onnxMinBatch: number | undefined; provider: 'auto' | 'cpu' | 'cuda' };
   /**
    * Embed-token secret (the same in every process; random per process when
    * absent), where rate-limit buckets live (default `memory` with the
@@ -195,7 +200,7 @@ export function loadConfig(options: { env?: Record<string, string | undefined>; 
     host: v.HOST,
     limits: { maxBodyBytes: v.PITBOSS_MAX_BODY_BYTES, maxLines: v.PITBOSS_MAX_LINES, maxDeadLetterChars: 8192, maxInFlight: v.PITBOSS_MAX_IN_FLIGHT },
     logLevel: v.PITBOSS_LOG_LEVEL,
-    scorer: { url: v.PITBOSS_SCORER_URL, mode: v.PITBOSS_SCORER_MODE, onnxMinBatch: v.PITBOSS_SCORER_ONNX_MIN_BATCH },
+    scorer: { url: v.PITBOSS_SCORER_URL, mode: v.PITBOSS_SCORER_MODE, onnxMinBatch: v.PITBOSS_SCORER_ONNX_MIN_BATCH, provider: v.PITBOSS_SCORER_PROVIDER },
     security: { embedSecret: v.PITBOSS_EMBED_SECRET, rateLimit: v.PITBOSS_RATE_LIMIT ?? defaultRateLimitStore(v.PITBOSS_DRIVER), hsts: v.PITBOSS_HSTS === 'true' },
     featureMaxAgeHours: v.PITBOSS_FEATURE_MAX_AGE_HOURS,
   };

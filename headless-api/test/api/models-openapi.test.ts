@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { PERMISSIONS, PERMISSION_EXTENSION } from '../../src/app/permissions.js';
-import { loadConfig } from '../../src/config.js';
+import { cudaProviderLibrary } from '@pitboss/ml/node';
+import type { Logger } from '../../src/app/logger.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { scoringFromConfig } from '../../src/scoring/from-config.js';
 import type { ShardedStorage } from '../../src/storage/index.js';
 import { SCORE_BACKENDS, scoringApp } from './scores-setup.js';
 
@@ -55,10 +58,26 @@ describe('model and score routes in the OpenAPI document; scorer config', () => 
   });
 
   it('scores in-process by default, over KServe with PITBOSS_SCORER_URL, and rejects a non-HTTP URL', () => {
-    expect(loadConfig({ env: {} }).scorer).toEqual({ url: undefined, mode: 'binary', onnxMinBatch: undefined });
+    expect(loadConfig({ env: {} }).scorer).toEqual({ url: undefined, mode: 'binary', onnxMinBatch: undefined, provider: 'auto' });
     expect(loadConfig({ env: { PITBOSS_SCORER_URL: 'http://triton:8000', PITBOSS_SCORER_MODE: 'json' } }).scorer).toMatchObject({ url: 'http://triton:8000', mode: 'json' });
     expect(loadConfig({ argv: ['--scorer-onnx-min-batch', '1'], env: {} }).scorer.onnxMinBatch).toBe(1);
     expect(() => loadConfig({ env: { PITBOSS_SCORER_URL: 'ftp://x' } })).toThrow(/PITBOSS_SCORER_URL \(--scorer-url\): expected the http/);
     expect(() => loadConfig({ env: { PITBOSS_SCORER_MODE: 'grpc' } })).toThrow(/expected binary or json/);
+  });
+
+  it('runs onnxruntime-node on the configured provider; cuda without the CUDA provider installed fails at start', async () => {
+    expect(loadConfig({ env: { PITBOSS_SCORER_PROVIDER: 'cpu' } }).scorer.provider).toBe('cpu');
+    expect(loadConfig({ env: {}, argv: ['--scorer-provider', 'cuda'] }).scorer.provider).toBe('cuda');
+    expect(() => loadConfig({ env: { PITBOSS_SCORER_PROVIDER: 'gpu' } })).toThrow(/PITBOSS_SCORER_PROVIDER \(--scorer-provider\): expected auto, cpu or cuda/);
+    const lines: string[] = [];
+    const logger = { debug() {}, info: (m: string) => lines.push(m), warn() {}, error() {}, child() { return logger; } } as unknown as Logger;
+    const cuda = loadConfig({ env: { PITBOSS_SCORER_PROVIDER: 'cuda' } });
+    if (cudaProviderLibrary() === null) {
+      expect(() => scoringFromConfig(cuda, storage, logger)).toThrow(ConfigError);
+      expect(() => scoringFromConfig(cuda, storage, logger)).toThrow(/no CUDA provider installed.*onnxruntime-node-install=cuda12/);
+      const auto = scoringFromConfig(loadConfig({ env: {} }), storage, logger);
+      expect(lines).toContain('scoring in process: onnxruntime-node on CPU (no CUDA provider installed)');
+      await auto.close();
+    }
   });
 });

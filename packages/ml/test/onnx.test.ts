@@ -4,7 +4,7 @@ import {
   META, ONNX_OPSET, ReferenceModel, artifactFromOnnx, exportOnnx, readOnnxMetadata, trainModel,
 } from '../src/index.js';
 import type { ModelArtifact } from '../src/index.js';
-import { OnnxNodeScorer } from '../src/node.js';
+import { OnnxNodeScorer, cudaProviderLibrary } from '../src/node.js';
 import { readFields } from '../src/protobuf.js';
 import { plantedDataset } from './fixtures.js';
 
@@ -102,5 +102,29 @@ describe('ONNX export', () => {
     expect(modelVersion).toBe('1');
     await expect(scorer.score({ ...m, names: [...data.names].reverse() })).rejects.toThrow(/feature order differs/);
     await scorer.close();
+  });
+
+  // Which provider scores depends on the host: this one has onnxruntime-node's CPU binaries only
+  // (.npmrc skips the CUDA download); a GPU host with the provider installed takes the other branch.
+  it('execution providers: auto takes CUDA only where its provider is installed, cuda never falls back, cpu is CPU', async () => {
+    const t = trainModel(data, { kind: 'logistic', target: 'risk', seed: 9, trainedAt, epochs: 3 });
+    const bytes = exportOnnx(t.artifact);
+    const m = { names: data.names, rows: 10, values: data.values.subarray(0, 10 * f) };
+    const cpu = await OnnxNodeScorer.open(bytes, { executionProviders: 'cpu' });
+    expect(cpu.executionProvider).toEqual({ provider: 'cpu', reason: 'cpu as configured' });
+    const expected = (await cpu.score(m)).probabilities;
+    const library = cudaProviderLibrary();
+    const auto = await OnnxNodeScorer.open(bytes, { executionProviders: 'auto' });
+    if (library === null) {
+      expect(auto.executionProvider).toEqual({ provider: 'cpu', reason: 'auto: onnxruntime-node has no CUDA provider library installed' });
+      await expect(OnnxNodeScorer.open(bytes, { executionProviders: 'cuda' })).rejects.toThrow(/CUDA execution provider is not installed.*onnxruntime-node-install=cuda12/);
+    } else {
+      expect(auto.executionProvider.reason).toMatch(/^auto: /);
+      expect(auto.executionProvider.provider === 'cuda' || /did not open on it/.test(auto.executionProvider.reason)).toBe(true);
+    }
+    const got = (await auto.score(m)).probabilities;
+    for (let i = 0; i < 10; i++) expect(Math.abs(got[i]! - expected[i]!)).toBeLessThanOrEqual(1e-6);
+    await cpu.close();
+    await auto.close();
   });
 });

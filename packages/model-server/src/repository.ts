@@ -2,6 +2,8 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { readOnnxMetadata } from '@pitboss/ml';
+import { openSession } from '@pitboss/ml/node';
+import type { ExecutionProviderChoice, ExecutionProviderInfo } from '@pitboss/ml/node';
 import { datatypeOf } from './datatypes.js';
 import { InferenceError } from './errors.js';
 import type { TensorMetadata } from './protocol.js';
@@ -21,8 +23,12 @@ export interface RepositoryOptions {
   models?: readonly ModelSource[];
   /** Intra-op threads per session; default onnxruntime's choice. */
   threads?: number;
-  /** Execution providers in order of preference; default `['cpu']`. */
-  executionProviders?: ('cpu' | 'cuda')[];
+  /**
+   * Execution provider: `auto` (CUDA where onnxruntime-node's CUDA provider is
+   * installed and a session opens on it, else CPU), `cpu`, `cuda` (or an
+   * error), or an explicit list; default `'cpu'`. See `@pitboss/ml/node`.
+   */
+  executionProviders?: ExecutionProviderChoice | ('cpu' | 'cuda')[];
 }
 
 /** One loaded model version. */
@@ -30,6 +36,8 @@ export interface LoadedModel {
   readonly name: string;
   readonly version: string;
   readonly session: ort.InferenceSession;
+  /** The execution provider the session runs on, and why. */
+  readonly executionProvider: ExecutionProviderInfo;
   readonly inputs: readonly TensorMetadata[];
   readonly outputs: readonly TensorMetadata[];
   /** The ONNX file's `metadata_props`. */
@@ -82,18 +90,21 @@ export class ModelRepository {
     const versions = this.models.get(source.name) ?? new Map<string, LoadedModel>();
     if (versions.has(version)) throw new Error(`${where} is registered twice`);
     const bytes = typeof source.model === 'string' ? new Uint8Array(await readFile(source.model)) : source.model;
-    const sessionOptions: ort.InferenceSession.SessionOptions = {
-      executionProviders: options.executionProviders ?? ['cpu'],
-      // Spinning intra-op threads steal the cores the HTTP loop needs (see @pitboss/ml OnnxNodeScorer).
-      extra: { session: { intra_op: { allow_spinning: '0' } } },
-    };
-    if (options.threads !== undefined) sessionOptions.intraOpNumThreads = options.threads;
-    const session = await ort.InferenceSession.create(bytes, sessionOptions);
+    const { session, provider } = await openSession(bytes, options.executionProviders ?? 'cpu', (providers) => {
+      const sessionOptions: ort.InferenceSession.SessionOptions = {
+        executionProviders: providers,
+        // Spinning intra-op threads steal the cores the HTTP loop needs (see @pitboss/ml OnnxNodeScorer).
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
+      };
+      if (options.threads !== undefined) sessionOptions.intraOpNumThreads = options.threads;
+      return sessionOptions;
+    });
     try {
       versions.set(version, {
         name: source.name,
         version,
         session,
+        executionProvider: provider,
         inputs: tensorMetadata(session.inputMetadata, where),
         outputs: tensorMetadata(session.outputMetadata, where),
         properties: readOnnxMetadata(bytes),

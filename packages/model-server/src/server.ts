@@ -71,7 +71,7 @@ export async function createModelServer(options: ModelServerOptions): Promise<Mo
   };
 }
 
-const USAGE = `usage: pitboss-model-server --repo DIR [--model NAME=FILE[@VERSION]]... [--port 8000] [--host 127.0.0.1] [--max-body-mb 64] [--threads N]`;
+const USAGE = `usage: pitboss-model-server --repo DIR [--model NAME=FILE[@VERSION]]... [--port 8000] [--host 127.0.0.1] [--max-body-mb 64] [--threads N] [--provider auto|cpu|cuda]`;
 
 /**
  * The `pitboss-model-server` command: serves until SIGINT/SIGTERM, then
@@ -90,6 +90,7 @@ export async function runServerCli(argv: readonly string[]): Promise<number> {
       host: { type: 'string', default: '127.0.0.1' },
       'max-body-mb': { type: 'string', default: '64' },
       threads: { type: 'string' },
+      provider: { type: 'string', default: 'auto' },
       help: { type: 'boolean' },
     },
   });
@@ -105,6 +106,12 @@ export async function runServerCli(argv: readonly string[]): Promise<number> {
   const repository: RepositoryOptions = { models };
   if (values.repo) repository.directory = values.repo;
   if (values.threads) repository.threads = Number(values.threads);
+  const provider = values.provider;
+  if (provider !== 'auto' && provider !== 'cpu' && provider !== 'cuda') {
+    console.error(`--provider ${provider}: expected auto, cpu or cuda\n${USAGE}`);
+    return 2;
+  }
+  repository.executionProviders = provider;
   const server = await createModelServer({
     repository,
     port: Number(values.port),
@@ -113,6 +120,8 @@ export async function runServerCli(argv: readonly string[]): Promise<number> {
   });
   const loaded = server.repository.names().map((n) => `${n} (${server.repository.versions(n).join(', ')})`);
   console.error(`serving ${loaded.join(', ')} at ${server.url}/v2`);
+  const providers = new Set(server.repository.names().flatMap((n) => server.repository.versions(n).map((v) => server.repository.get(n, v).executionProvider)).map((p) => `${p.provider} (${p.reason})`));
+  console.error(`execution provider: ${[...providers].join('; ') || 'none loaded'}`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

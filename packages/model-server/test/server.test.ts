@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng, exportOnnx, trainModel } from '@pitboss/ml';
+import { cudaProviderLibrary } from '@pitboss/ml/node';
 import { createModelServer } from '../src/index.js';
 import type { InferenceResponse } from '../src/index.js';
 
@@ -36,11 +37,13 @@ describe('model server process', () => {
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
         stderr += chunk;
         const m = /at (http:\/\/\S+)\/v2/.exec(stderr);
-        if (m) resolve(m[1]!);
+        if (m && /execution provider: .*\n/.test(stderr)) resolve(m[1]!);
       });
       child.once('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
     });
     expect(stderr).toMatch(/serving risk \(4\)/);
+    // --provider defaults to auto: CPU on a host without onnxruntime-node's CUDA provider, and it says so.
+    expect(stderr).toMatch(cudaProviderLibrary() ? /execution provider: (cuda|cpu) \(auto: / : /execution provider: cpu \(auto: onnxruntime-node has no CUDA provider library installed\)/);
     const meta = (await (await fetch(`${url}/v2/models/risk`)).json()) as { versions: string[] };
     expect(meta.versions).toEqual(['4']);
     const res = await fetch(`${url}/v2/models/risk/infer`, {
@@ -54,6 +57,17 @@ describe('model server process', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(stderr).toMatch(/closing: draining requests in flight/);
+  }, 30_000);
+
+  it('CLI: an unknown --provider is refused before anything is served', async () => {
+    const bin = fileURLToPath(new URL('../bin/server.js', import.meta.url));
+    const child = spawn(process.execPath, [bin, '--repo', dir, '--port', '0', '--provider', 'tpu'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--provider tpu: expected auto, cpu or cuda/);
+    expect(stderr).not.toMatch(/serving/);
   }, 30_000);
 
   it('close() lets a request in flight finish, then refuses new connections', async () => {
