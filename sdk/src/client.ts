@@ -269,6 +269,31 @@ export class PitbossClient {
   }
 
   /**
+   * Downloads a whole Arrow IPC stream (`GET /v1/export/…`) and checks that
+   * it is complete. A body cut short — the connection dropped mid-stream, or
+   * the server failed after its first batch (a shard that went down): it then
+   * ends the stream without Arrow's end-of-stream marker — is a retryable
+   * `PitbossNetworkError`, never a partial table loaded as if whole.
+   *
+   * @example
+   * const bytes = await client.fetchArrow('/v1/export/players');
+   */
+  async fetchArrow(path: string, init: RequestInit = {}): Promise<Uint8Array> {
+    const res = await this.fetchResponse(path, { ...init, headers: { accept: 'application/vnd.apache.arrow.stream', ...init.headers } });
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await res.arrayBuffer());
+    } catch (cause) {
+      if (isAbortError(cause)) throw cause;
+      throw new PitbossNetworkError(`${init.method ?? 'GET'} ${path}: the Arrow stream was cut short (${(cause as Error)?.message ?? String(cause)})`, { cause });
+    }
+    if (!endsWithArrowEos(bytes)) {
+      throw new PitbossNetworkError(`${init.method ?? 'GET'} ${path}: the Arrow stream ended without its end-of-stream marker after ${bytes.byteLength} bytes (cut short)`, { cause: null });
+    }
+    return bytes;
+  }
+
+  /**
    * Sends a request and returns the 2xx `Response` unread (for binary or
    * streamed bodies: Arrow exports, SSE). Non-2xx answers throw `PitbossApiError`.
    *
@@ -332,4 +357,13 @@ export class PitbossClient {
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     return url.toString();
   }
+}
+
+/** Arrow IPC's end-of-stream marker: a continuation token (0xFFFFFFFF) and a zero length. */
+const ARROW_EOS = [0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0] as const;
+
+function endsWithArrowEos(bytes: Uint8Array): boolean {
+  if (bytes.byteLength < ARROW_EOS.length) return false;
+  const tail = bytes.byteLength - ARROW_EOS.length;
+  return ARROW_EOS.every((b, i) => bytes[tail + i] === b);
 }

@@ -70,12 +70,11 @@ export class LocalAnalytics {
    */
   async loadExport(table: ExportTable, query: ExportQuery = {}, options: { signal?: AbortSignal; append?: boolean; as?: string } = {}): Promise<number> {
     if (!this.#client) throw new TypeError('LocalAnalytics was opened without a PitbossClient');
-    const res = await this.#client.fetchResponse(`/v1/export/${table}`, {
+    // A stream cut short is a retryable PitbossNetworkError here, before anything is replaced.
+    const bytes = await this.#client.fetchArrow(`/v1/export/${table}`, {
       ...(options.signal ? { signal: options.signal } : {}),
-      headers: { accept: 'application/vnd.apache.arrow.stream' },
       query: { from: query.from, to: query.to, segment: query.segment, batch_rows: query.batchRows },
     });
-    const bytes = new Uint8Array(await res.arrayBuffer());
     return this.loadArrow(options.as ?? table, bytes, { replace: !options.append });
   }
 

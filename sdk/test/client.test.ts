@@ -1,3 +1,6 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PitbossApiError, PitbossClient, PitbossNetworkError, apiKey, embedToken } from '@pitboss/sdk';
 import type { IngestReport, PlayerDetail, PlayerPage, PlayerSummary, RetryInfo, SegmentPreview } from '@pitboss/sdk';
@@ -167,6 +170,34 @@ describe('PitbossClient against the real API', () => {
     expect(props('PlayerPage')).toEqual(Object.keys(page).sort());
     expect(props('IngestReport')).toEqual(Object.keys(report).sort());
     expect(props('SegmentPreview')).toEqual(Object.keys(preview).sort());
+  });
+
+  it('fetchArrow: a whole export ends with the Arrow end-of-stream marker; one cut short is a retryable PitbossNetworkError', async () => {
+    const whole = await client.fetchArrow('/v1/export/players');
+    const table = tableFromIPC(whole);
+    expect(table.numRows).toBeGreaterThan(20);
+    // A real server that sends the same export's bytes but stops early: once ending the response
+    // cleanly without the marker (a proxy that buffers, or the last batch lost), once dropping the connection.
+    const proxy = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/vnd.apache.arrow.stream' });
+      res.write(whole.subarray(0, whole.byteLength - 8));
+      if (req.url!.includes('clean')) res.end();
+      else setTimeout(() => res.destroy(), 20);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const c = new PitbossClient({ baseUrl: base, auth: apiKey(admin), retry: { retries: 0 } });
+      const clean = await c.fetchArrow('/v1/export/players?clean').catch((e: unknown) => e);
+      expect(clean).toBeInstanceOf(PitbossNetworkError);
+      expect((clean as PitbossNetworkError).retryable).toBe(true);
+      expect((clean as Error).message).toMatch(/ended without its end-of-stream marker after \d+ bytes/);
+      const dropped = await c.fetchArrow('/v1/export/players?dropped').catch((e: unknown) => e);
+      expect(dropped).toBeInstanceOf(PitbossNetworkError);
+      expect((dropped as Error).message).toMatch(/the Arrow stream was cut short/);
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 
   it('putPlayer merges a profile', async () => {
