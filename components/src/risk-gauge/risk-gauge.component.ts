@@ -1,6 +1,5 @@
 import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { RISK_BANDS, UKGC_CATEGORIES, type RiskBand, type UkgcCategory } from '@pitboss/core';
 import { PitbossApiError, type PitbossClient, type PlayerScore, type ScoreReason } from '@pitboss/sdk';
 import { emit } from '../shared/events.js';
@@ -221,7 +220,7 @@ export class PbRiskGauge extends LitElement {
         <svg part="arc" viewBox="0 0 120 66" aria-hidden="true" focusable="false">
           ${svg`<path part="track" class="track" d=${ARC} pathLength="100"></path>
           <path part="value-arc" class="value ${bandClass}" d=${ARC} pathLength="100"
-            stroke-dasharray="100 100" style=${styleMap({ strokeDashoffset: String(100 - this.shown) })}></path>`}
+            stroke-dasharray="100 100" style="stroke-dashoffset: ${100 - this.shown}"></path>`}
         </svg>
         <div part="score" class="score">${f.number(score, 0)}</div>
         ${band ? html`<div part="band" class="band ${bandClass}">${bandName}</div>` : nothing}
