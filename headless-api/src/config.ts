@@ -22,6 +22,7 @@ export const CONFIG_VARIABLES = {
   PITBOSS_RATE_LIMIT: '--rate-limit',
   PITBOSS_HSTS: '--hsts',
   PITBOSS_FEATURE_MAX_AGE_HOURS: '--feature-max-age-hours',
+  PITBOSS_LIVE_RELAY: '--live-relay',
 } as const;
 
 type Variable = keyof typeof CONFIG_VARIABLES;
@@ -69,6 +70,7 @@ const Raw = z
     PITBOSS_RATE_LIMIT: z.enum(['memory', 'postgres', 'off'], { message: 'expected memory, postgres or off' }).optional(),
     PITBOSS_HSTS: z.enum(['true', 'false'], { message: 'expected true or false' }).default('false'),
     PITBOSS_FEATURE_MAX_AGE_HOURS: int(0, 24 * 366).default(24),
+    PITBOSS_LIVE_RELAY: z.enum(['postgres', 'off'], { message: 'expected postgres or off' }).optional(),
   });
 
 /** Checks across variables; run even when single variables fail, so every problem is listed at once. */
@@ -81,6 +83,9 @@ function crossCheck(input: Record<string, string | undefined>): { variable: Vari
   }
   if (driver === 'pglite' && urls.length > 0) {
     out.push({ variable: 'PITBOSS_DATABASE_URLS', message: 'not used with PITBOSS_DRIVER=pglite (the embedded database lives in PITBOSS_DATA_DIR); set PITBOSS_DRIVER=pg to use these URLs' });
+  }
+  if (driver === 'pglite' && input.PITBOSS_LIVE_RELAY === 'postgres') {
+    out.push({ variable: 'PITBOSS_LIVE_RELAY', message: 'needs PITBOSS_DRIVER=pg or neon: the embedded database serves one process, which needs no relay' });
   }
   if (new Set(urls).size !== urls.length) {
     out.push({ variable: 'PITBOSS_DATABASE_URLS', message: 'the same URL appears twice; each physical shard needs its own database' });
@@ -124,6 +129,13 @@ export interface Config {
    * alone); 0 turns the sweep off. Default 24 (also when absent).
    */
   featureMaxAgeHours?: number;
+  /**
+   * How `/v1/stream` subscribers see what other API processes ingest and
+   * score: `postgres` (LISTEN/NOTIFY on the control database; default with
+   * the `pg` and `neon` drivers) or `off` (each process streams its own; the
+   * default, and the only choice, with embedded PGlite). Default `off` when absent.
+   */
+  liveRelay?: 'postgres' | 'off';
 }
 
 /** Thrown with every problem found, one per line, naming the variable and flag. */
@@ -203,5 +215,6 @@ export function loadConfig(options: { env?: Record<string, string | undefined>; 
     scorer: { url: v.PITBOSS_SCORER_URL, mode: v.PITBOSS_SCORER_MODE, onnxMinBatch: v.PITBOSS_SCORER_ONNX_MIN_BATCH, provider: v.PITBOSS_SCORER_PROVIDER },
     security: { embedSecret: v.PITBOSS_EMBED_SECRET, rateLimit: v.PITBOSS_RATE_LIMIT ?? defaultRateLimitStore(v.PITBOSS_DRIVER), hsts: v.PITBOSS_HSTS === 'true' },
     featureMaxAgeHours: v.PITBOSS_FEATURE_MAX_AGE_HOURS,
+    liveRelay: v.PITBOSS_LIVE_RELAY ?? (v.PITBOSS_DRIVER === 'pglite' ? 'off' : 'postgres'),
   };
 }

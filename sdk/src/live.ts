@@ -23,9 +23,13 @@ export interface LiveScoreData {
   [field: string]: unknown;
 }
 
-/** `reset`: the stream could not resume from the id sent; re-read state, then follow on from `head`. */
+/**
+ * `reset`: the stream could not resume from the id sent, or (mid-stream,
+ * `relay-gap`) the server may have missed updates from other API processes;
+ * re-read state, then follow on from `head`.
+ */
 export interface LiveResetData {
-  reason: 'unknown-id' | 'too-old' | 'server-restarted' | (string & {});
+  reason: 'unknown-id' | 'too-old' | 'server-restarted' | 'relay-gap' | (string & {});
   last_event_id: string | null;
   head: string | null;
 }

@@ -24,12 +24,22 @@ export interface LiveMessage {
   data: string;
 }
 
-/** Why a resume failed. */
-export type ResetReason = 'unknown-id' | 'too-old' | 'server-restarted';
+/**
+ * Why a resume failed, or why a subscriber must re-read its state:
+ * `relay-gap` — this process lost its link to the other API processes for a
+ * while (see `relayThroughPostgres`), so what they published meanwhile never
+ * reached it.
+ */
+export type ResetReason = 'unknown-id' | 'too-old' | 'server-restarted' | 'relay-gap';
 
 /** What a subscriber receives. */
 export interface LiveListener {
   message(message: LiveMessage): void;
+  /**
+   * Messages may have been missed while subscribed (`relay-gap`): re-read
+   * state, then follow on from `head` (the id of the tenant's newest message).
+   */
+  reset?(reason: ResetReason, head: string | null): void;
   /** The bus closed (shutdown); the subscription is over. */
   closed(): void;
 }
@@ -52,6 +62,8 @@ export interface LiveBusOptions {
 
 interface TenantChannel {
   seq: number;
+  /** Resuming from a seq ≤ this crosses a relay gap (0: none). */
+  gapAt: number;
   /** Ring of the newest min(seq, replay) messages: seq `s` sits at `ring[s % ring.length]`. */
   ring: (LiveMessage | undefined)[];
   listeners: Set<LiveListener>;
@@ -106,7 +118,7 @@ export class LiveBus {
 
   #channel(tenant: string): TenantChannel {
     let ch = this.#channels.get(tenant);
-    if (!ch) this.#channels.set(tenant, (ch = { seq: 0, ring: new Array<LiveMessage | undefined>(this.#replay), listeners: new Set() }));
+    if (!ch) this.#channels.set(tenant, (ch = { seq: 0, gapAt: 0, ring: new Array<LiveMessage | undefined>(this.#replay), listeners: new Set() }));
     return ch;
   }
 
@@ -176,6 +188,7 @@ export class LiveBus {
       else if (m[1] !== this.epoch) reset = 'server-restarted';
       else if (seq > ch.seq) reset = 'unknown-id';
       else if (seq < ch.seq - Math.min(ch.seq, this.#replay)) reset = 'too-old';
+      else if (seq <= ch.gapAt) reset = 'relay-gap';
       else for (let s = seq + 1; s <= ch.seq; s++) replay.push(ch.ring[s % this.#replay]!);
     }
     const head = ch.seq > 0 ? `${this.epoch}-${ch.seq}` : null;
@@ -185,6 +198,24 @@ export class LiveBus {
       ch.listeners.add(listener);
     }
     return { replay, reset, head, unsubscribe: () => void ch.listeners.delete(listener) };
+  }
+
+  /**
+   * Marks a gap: messages from other processes may have been lost (the relay
+   * was down). Every subscriber now gets `reset('relay-gap')`, and a later
+   * resume from an id at or before this point gets `relay-gap` too instead
+   * of a replay that would silently miss them.
+   *
+   * @example
+   * bus.interrupted(); // after the LISTEN connection came back
+   */
+  interrupted(): void {
+    if (this.#closed) return;
+    for (const ch of this.#channels.values()) {
+      ch.gapAt = ch.seq;
+      const head = ch.seq > 0 ? `${this.epoch}-${ch.seq}` : null;
+      for (const l of ch.listeners) l.reset?.('relay-gap', head);
+    }
   }
 
   /** Subscribers now, across tenants (for `/metrics` and tests). */
@@ -287,22 +318,26 @@ export interface ListenClient {
   query(text: string, params?: unknown[]): Promise<unknown>;
   on(event: 'notification', listener: (message: { channel: string; payload?: string }) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'end', listener: () => void): unknown;
   release?(error?: Error | boolean): void;
   end?(): Promise<void>;
 }
 
 export interface PostgresRelayOptions {
-  /** Opens the dedicated LISTEN connection (e.g. `() => pool.connect()`). */
+  /** Opens the dedicated LISTEN connection (e.g. a new node-postgres `Client` on the control database). */
   listen: () => Promise<ListenClient>;
   /** Runs one statement on any connection, for NOTIFY (e.g. `(sql, params) => pool.query(sql, params)`). */
   notify: (sql: string, params: unknown[]) => Promise<unknown>;
   channel?: string;
   /**
    * A NOTIFY that failed (the message reached this process's subscribers
-   * only), or the LISTEN connection failed (then messages from other
-   * processes stop arriving until the relay is opened again): log it.
+   * only), the LISTEN connection lost, or a reconnection that failed: log it.
    */
   onError: (error: Error) => void;
+  /** Called after the LISTEN connection came back (its subscribers were told to reset). */
+  onReconnect?: () => void;
+  /** Backoff between reconnection attempts: doubles from `minMs` to `maxMs`. Default 500 ms to 30 s. */
+  retry?: { minMs?: number; maxMs?: number };
 }
 
 /** Postgres refuses NOTIFY payloads of 8000 bytes or more. */
@@ -316,6 +351,11 @@ const MAX_NOTIFY_BYTES = 7900;
  * (`server-restarted`), so keep clients on one process (sticky sessions) for
  * gap-free resume. A message too large for one NOTIFY stays local.
  *
+ * When the LISTEN connection is lost (a database restart, a terminated
+ * backend), it reconnects with backoff; since what other processes published
+ * meanwhile never arrived, every subscriber then gets a `reset` (`relay-gap`)
+ * and a resume from before the gap gets one too (`LiveBus.interrupted`).
+ *
  * @example
  * const relay = await relayThroughPostgres(live, { listen: () => pool.connect(), notify: (sql, p) => pool.query(sql, p), onError: (e) => logger.error('live relay', { error: e }) });
  * // on shutdown: await relay.close();
@@ -323,17 +363,74 @@ const MAX_NOTIFY_BYTES = 7900;
 export async function relayThroughPostgres(bus: LiveBus, options: PostgresRelayOptions): Promise<{ close(): Promise<void> }> {
   const channel = options.channel ?? 'pitboss_live';
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new RangeError('channel must be a lower-case SQL identifier');
-  const client = await options.listen();
   const onError = options.onError;
-  client.on('error', onError);
-  client.on('notification', (n) => {
+  const minMs = options.retry?.minMs ?? 500;
+  const maxMs = Math.max(minMs, options.retry?.maxMs ?? 30_000);
+  let client: ListenClient | null = null;
+  let closed = false;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let delay = minMs;
+
+  const onNotification = (n: { channel: string; payload?: string }): void => {
     if (n.channel !== channel || !n.payload) return;
     const batch = JSON.parse(n.payload) as { o: string; m: { t: string; k: LiveKind; d: unknown }[] };
     if (batch.o === bus.epoch) return;
     for (const m of batch.m) bus.publish(m.t, m.k, m.d, { relayed: true });
-  });
-  // The channel is checked above: identifiers cannot be bound parameters.
-  await client.query(`LISTEN ${channel}`);
+  };
+  const drop = (dead: ListenClient, error: Error): void => {
+    if (dead.release) dead.release(error);
+    else dead.end?.().catch(() => undefined);
+  };
+  // The LISTEN connection died (Postgres restarted, the backend was terminated, the network
+  // dropped): what other processes publish is lost until it is back, so reconnect with backoff
+  // and then tell this process's subscribers to reset.
+  const lost = (dead: ListenClient, error: Error): void => {
+    if (client !== dead || closed) return;
+    client = null;
+    onError(new Error(`live relay: LISTEN connection lost (${error.message}); reconnecting`, { cause: error }));
+    drop(dead, error);
+    schedule();
+  };
+  const open = async (): Promise<void> => {
+    const c = await options.listen();
+    c.on('error', (error: Error) => lost(c, error));
+    c.on('end', () => lost(c, new Error('connection ended')));
+    c.on('notification', onNotification);
+    client = c;
+    try {
+      // The channel is checked above: identifiers cannot be bound parameters.
+      await c.query(`LISTEN ${channel}`);
+    } catch (error) {
+      if (client === c) client = null;
+      drop(c, error instanceof Error ? error : new Error(String(error)));
+      throw error;
+    }
+    if (closed) {
+      client = null;
+      drop(c, new Error('relay closed'));
+    }
+  };
+  const schedule = (): void => {
+    if (closed) return;
+    retryTimer = setTimeout(() => {
+      open().then(
+        () => {
+          if (closed) return;
+          delay = minMs;
+          bus.interrupted();
+          options.onReconnect?.();
+        },
+        (error: unknown) => {
+          onError(new Error(`live relay: reconnecting failed (${error instanceof Error ? error.message : String(error)}); next try in ${Math.min(delay * 2, maxMs)} ms`, { cause: error }));
+          delay = Math.min(delay * 2, maxMs);
+          schedule();
+        },
+      );
+    }, delay);
+    retryTimer.unref();
+  };
+
+  await open();
   // Messages of one tick (an ingested batch) travel together: one NOTIFY per ~8 kB, not one per event.
   let pending: string[] = [];
   const flush = (): void => {
@@ -360,10 +457,19 @@ export async function relayThroughPostgres(bus: LiveBus, options: PostgresRelayO
   };
   return {
     async close() {
+      closed = true;
+      clearTimeout(retryTimer);
       bus.forward = null;
-      await client.query(`UNLISTEN ${channel}`);
-      if (client.release) client.release();
-      else await client.end?.();
+      const c = client;
+      client = null;
+      if (!c) return;
+      try {
+        await c.query(`UNLISTEN ${channel}`);
+      } catch {
+        // The connection is going away either way.
+      }
+      if (c.release) c.release();
+      else await c.end?.();
     },
   };
 }

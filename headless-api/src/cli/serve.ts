@@ -1,4 +1,7 @@
+import pg from 'pg';
 import { createApp } from '../app/app.js';
+import { relayThroughPostgres } from '../app/live.js';
+import type { ListenClient, LiveBus } from '../app/live.js';
 import { securityFromConfig } from '../app/security.js';
 import type { Logger } from '../app/logger.js';
 import type { Config } from '../config.js';
@@ -51,6 +54,7 @@ export async function serveStorage(
         return next instanceof Response ? next : app.fetch(next, env);
       }
     : app.fetch;
+  const relay = await liveRelayFromConfig(config, storage, live, logger);
   const running = await listen({ fetch, host: config.host, port: config.port, logger });
   logger.info('listening', { url: running.url, driver: config.driver, databases: storage.databases.length });
   const maxAgeHours = config.featureMaxAgeHours ?? 24;
@@ -61,6 +65,7 @@ export async function serveStorage(
     // Open /v1/stream responses end now (event: shutdown) instead of holding close() to its grace period.
     live.close();
     await running.close();
+    await relay?.close();
     // Scoring before storage: closing it stops the re-score queue (the feature refresher's
     // consumer, so refreshes still draining in storage.close() queue nothing new) and waits for
     // the batch in progress while the pools can still serve it. The other way round, that batch
@@ -73,13 +78,58 @@ export async function serveStorage(
   return { ...running, api };
 }
 
+/**
+ * The live relay `config.liveRelay` asks for: with `postgres` (the default
+ * for the `pg` and `neon` drivers), what any API process publishes reaches
+ * the `/v1/stream` subscribers of every other one, through LISTEN/NOTIFY on
+ * the control database over a connection of its own that reconnects after a
+ * database restart (subscribers then get `reset`, reason `relay-gap`). Null
+ * when off (embedded PGlite: one process).
+ *
+ * @example
+ * const relay = await liveRelayFromConfig(config, storage, live, logger);
+ * // on shutdown, after live.close(): await relay?.close();
+ */
+export async function liveRelayFromConfig(
+  config: Pick<Config, 'driver' | 'controlUrl' | 'liveRelay'>,
+  storage: Pick<Storage, 'control'>,
+  live: LiveBus,
+  logger: Logger,
+): Promise<{ close(): Promise<void> } | null> {
+  const url = config.controlUrl;
+  if ((config.liveRelay ?? 'off') === 'off' || config.driver === 'pglite' || !url) return null;
+  const listenClient = async (): Promise<ListenClient> => {
+    const client =
+      config.driver === 'neon'
+        ? new (await import('@neondatabase/serverless')).Client({ connectionString: url, connectionTimeoutMillis: 10_000 })
+        : new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+    // An error event before the relay listens must not crash the process (the relay hears the ones after).
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    return client as unknown as ListenClient;
+  };
+  const relay = await relayThroughPostgres(live, {
+    listen: listenClient,
+    notify: (sql, params) => storage.control.query(sql, params),
+    onError: (error) => logger.warn('live relay', { error }),
+    onReconnect: () => logger.info('live relay: LISTEN connection is back; /v1/stream subscribers were told to reset (relay-gap)'),
+  });
+  logger.info('live relay: /v1/stream carries what every API process publishes (Postgres LISTEN/NOTIFY on the control database)');
+  return relay;
+}
+
 export const serveVerb: Verb = {
   summary: 'serve the HTTP API (databases must be migrated: see `pitboss migrate`)',
   run: (args) =>
     runVerb(async () => {
       const { config, values } = readArgs(args, {});
       if (values.help) {
-        console.log('usage: pitboss serve [--port N] [--host H] [--driver pglite|pg|neon] [--database-urls URLS] [--data-dir DIR]\n\nEnvironment: PORT, HOST, PITBOSS_DRIVER, PITBOSS_DATABASE_URLS, PITBOSS_CONTROL_URL, PITBOSS_DATA_DIR, PITBOSS_MAX_BODY_BYTES, PITBOSS_MAX_LINES, PITBOSS_LOG_LEVEL, PITBOSS_FEATURE_MAX_AGE_HOURS');
+        console.log('usage: pitboss serve [--port N] [--host H] [--driver pglite|pg|neon] [--database-urls URLS] [--data-dir DIR]\n\nEnvironment: PORT, HOST, PITBOSS_DRIVER, PITBOSS_DATABASE_URLS, PITBOSS_CONTROL_URL, PITBOSS_DATA_DIR, PITBOSS_MAX_BODY_BYTES, PITBOSS_MAX_LINES, PITBOSS_LOG_LEVEL, PITBOSS_FEATURE_MAX_AGE_HOURS, PITBOSS_LIVE_RELAY');
         return 0;
       }
       const logger = cliLogger(config);

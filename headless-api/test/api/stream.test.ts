@@ -3,6 +3,8 @@ import { createApp } from '../../src/app/app.js';
 import type { PitbossApp } from '../../src/app/app.js';
 import pg from 'pg';
 import { LiveBus, connectIngest, relayThroughPostgres } from '../../src/app/live.js';
+import { liveRelayFromConfig } from '../../src/cli/serve.js';
+import { loadConfig } from '../../src/config.js';
 import { createJsonLogger } from '../../src/app/logger.js';
 import { listen } from '../../src/server.js';
 import type { RunningServer } from '../../src/server.js';
@@ -207,6 +209,38 @@ for (const backend of EX_BACKENDS) {
       expect(api.live.subscribers).toBe(before);
     });
 
+    it('after a relay gap, open streams get a reset (relay-gap) and a resume from before it gets one too', async () => {
+      // A bus of its own: the gap must not touch the other tests' resumes.
+      const live = new LiveBus();
+      const app2 = createApp({ storage, logger, config: { limits: LIMITS }, live, stream: { heartbeatMs: 10_000 } });
+      const s2 = await listen({ fetch: app2.app.fetch, host: '127.0.0.1', port: 0, logger });
+      try {
+        const c = await openSse(s2.url + '/v1/stream', { authorization: `Bearer ${keys.admin}` });
+        open.push(c);
+        const before = live.publish('acme', 'score', { player_id: 'gap-1' })!;
+        expect((await c.until((f) => f.event === 'score')).id).toBe(before.id);
+        live.interrupted();
+        const reset = await c.until((f) => f.event !== 'comment');
+        expect(reset).toMatchObject({ event: 'reset', id: before.id });
+        expect(JSON.parse(reset.data)).toEqual({ reason: 'relay-gap', last_event_id: null, head: before.id });
+        // The stream goes on after the reset.
+        const after = live.publish('acme', 'score', { player_id: 'gap-2' })!;
+        expect((await c.until((f) => f.event === 'score')).id).toBe(after.id);
+        const resumedBefore = await openSse(s2.url + '/v1/stream', { authorization: `Bearer ${keys.admin}`, 'last-event-id': before.id });
+        open.push(resumedBefore);
+        const r = await resumedBefore.until((f) => f.event !== 'comment');
+        expect(r.event).toBe('reset');
+        expect(JSON.parse(r.data)).toMatchObject({ reason: 'relay-gap', last_event_id: before.id, head: after.id });
+        const resumedAfter = await openSse(s2.url + '/v1/stream', { authorization: `Bearer ${keys.admin}`, 'last-event-id': after.id });
+        open.push(resumedAfter);
+        const next = live.publish('acme', 'score', { player_id: 'gap-3' })!;
+        expect(await resumedAfter.until((f) => f.event !== 'comment')).toMatchObject({ event: 'score', id: next.id });
+      } finally {
+        live.close();
+        await s2.close(100);
+      }
+    });
+
     it('needs credentials', async () => {
       expect((await fetch(server.url + '/v1/stream')).status).toBe(401);
     });
@@ -340,4 +374,64 @@ describe('live stream across processes: Postgres LISTEN/NOTIFY relay (postgres×
     await expect(otherOnB.until((f) => f.event === 'event', 100)).rejects.toThrow(/no SSE frame/);
     expect(relayErrors).toEqual([]);
   });
+});
+
+describe('live relay from config: reconnects after its LISTEN connection dies (postgres×4)', () => {
+  let close: () => Promise<void>;
+  const stops: (() => Promise<void> | void)[] = [];
+  afterAll(async () => {
+    for (const s of stops.reverse()) await s();
+    await close?.();
+  });
+
+  it('is off on PGlite and on with pg; after pg_terminate_backend it reconnects, subscribers reset, messages flow again', async () => {
+    expect(loadConfig({ env: {} }).liveRelay).toBe('off');
+    expect(loadConfig({ env: { PITBOSS_DRIVER: 'pg', PITBOSS_DATABASE_URLS: 'postgres://h/a' } }).liveRelay).toBe('postgres');
+    expect(loadConfig({ env: { PITBOSS_DRIVER: 'pg', PITBOSS_DATABASE_URLS: 'postgres://h/a', PITBOSS_LIVE_RELAY: 'off' } }).liveRelay).toBe('off');
+    expect(() => loadConfig({ env: { PITBOSS_LIVE_RELAY: 'postgres' } })).toThrow(/PITBOSS_LIVE_RELAY \(--live-relay\): needs PITBOSS_DRIVER=pg or neon/);
+    expect(await liveRelayFromConfig({ driver: 'pglite', controlUrl: undefined, liveRelay: 'off' }, { control: null as never }, new LiveBus(), logger)).toBeNull();
+
+    const opened = await postgresEx(4).open();
+    close = opened.close;
+    const lines: { level: string; msg: string }[] = [];
+    const capture = createJsonLogger({ level: 'info', write: (line) => lines.push(JSON.parse(line) as { level: string; msg: string }) });
+    const config = { driver: 'pg' as const, controlUrl: opened.urls![0], liveRelay: 'postgres' as const };
+    const a = new LiveBus();
+    const b = new LiveBus();
+    const relayA = (await liveRelayFromConfig(config, opened.storage, a, capture))!;
+    stops.push(() => relayA.close());
+    const relayB = (await liveRelayFromConfig(config, opened.storage, b, capture))!;
+    stops.push(() => relayB.close());
+    const got: string[] = [];
+    const resets: { reason: string; head: string | null }[] = [];
+    const sub = a.subscribe('relay-t', { message: (m) => void got.push(JSON.parse(m.data).n as string), closed: () => {}, reset: (reason, head) => void resets.push({ reason, head }) });
+    stops.push(() => sub.unsubscribe());
+    const until = async (what: () => boolean, ms = 15_000) => {
+      for (const end = Date.now() + ms; !what(); ) {
+        if (Date.now() > end) throw new Error('timed out');
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    };
+    b.publish('relay-t', 'event', { n: 'before' });
+    await until(() => got.includes('before'));
+    const lastBefore = a.subscribe('relay-t', { message() {}, closed() {} });
+    lastBefore.unsubscribe();
+
+    const admin = new pg.Client({ connectionString: opened.urls![0] });
+    await admin.connect();
+    try {
+      const killed = await admin.query(`SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE query = 'LISTEN pitboss_live' AND datname = current_database() AND pid <> pg_backend_pid()`);
+      expect(killed.rows.length).toBe(2);
+    } finally {
+      await admin.end();
+    }
+    await until(() => lines.filter((l) => l.msg.startsWith('live relay: LISTEN connection is back')).length === 2);
+    expect(lines.some((l) => l.level === 'warn' && l.msg === 'live relay')).toBe(true);
+    expect(resets).toEqual([{ reason: 'relay-gap', head: lastBefore.head }]);
+    // A resume from before the gap cannot be trusted to be complete.
+    expect(a.subscribe('relay-t', { message() {}, closed() {} }, lastBefore.head!).reset).toBe('relay-gap');
+    b.publish('relay-t', 'event', { n: 'after' });
+    await until(() => got.includes('after'));
+    expect(got).toEqual(['before', 'after']);
+  }, 60_000);
 });

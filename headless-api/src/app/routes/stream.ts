@@ -31,7 +31,8 @@ function frame(message: LiveMessage): Uint8Array {
  * `Last-Event-ID` (header, or `last_event_id` in the query for a first
  * connection) gets what it missed from the tenant's replay buffer, or one
  * `event: reset` (with the reason, and the id to follow on from) when that
- * id is too old, unknown, or from before a restart. Heartbeat comments keep
+ * id is too old, unknown, or from before a restart (and mid-stream, with
+ * reason `relay-gap`, after the relay from other processes was down). Heartbeat comments keep
  * idle connections open; a client that cannot keep up is sent
  * `event: dropped` and disconnected; on shutdown every stream gets
  * `event: shutdown` and ends.
@@ -52,7 +53,7 @@ export function registerStreamRoutes(app: OpenAPIHono<AppEnv>, bus: LiveBus, opt
     summary: 'Live updates (Server-Sent Events): new events and score changes of your tenant',
     description: [
       'Events: `event` (an accepted event: event_id, player_id, type, occurred_at, product, amount_minor, currency, status, direction; no personal data),',
-      '`score` (a new score of a player), `reset` (the Last-Event-ID could not be resumed: reason, and `head`, the id to follow on from; re-read state first),',
+      '`score` (a new score of a player), `reset` (the Last-Event-ID could not be resumed, or, mid-stream with reason `relay-gap`, updates from other API processes may have been missed while this one was cut off from them: reason, and `head`, the id to follow on from; re-read state first),',
       '`dropped` (the client read too slowly; reconnect with Last-Event-ID), `shutdown` (the server is stopping; reconnect).',
       `Heartbeat comments every ${heartbeatMs} ms. Messages are sent after commit.`,
     ].join(' '),
@@ -101,6 +102,7 @@ export function registerStreamRoutes(app: OpenAPIHono<AppEnv>, bus: LiveBus, opt
           const sub = bus.subscribe(tenant, {
             message: (m) => send(frame(m)),
             closed: () => end(`event: shutdown\ndata: {"reason":"server-shutdown"}\n\n`),
+            reset: (reason, head) => send(encoder.encode(`${head ? `id: ${head}\n` : ''}event: reset\ndata: ${JSON.stringify({ reason, last_event_id: null, head })}\n\n`)),
           }, lastEventId);
           // A cancelled stream is already closed: closing it again throws.
           stop = () => void leave();
