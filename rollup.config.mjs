@@ -6,6 +6,7 @@ import { basename, join } from 'node:path';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import esbuild from 'rollup-plugin-esbuild';
 import { minifyCssLiterals } from './scripts/minify-css-literals.mjs';
+import { minifyHtmlLiterals } from './scripts/minify-html-literals.mjs';
 
 const dir = process.env.PKG;
 if (!dir) throw new Error('rollup.config.mjs: set PKG (e.g. --environment PKG:components)');
@@ -17,9 +18,9 @@ const main = {
   external: (id) => external.some((d) => id === d || id.startsWith(`${d}/`)),
   output: { dir: join(dir, 'dist'), format: 'es', sourcemap: true, preserveModules: false },
   plugins: [
-    // The components' Lit styles ship minified: application bundlers minify the
-    // JavaScript around a css`` template but leave its text as written.
-    ...(dir.replace(/\/+$/, '') === 'components' ? [minifyCssLiterals()] : []),
+    // The components' Lit styles and templates ship minified: application bundlers
+    // minify the JavaScript around a css``/html`` template but leave its text as written.
+    ...(dir.replace(/\/+$/, '') === 'components' ? [minifyCssLiterals(), minifyHtmlLiterals()] : []),
     nodeResolve({ exportConditions: ['source', 'browser', 'import'], extensions: ['.ts', '.js'] }),
     esbuild({ target: 'es2022', tsconfig: 'tsconfig.base.json' }),
   ],

@@ -1,7 +1,8 @@
 // Size of @pitboss/components as a page downloads it: the package's ESM entry
 // bundled by rollup the way rollup.config.mjs builds it (node-resolve with the
 // `source` condition, esbuild for TypeScript, the CSS of css`` templates
-// minified by scripts/minify-css-literals.mjs), but with its dependencies
+// minified by scripts/minify-css-literals.mjs, the indentation of html``/svg``
+// templates dropped by scripts/minify-html-literals.mjs), but with its dependencies
 // inlined (lit, @pitboss/sdk, @pitboss/core) and minified, then gzipped.
 // The goal (≤ 40 KB gzip) is on the entry's static import graph: what a page
 // loads before any component runs. Chunks reached only through import() are
@@ -23,6 +24,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { rollup, type OutputChunk, type Plugin } from 'rollup';
 import esbuild from 'rollup-plugin-esbuild';
 import { minifyCssLiterals } from '../../scripts/minify-css-literals.mjs';
+import { minifyHtmlLiterals } from '../../scripts/minify-html-literals.mjs';
 import type { Bench, Figure } from './types.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -74,6 +76,7 @@ async function bundle(entrySource: string): Promise<Built> {
     plugins: [
       entry,
       minifyCssLiterals(),
+      minifyHtmlLiterals(),
       nodeResolve({ exportConditions: ['source', 'browser', 'import'], extensions: ['.ts', '.js'], rootDir: root }),
       esbuild({ target: 'es2022', tsconfig: join(root, 'tsconfig.base.json'), minify: true, legalComments: 'none' }),
     ],
