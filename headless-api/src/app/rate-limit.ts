@@ -15,9 +15,21 @@ export interface TakeResult {
   retryAfterSec: number;
 }
 
+/** One bucket to take a token from. */
+export interface BucketTake {
+  bucket: string;
+  limit: BucketLimit;
+}
+
 /** Where token buckets live: this process, or a database every API process shares. */
 export interface BucketStore {
   take(bucket: string, limit: BucketLimit, nowMs: number): Promise<TakeResult>;
+  /**
+   * Takes from `first`, and from `second` only if `first` allowed it (a
+   * request its tenant refuses does not also drain its key's bucket). The
+   * Postgres store does both in one statement.
+   */
+  takeBoth(first: BucketTake, second: BucketTake, nowMs: number): Promise<[TakeResult, TakeResult | null]>;
 }
 
 function result(tokensAfter: number, allowed: boolean, limit: BucketLimit): TakeResult {
@@ -51,25 +63,48 @@ export class MemoryBucketStore implements BucketStore {
     this.#buckets.set(bucket, { tokens, at: nowMs });
     return result(tokens, allowed, limit);
   }
+
+  async takeBoth(first: BucketTake, second: BucketTake, nowMs: number): Promise<[TakeResult, TakeResult | null]> {
+    const a = await this.take(first.bucket, first.limit, nowMs);
+    return [a, a.allowed ? await this.take(second.bucket, second.limit, nowMs) : null];
+  }
 }
 
 // One statement: refill by elapsed time, cap at burst, take one if there is one. The row lock of
 // the upsert serialises concurrent takes on a bucket across every process sharing the database;
 // the database clock, not each process's, measures the elapsed time.
-const REFILLED = 'LEAST($3::float8, b.tokens + GREATEST(0, n.ms - b.updated_at) / 1000 * $2::float8)';
+// The table is unlogged (control migration 0008): a take writes no WAL, so its commit does not wait
+// for a flush while other takes queue on the row lock.
+const refilled = (rate: string, burst: string): string => `LEAST(${burst}::float8, b.tokens + GREATEST(0, n.ms - b.updated_at) / 1000 * ${rate}::float8)`;
+const upsert = (rate: string, burst: string): string => `ON CONFLICT (bucket) DO UPDATE SET
+  tokens = (SELECT ${refilled(rate, burst)} - CASE WHEN ${refilled(rate, burst)} >= 1 THEN 1 ELSE 0 END FROM n),
+  allowed = (SELECT ${refilled(rate, burst)} >= 1 FROM n),
+  updated_at = (SELECT GREATEST(b.updated_at, n.ms) FROM n)`;
+const NOW_MS = 'n AS (SELECT extract(epoch FROM clock_timestamp())::float8 * 1000 AS ms)';
 const TAKE_SQL = `
-WITH n AS (SELECT extract(epoch FROM clock_timestamp())::float8 * 1000 AS ms)
+WITH ${NOW_MS}
 INSERT INTO rate_buckets AS b (bucket, tokens, updated_at, allowed) SELECT $1, $3::float8 - 1, n.ms, true FROM n
-ON CONFLICT (bucket) DO UPDATE SET
-  tokens = (SELECT ${REFILLED} - CASE WHEN ${REFILLED} >= 1 THEN 1 ELSE 0 END FROM n),
-  allowed = (SELECT ${REFILLED} >= 1 FROM n),
-  updated_at = (SELECT GREATEST(b.updated_at, n.ms) FROM n)
+${upsert('$2', '$3')}
 RETURNING tokens, allowed`;
+// Both buckets in one statement (one round trip, one commit): the second insert reads the first's
+// RETURNING row, so it takes nothing when the first refused. Rows: 1 = first, 2 = second (absent
+// when refused).
+const TAKE_BOTH_SQL = `
+WITH ${NOW_MS},
+first AS (
+  INSERT INTO rate_buckets AS b (bucket, tokens, updated_at, allowed) SELECT $1, $3::float8 - 1, n.ms, true FROM n
+  ${upsert('$2', '$3')}
+  RETURNING tokens, allowed),
+second AS (
+  INSERT INTO rate_buckets AS b (bucket, tokens, updated_at, allowed) SELECT $4, $6::float8 - 1, n.ms, true FROM n, first WHERE first.allowed
+  ${upsert('$5', '$6')}
+  RETURNING tokens, allowed)
+SELECT 1 AS which, tokens, allowed FROM first UNION ALL SELECT 2, tokens, allowed FROM second`;
 
 /**
  * Token buckets in the control database (table `rate_buckets`), so every API
- * process in front of it draws from the same bucket. One upsert per bucket
- * per request.
+ * process in front of it draws from the same bucket. One statement per
+ * request (`takeBoth`: the tenant's and the credential's bucket).
  *
  * @example
  * const store = new PostgresBucketStore(storage.control);
@@ -80,6 +115,18 @@ export class PostgresBucketStore implements BucketStore {
   async take(bucket: string, limit: BucketLimit): Promise<TakeResult> {
     const [row] = await this.control.query<{ tokens: number; allowed: boolean }>(TAKE_SQL, [bucket, limit.rate, limit.burst], { name: 'pb_rate_take' });
     return result(Number(row!.tokens), row!.allowed, limit);
+  }
+
+  async takeBoth(first: BucketTake, second: BucketTake): Promise<[TakeResult, TakeResult | null]> {
+    if (first.bucket === second.bucket) throw new RangeError('takeBoth needs two different buckets');
+    const rows = await this.control.query<{ which: number; tokens: number; allowed: boolean }>(
+      TAKE_BOTH_SQL,
+      [first.bucket, first.limit.rate, first.limit.burst, second.bucket, second.limit.rate, second.limit.burst],
+      { name: 'pb_rate_take_both' },
+    );
+    const a = rows.find((r) => r.which === 1)!;
+    const b = rows.find((r) => r.which === 2);
+    return [result(Number(a.tokens), a.allowed, first.limit), b ? result(Number(b.tokens), b.allowed, second.limit) : null];
   }
 }
 
@@ -138,8 +185,7 @@ export function rateLimit(settings: Pick<TenantSettingsSource, 'get'>, options: 
     const tenantLimit = own.tenant ?? options.perTenant;
     const t = now();
     // The tenant bucket first: a key refused by its tenant's bucket should not also drain its own.
-    const tenant = await options.store.take(`t:${principal.tenant}`, tenantLimit, t);
-    const key = tenant.allowed ? await options.store.take(`k:${principal.tenant}:${principal.keyId}`, keyLimit, t) : null;
+    const [tenant, key] = await options.store.takeBoth({ bucket: `t:${principal.tenant}`, limit: tenantLimit }, { bucket: `k:${principal.tenant}:${principal.keyId}`, limit: keyLimit }, t);
     const [worst, limit] = !key || tenant.remaining <= key.remaining ? [tenant, tenantLimit] as const : [key, keyLimit] as const;
     const headers = {
       'ratelimit-limit': String(limit.burst),

@@ -118,4 +118,17 @@ describe.each(authBackends)('rate limits on $name', (backend) => {
     expect(statuses.filter((s) => s === 200)).toHaveLength(10);
     expect(statuses.filter((s) => s === 429)).toHaveLength(20);
   });
+  it('one statement takes both buckets: a request its tenant refuses leaves its key bucket alone; the shared table is unlogged', async (ctx) => {
+    if (!urls) ctx.skip();
+    const app = authApp(storage, { rateLimit: { perKey: { rate: 0.01, burst: 5 }, perTenant: { rate: 0.01, burst: 2 }, store: 'postgres' } });
+    const tenant = `rl${run}${n}`;
+    const [key] = await newTenant('admin');
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await get(app, key!)).status);
+    expect(statuses).toEqual([200, 200, 429, 429]);
+    const rows = await storage.control.query<{ bucket: string; tokens: number }>(`SELECT bucket, tokens FROM rate_buckets WHERE bucket = $1 OR bucket LIKE $2 ORDER BY bucket`, [`t:${tenant}`, `k:${tenant}:%`]);
+    expect(rows.map((r) => [r.bucket.split(':')[0], Math.floor(Number(r.tokens))])).toEqual([['k', 3], ['t', 0]]);
+    const [persistence] = await storage.control.query<{ relpersistence: string }>(`SELECT relpersistence FROM pg_class WHERE relname = 'rate_buckets'`);
+    expect(persistence!.relpersistence).toBe('u');
+  });
 });
