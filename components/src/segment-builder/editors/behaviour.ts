@@ -2,7 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { COUNT_OPS, EVENT_PRODUCTS, EVENT_TYPES, NUMBER_OPS, SUM_COLUMNS } from '@pitboss/core';
 import type { NumberOp } from '@pitboss/core';
 import { formatList, formatValue, parseList, parseValue } from './codec.js';
-import { checkboxGroup, selectControl, textControl, type EditorHost } from './controls.js';
+import { selectControl, textControl, type Choice, type EditorHost } from './controls.js';
 
 type Rec = Readonly<Record<string, unknown>>;
 
@@ -14,6 +14,23 @@ const DIRECTIONS: Readonly<Record<string, readonly string[]>> = {
 
 const asRecord = (v: unknown): Rec => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : {});
 const asList = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : []);
+
+/** A fieldset of checkboxes; none checked is `undefined` (no filter). Here, not in controls.ts, as only these editors use it: it loads with them. */
+function checkboxGroup(
+  host: EditorHost,
+  o: { control: string; label: string; values: readonly unknown[]; choices: readonly Choice[]; onChange: (values: string[] | undefined) => void },
+): TemplateResult {
+  const id = host.id(o.control);
+  return html`<fieldset class="ctl checks" part="control checkbox-group" aria-describedby=${host.describedBy(o.control) ?? nothing}>
+    <legend part="control-label">${o.label}</legend>
+    ${o.choices.map((c, i) => html`<label class="check"><input type="checkbox" id=${`${id}-${i}`} .checked=${o.values.includes(c.value)}
+      @change=${(e: Event) => {
+        const on = (e.target as HTMLInputElement).checked;
+        const next = o.choices.map((x) => x.value).filter((v) => (v === c.value ? on : o.values.includes(v)));
+        o.onChange(next.length > 0 ? next : undefined);
+      }} />${c.label}</label>`)}
+  </fieldset>`;
+}
 
 /** An amount in minor units, typed in major units of the builder's currency. */
 function moneyControl(host: EditorHost, control: string, label: string, value: unknown): TemplateResult {

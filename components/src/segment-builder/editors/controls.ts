@@ -85,20 +85,3 @@ export function multiSelectControl(
     </select>
   </span>`;
 }
-
-/** A fieldset of checkboxes; none checked is `undefined` (no filter). */
-export function checkboxGroup(
-  host: EditorHost,
-  o: { control: string; label: string; values: readonly unknown[]; choices: readonly Choice[]; onChange: (values: string[] | undefined) => void },
-): TemplateResult {
-  const id = host.id(o.control);
-  return html`<fieldset class="ctl checks" part="control checkbox-group" aria-describedby=${host.describedBy(o.control) ?? nothing}>
-    <legend part="control-label">${o.label}</legend>
-    ${o.choices.map((c, i) => html`<label class="check"><input type="checkbox" id=${`${id}-${i}`} .checked=${o.values.includes(c.value)}
-      @change=${(e: Event) => {
-        const on = (e.target as HTMLInputElement).checked;
-        const next = o.choices.map((x) => x.value).filter((v) => (v === c.value ? on : o.values.includes(v)));
-        o.onChange(next.length > 0 ? next : undefined);
-      }} />${c.label}</label>`)}
-  </fieldset>`;
-}
