@@ -180,6 +180,21 @@ describe('<pb-player-table>', () => {
     expect(requested).to.be.below(200);
   });
 
+  it('ellipsises a header label wider than its column, keeping its start in view (numeric columns too)', async () => {
+    const narrow: PbColumn<Player>[] = [
+      { key: 'name', label: 'Player', width: 200 },
+      { key: 'net_loss_minor', label: 'Net loss over the last thirty days', format: 'money', width: 90 },
+    ];
+    const el = await mount(new MemoryDataSource(players(5)), narrow);
+    const th = root(el).querySelectorAll<HTMLElement>('[role="columnheader"]')[1]!;
+    const label = th.querySelector<HTMLElement>('[part="header-label"]')!;
+    expect(th.textContent!.trim()).to.equal('Net loss over the last thirty days');
+    expect(label.scrollWidth).to.be.above(label.clientWidth);
+    expect(getComputedStyle(label).textOverflow).to.equal('ellipsis');
+    // The label starts inside its header cell: before, a right-aligned header pushed its start out to the left.
+    expect(label.getBoundingClientRect().left).to.be.at.least(th.getBoundingClientRect().left);
+  });
+
   it('formats money, dates and percentages for pt-BR and es', async () => {
     const rows = [{ ...player(0), net_loss_minor: 123456, currency: 'BRL', bonus_ratio: 0.125 }];
     const el = await mount(new MemoryDataSource(rows), columns, (t) => (t.locale = 'pt-BR'));

@@ -345,7 +345,7 @@ export class PbPlayerTable<R extends RowBase = RowBase, F = unknown> extends Lit
       data-c=${ci}
       @click=${() => this.#toggleSort(ci)}
     >
-      <span part="header-label">${label}</span>
+      <span class="label" part="header-label">${label}</span>
       <span class="sort" part="sort-indicator" aria-hidden="true">${current === 'asc' ? '▲' : current === 'desc' ? '▼' : ''}</span>
       <div
         class="resize"

@@ -80,6 +80,13 @@ export const styles = css`
   .th.sortable {
     cursor: pointer;
   }
+  /* A header narrower than its label ellipsises the label; the sort arrow stays. Without this,
+     a right-aligned (numeric) header pushed the start of its label out of view. */
+  .th .label {
+    min-width: 0;
+    overflow: hidden;
+    text-overflow: ellipsis;
+  }
   .align-end {
     justify-content: flex-end;
     text-align: end;
