@@ -313,18 +313,16 @@ describe('live stream: score changes (postgres×4, in-process model)', () => {
 });
 
 describe('live stream across processes: Postgres LISTEN/NOTIFY relay (postgres×4)', () => {
-  let close: () => Promise<void>;
+  // Run in reverse at the end: each test pushes its databases' close first, so they close last.
   const stops: (() => Promise<void> | void)[] = [];
-
   afterAll(async () => {
     for (const s of stops.reverse()) await s();
-    await close?.();
   });
 
   it('an event ingested through one API instance reaches a subscriber of another, once', async () => {
     const relayErrors: Error[] = [];
     const opened = await postgresEx(4).open();
-    close = opened.close;
+    stops.push(opened.close);
     const urls = opened.urls!;
     const instance = async (storage: ShardedStorage) => {
       const live = new LiveBus();
@@ -374,17 +372,8 @@ describe('live stream across processes: Postgres LISTEN/NOTIFY relay (postgres×
     await expect(otherOnB.until((f) => f.event === 'event', 100)).rejects.toThrow(/no SSE frame/);
     expect(relayErrors).toEqual([]);
   });
-});
 
-describe('live relay from config: reconnects after its LISTEN connection dies (postgres×4)', () => {
-  let close: () => Promise<void>;
-  const stops: (() => Promise<void> | void)[] = [];
-  afterAll(async () => {
-    for (const s of stops.reverse()) await s();
-    await close?.();
-  });
-
-  it('is off on PGlite and on with pg; after pg_terminate_backend it reconnects, subscribers reset, messages flow again', async () => {
+  it('from config: off on PGlite and on with pg; after pg_terminate_backend it reconnects, subscribers reset, messages flow again', async () => {
     expect(loadConfig({ env: {} }).liveRelay).toBe('off');
     expect(loadConfig({ env: { PITBOSS_DRIVER: 'pg', PITBOSS_DATABASE_URLS: 'postgres://h/a' } }).liveRelay).toBe('postgres');
     expect(loadConfig({ env: { PITBOSS_DRIVER: 'pg', PITBOSS_DATABASE_URLS: 'postgres://h/a', PITBOSS_LIVE_RELAY: 'off' } }).liveRelay).toBe('off');
@@ -392,7 +381,7 @@ describe('live relay from config: reconnects after its LISTEN connection dies (p
     expect(await liveRelayFromConfig({ driver: 'pglite', controlUrl: undefined, liveRelay: 'off' }, { control: null as never }, new LiveBus(), logger)).toBeNull();
 
     const opened = await postgresEx(4).open();
-    close = opened.close;
+    stops.push(opened.close);
     const lines: { level: string; msg: string }[] = [];
     const capture = createJsonLogger({ level: 'info', write: (line) => lines.push(JSON.parse(line) as { level: string; msg: string }) });
     const config = { driver: 'pg' as const, controlUrl: opened.urls![0], liveRelay: 'postgres' as const };
