@@ -373,9 +373,20 @@ export async function relayThroughPostgres(bus: LiveBus, options: PostgresRelayO
 
   const onNotification = (n: { channel: string; payload?: string }): void => {
     if (n.channel !== channel || !n.payload) return;
-    const batch = JSON.parse(n.payload) as { o: string; m: { t: string; k: LiveKind; d: unknown }[] };
+    let batch: { o: string; m: { t: string; k: LiveKind; d: unknown }[] };
+    try {
+      batch = JSON.parse(n.payload) as typeof batch;
+      if (typeof batch.o !== 'string' || !Array.isArray(batch.m)) throw new TypeError('not a relay batch');
+    } catch (error) {
+      // Anyone who can connect may NOTIFY the channel: a payload that is not ours is logged, never thrown
+      // from the connection's event handler (that would take the process down).
+      onError(new Error(`live relay: ignored a NOTIFY on ${channel} that is not a relay batch (${(error as Error).message})`));
+      return;
+    }
     if (batch.o === bus.epoch) return;
-    for (const m of batch.m) bus.publish(m.t, m.k, m.d, { relayed: true });
+    for (const m of batch.m) {
+      if (typeof m?.t === 'string' && (m.k === 'event' || m.k === 'score')) bus.publish(m.t, m.k, m.d, { relayed: true });
+    }
   };
   const drop = (dead: ListenClient, error: Error): void => {
     if (dead.release) dead.release(error);

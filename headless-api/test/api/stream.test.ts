@@ -422,5 +422,16 @@ describe('live stream across processes: Postgres LISTEN/NOTIFY relay (postgres×
     b.publish('relay-t', 'event', { n: 'after' });
     await until(() => got.includes('after'));
     expect(got).toEqual(['before', 'after']);
+    // A NOTIFY on the channel that is not a relay batch is logged and ignored; the relay goes on.
+    const other = new pg.Client({ connectionString: opened.urls![0] });
+    await other.connect();
+    try {
+      await other.query(`SELECT pg_notify('pitboss_live', 'not json'), pg_notify('pitboss_live', '{"o":1}')`);
+    } finally {
+      await other.end();
+    }
+    await until(() => lines.filter((l) => l.msg.startsWith('live relay') && /not a relay batch/.test(JSON.stringify(l))).length === 4);
+    b.publish('relay-t', 'event', { n: 'still' });
+    await until(() => got.includes('still'));
   }, 60_000);
 });
