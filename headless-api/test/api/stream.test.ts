@@ -4,6 +4,7 @@ import type { PitbossApp } from '../../src/app/app.js';
 import pg from 'pg';
 import { LiveBus, connectIngest, relayThroughPostgres } from '../../src/app/live.js';
 import { liveRelayFromConfig } from '../../src/cli/serve.js';
+import { postgresBackend } from '../storage/backends.js';
 import { loadConfig } from '../../src/config.js';
 import { createJsonLogger } from '../../src/app/logger.js';
 import { listen } from '../../src/server.js';
@@ -372,6 +373,26 @@ describe('live stream across processes: Postgres LISTEN/NOTIFY relay (postgres×
     await expect(otherOnB.until((f) => f.event === 'event', 100)).rejects.toThrow(/no SSE frame/);
     expect(relayErrors).toEqual([]);
   });
+
+  it('from config with the Neon driver: LISTEN/NOTIFY over its WebSocket connection carries messages between two buses', async () => {
+    const backend = postgresBackend(1, 'neon');
+    const storage = await backend.open();
+    stops.push(() => backend.cleanup());
+    const config = { driver: 'neon' as const, controlUrl: backend.urls![0], liveRelay: 'postgres' as const };
+    const errors: string[] = [];
+    const quiet = createJsonLogger({ level: 'warn', write: (line) => void errors.push(line) });
+    const [a, b] = [new LiveBus(), new LiveBus()];
+    for (const bus of [a, b]) {
+      const relay = (await liveRelayFromConfig(config, storage, bus, quiet))!;
+      stops.push(() => relay.close());
+    }
+    const got = new Promise<string>((resolve) => {
+      const sub = a.subscribe('neon-t', { message: (m) => { sub.unsubscribe(); resolve(m.data); }, closed() {} });
+    });
+    b.publish('neon-t', 'score', { player_id: 'n-1' });
+    expect(JSON.parse(await got)).toEqual({ player_id: 'n-1' });
+    expect(errors).toEqual([]);
+  }, 60_000);
 
   it('from config: off on PGlite and on with pg; after pg_terminate_backend it reconnects, subscribers reset, messages flow again', async () => {
     expect(loadConfig({ env: {} }).liveRelay).toBe('off');
