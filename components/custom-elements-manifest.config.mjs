@@ -10,7 +10,7 @@ export default {
   litelement: true,
   plugins: [
     {
-      // ECMAScript #private members are not part of any element's API.
+      // ECMAScript #private and TypeScript private members are not part of any element's API.
       name: 'pitboss-drop-private-and-sort',
       packageLinkPhase({ customElementsManifest }) {
         // The analyzer lists modules in the order the file system returns them,
@@ -18,7 +18,12 @@ export default {
         customElementsManifest.modules.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
         for (const mod of customElementsManifest.modules) {
           for (const d of mod.declarations ?? []) {
-            if (d.members) d.members = d.members.filter((m) => !m.name.startsWith('#') && m.privacy !== 'private');
+            if (!d.members) continue;
+            const internal = new Set(d.members.filter((m) => m.name.startsWith('#') || m.privacy === 'private').map((m) => m.name));
+            d.members = d.members.filter((m) => !internal.has(m.name));
+            // A private field in `static properties` is internal state (`state: true`), which the
+            // analyzer would list as an attribute; it has none.
+            if (d.attributes) d.attributes = d.attributes.filter((a) => !internal.has(a.fieldName));
           }
         }
       },

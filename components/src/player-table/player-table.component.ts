@@ -1,5 +1,4 @@
 import { LitElement, html, noChange, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { DataQuery, DataSource, DataSourceChange, RowBase, SortSpec } from '@pitboss/sdk';
 import { emit } from '../shared/events.js';
@@ -90,23 +89,37 @@ function isAbortError(error: unknown): boolean {
 export class PbPlayerTable<R extends RowBase = RowBase, F = unknown> extends LitElement {
   static override styles = [themeTokens, styles];
 
+  // Reactive properties, declared here rather than with decorators (each decorator compiles to a
+  // helper call per property: 0.6 KB gzip of the bundle across the components); each is documented
+  // where its field is declared below.
+  static override properties = {
+    dataSource: { attribute: false },
+    columns: { attribute: false },
+    filter: { attribute: false },
+    sort: { attribute: false },
+    locale: { reflect: true, converter: { fromAttribute: (v: string | null) => resolveLocale(v) } },
+    selectionMode: { attribute: 'selection-mode' },
+    rowHeight: { type: Number, attribute: 'row-height' },
+    theme: { reflect: true },
+    label: {},
+  };
+
   /** Version of the library that defined this class; registration compares it with an existing definition. */
   static readonly version = VERSION;
 
   /** Where rows come from; the table asks it for the count and for the visible window only. */
-  @property({ attribute: false }) dataSource: DataSource<R, F> | null = null;
+  dataSource: DataSource<R, F> | null = null;
 
   /** The columns, in display order, with their formats. */
-  @property({ attribute: false }) columns: readonly PbColumn<R>[] = [];
+  columns: readonly PbColumn<R>[] = [];
 
   /** Filter passed to the DataSource with every request; `undefined` shows all rows. */
-  @property({ attribute: false }) filter: F | undefined = undefined;
+  filter: F | undefined = undefined;
 
   /** Current sort; set it to sort programmatically, header clicks update it. */
-  @property({ attribute: false }) sort: readonly SortSpec[] = [];
+  sort: readonly SortSpec[] = [];
 
   /** Locale for numbers, money, dates and interface text: `en`, `pt-BR` or `es`. */
-  @property({ reflect: true, converter: { fromAttribute: (v: string | null) => resolveLocale(v) } })
   locale: PbLocale = resolveLocale(globalThis.document?.documentElement.lang || globalThis.navigator?.language);
 
   /** Loads the interface text of `locale` when it is not built in (pt-BR, es) and re-renders when it arrives. */
@@ -118,16 +131,16 @@ export class PbPlayerTable<R extends RowBase = RowBase, F = unknown> extends Lit
   }
 
   /** How rows are selected: `none`, `single` or `multi` (Ctrl/Meta toggles, Shift selects a range). */
-  @property({ attribute: 'selection-mode' }) selectionMode: SelectionMode = 'multi';
+  selectionMode: SelectionMode = 'multi';
 
   /** Height of every row in px; rows have one fixed height so any index maps to an offset. */
-  @property({ type: Number, attribute: 'row-height' }) rowHeight = 32;
+  rowHeight = 32;
 
   /** Colour scheme: `light`, `dark` or `auto` (follows `prefers-color-scheme`). */
-  @property({ reflect: true }) theme: PbTheme = 'light';
+  theme: PbTheme = 'light';
 
   /** Accessible name of the grid. */
-  @property() label = '';
+  label = '';
 
   readonly #cache = new RowCache<R, F>({
     rowsChanged: () => {

@@ -1,5 +1,4 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import { FIELD_META, OPS_BY_TYPE, checkSegment, registrySegmentFields } from '@pitboss/core';
 import type { FieldLabels, FieldOp, Segment, SegmentFields, SegmentIssue } from '@pitboss/core';
 import { emit } from '../shared/events.js';
@@ -100,29 +99,44 @@ interface Validation {
 export class PbSegmentBuilder extends LitElement {
   static override styles = [themeTokens, styles];
 
+  // Reactive properties, declared here rather than with decorators (each decorator compiles to a
+  // helper call per property: 0.6 KB gzip of the bundle across the components); each is documented
+  // where its field is declared below.
+  static override properties = {
+    segment: { attribute: false },
+    fields: { attribute: false },
+    counter: { attribute: false },
+    debounce: { type: Number },
+    marketing: { type: Boolean, reflect: true },
+    currency: {},
+    locale: { reflect: true, converter: { fromAttribute: (v: string | null) => resolveLocale(v) } },
+    theme: { reflect: true },
+    label: {},
+    countState: { state: true },
+  };
+
   /** Version of the library that defined this class; registration compares it with an existing definition. */
   static readonly version = VERSION;
 
   /** The segment AST being edited; set it to load one, read it (or listen to `pb-segment-change`) for the edits. */
-  @property({ attribute: false }) segment: Segment = { all: [] };
+  segment: Segment = { all: [] };
 
   /** Fields conditions may use; default the core registry's segment view (`registrySegmentFields(FIELDS)`). */
-  @property({ attribute: false }) fields: SegmentFields = DEFAULT_FIELDS;
+  fields: SegmentFields = DEFAULT_FIELDS;
 
   /** Counts the segment's members; `null` shows no count. See `apiSegmentCounter` and `duckdbSegmentCounter`. */
-  @property({ attribute: false }) counter: SegmentCounter | null = null;
+  counter: SegmentCounter | null = null;
 
   /** Milliseconds without edits before the count is asked for. */
-  @property({ type: Number }) debounce = 300;
+  debounce = 300;
 
   /** Marketing mode: counts apply the guardrail and the builder shows its removals per reason. */
-  @property({ type: Boolean, reflect: true }) marketing = false;
+  marketing = false;
 
   /** Currency money values are typed in (major units; the AST holds minor units). */
-  @property() currency = 'EUR';
+  currency = 'EUR';
 
   /** Locale of the interface, field labels and validation messages: `en`, `pt-BR` or `es`. */
-  @property({ reflect: true, converter: { fromAttribute: (v: string | null) => resolveLocale(v) } })
   locale: PbLocale = resolveLocale(globalThis.document?.documentElement.lang || globalThis.navigator?.language);
 
   /** Loads the interface text of `locale` when it is not built in (pt-BR, es) and re-renders when it arrives. */
@@ -137,12 +151,12 @@ export class PbSegmentBuilder extends LitElement {
   readonly #lazy = new LazyParts(this);
 
   /** Colour scheme: `light`, `dark` or `auto` (follows `prefers-color-scheme`). */
-  @property({ reflect: true }) theme: PbSegmentBuilderTheme = 'light';
+  theme: PbSegmentBuilderTheme = 'light';
 
   /** Accessible name of the root group; default "Segment" in the builder's locale. */
-  @property() label = '';
+  label = '';
 
-  @state() private countState: CountState = { status: 'idle' };
+  private countState: CountState = { status: 'idle' };
 
   readonly #scheduler = new CountScheduler((s) => {
     this.countState = s;

@@ -1,5 +1,4 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import type { ExportQuery, ExportTable } from '@pitboss/sdk';
 import { emit } from '../shared/events.js';
@@ -121,26 +120,42 @@ function loadRunSupport(): Promise<RunSupport> {
 export class PbSqlConsole extends LitElement {
   static override styles = [themeTokens, styles];
 
+  // Reactive properties, declared here rather than with decorators (each decorator compiles to a
+  // helper call per property: 0.6 KB gzip of the bundle across the components); each is documented
+  // where its field is declared below.
+  static override properties = {
+    analytics: { attribute: false },
+    client: { attribute: false },
+    openEngine: { attribute: false },
+    duckdb: { attribute: false },
+    value: {},
+    locale: { reflect: true, converter: { fromAttribute: (v: string | null) => resolveLocale(v) } },
+    theme: { reflect: true },
+    storageKey: { attribute: 'storage-key' },
+    exportTables: { attribute: false },
+    exportQuery: { attribute: false },
+    memoryRowLimit: { type: Number, attribute: 'memory-row-limit' },
+  };
+
   /** Version of the library that defined this class; registration compares it with an existing definition. */
   static readonly version = VERSION;
 
   /** The engine SQL runs on: `LocalAnalytics` from `@pitboss/sdk`, or any object with `query` (and optionally `cancel`, `loadArrow`, `tables`, `db`). Left empty, one is opened on the first run and set here. */
-  @property({ attribute: false }) analytics: SqlConsoleEngine | null = null;
+  analytics: SqlConsoleEngine | null = null;
 
   /** The API client exports are loaded with (`PitbossClient`); the load control is shown only when it is set. */
-  @property({ attribute: false }) client: ExportClient | null = null;
+  client: ExportClient | null = null;
 
   /** Opens an engine when `analytics` is empty; default: `LocalAnalytics.open({ duckdb })`, imported on first use. */
-  @property({ attribute: false }) openEngine: (() => Promise<SqlConsoleEngine>) | null = null;
+  openEngine: (() => Promise<SqlConsoleEngine>) | null = null;
 
   /** Options for the database the console opens itself: asset URLs, and `opfsPath` to keep loaded data across reloads (offline). */
-  @property({ attribute: false }) duckdb: ConsoleDuckDBOptions = undefined;
+  duckdb: ConsoleDuckDBOptions = undefined;
 
   /** The SQL in the editor. */
-  @property() value = '';
+  value = '';
 
   /** Locale of the interface text and of numbers in results: `en`, `pt-BR` or `es`. */
-  @property({ reflect: true, converter: { fromAttribute: (v: string | null) => resolveLocale(v) } })
   locale: PbLocale = resolveLocale(globalThis.document?.documentElement.lang || globalThis.navigator?.language);
 
   /** Loads the interface text of `locale` when it is not built in (pt-BR, es) and re-renders when it arrives. */
@@ -152,19 +167,19 @@ export class PbSqlConsole extends LitElement {
   }
 
   /** Colour scheme: `light`, `dark` or `auto` (follows `prefers-color-scheme`). */
-  @property({ reflect: true }) theme: PbTheme = 'light';
+  theme: PbTheme = 'light';
 
   /** Key of the history in `localStorage`; use the tenant id so tenants sharing a browser keep their own history. */
-  @property({ attribute: 'storage-key' }) storageKey = 'default';
+  storageKey = 'default';
 
   /** Exports the load control offers. */
-  @property({ attribute: false }) exportTables: readonly ExportTable[] = ['players', 'events', 'features'];
+  exportTables: readonly ExportTable[] = ['players', 'events', 'features'];
 
   /** Time range or segment applied to every export load. */
-  @property({ attribute: false }) exportQuery: ExportQuery = {};
+  exportQuery: ExportQuery = {};
 
   /** Results up to this many rows are fetched to the page; larger ones stay in DuckDB and are read one window at a time. */
-  @property({ type: Number, attribute: 'memory-row-limit' }) memoryRowLimit = 10_000;
+  memoryRowLimit = 10_000;
 
   #runner: ResultRunner | null = null;
   /** run-support.ts once imported (before the first run or load shows anything). */
