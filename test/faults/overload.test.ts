@@ -6,7 +6,7 @@ describe('faults: twice the peak request rate', () => {
   afterAll(cleanupAll);
 
   it('sheds load with 503 overloaded + Retry-After instead of queueing; p99 of accepted requests and RSS stay bounded', async () => {
-    const r = await overload({ maxInFlight: 32, linesPerRequest: 20, peakSeconds: 3, overloadSeconds: 10, peakConcurrency: 24, maxOutstanding: 512 });
+    const r = await overload({ maxInFlight: 32, linesPerRequest: 20, peakSeconds: 3, overloadSeconds: 10, peakConcurrency: 32, maxOutstanding: 512 });
     console.log(JSON.stringify({ ...r, acceptedSamples: r.acceptedSamples.length }));
     const seconds = 10;
     expect(r.peakRps).toBeGreaterThan(0);

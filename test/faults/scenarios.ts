@@ -433,7 +433,9 @@ export async function overload(o: { maxInFlight: number; linesPerRequest: number
     cleanups.push(async () => client.close());
     const post = (i: number): Promise<Outcome> => client.request('POST', '/v1/events', bodies[i % bodies.length]!, { 'content-type': 'application/x-ndjson' });
 
-    // Warm up (JIT, pools, prepared statements), then measure the peak with a closed loop.
+    // Warm up (JIT, pools, prepared statements), then measure the peak with a closed loop. Callers run it
+    // with as many clients as the API admits at once (maxInFlight): fewer leave slots idle and measure less
+    // than the API serves (24 clients against 32 slots gave 173 req/s, then 310 req/s of goodput under overload).
     let seq = 0;
     const closedLoop = async (seconds: number): Promise<{ ok: number; ms: number[] }> => {
       const end = performance.now() + seconds * 1000;
@@ -443,6 +445,11 @@ export async function overload(o: { maxInFlight: number; linesPerRequest: number
         Array.from({ length: o.peakConcurrency }, async () => {
           while (performance.now() < end) {
             const r = await post(seq++);
+            // A shed answer means every admission slot was busy: the peak is what was admitted.
+            if (r.status === 503 || r.status === 429) {
+              await sleep(5);
+              continue;
+            }
             if (r.status !== 200) throw new Error(`peak measurement got ${r.status}: ${isHttp(r) ? r.body.slice(0, 300) : r.error}`);
             ok++;
             ms.push(r.ms);
