@@ -474,13 +474,14 @@ export async function relayThroughPostgres(bus: LiveBus, options: PostgresRelayO
       const c = client;
       client = null;
       if (!c) return;
-      try {
-        await c.query(`UNLISTEN ${channel}`);
-      } catch {
-        // The connection is going away either way.
-      }
+      // A connection that hangs (the network dropped without a reset) must not hold shutdown: 2 s at most.
+      let timer: NodeJS.Timeout | undefined;
+      const bounded = (work: Promise<unknown>): Promise<unknown> =>
+        Promise.race([work.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]).finally(() => clearTimeout(timer));
+      // UNLISTEN fails on a connection that is going away; it goes either way.
+      await bounded(c.query(`UNLISTEN ${channel}`));
       if (c.release) c.release();
-      else await c.end?.();
+      else await bounded(c.end?.() ?? Promise.resolve());
     },
   };
 }
