@@ -59,6 +59,8 @@ async function bare(storage: ShardedStorage, sql: string): Promise<{ url: string
           res.end(JSON.stringify(row ?? { error: 'not found' }));
         },
         (err: Error) => {
+          // Pitboss logs its 500s (warn level and up); so does the baseline, so a failed run says why.
+          console.error(`bare server: ${err.message}`);
           res.writeHead(500);
           res.end(err.message);
         },

@@ -1,23 +1,25 @@
 // Reads: `GET /v1/players/{id}` over real HTTP at concurrency 64, against a
 // bare node:http + pg handler running the same prepared query on the same
 // 4 shard databases, in the same run, each with POOL_SIZE connections per
-// database. Then open-loop runs at half of Pitboss's measured peak rate, for
-// Pitboss and for the bare server at that same rate (the latency goal, and
-// what the machine alone gives at that rate). Each server runs in a child
-// process of its own (`reads-server.ts`) and the load generator in a worker
-// thread here (loopback only, bounded in requests and time), so that no two
-// of them share an event loop, a heap or its garbage collector. Each run
-// also reports, per process, CPU time per request, GC pauses and event-loop
-// delay: what a latency tail came from.
+// database. Each round measures, for each server in turn (the order swapped
+// every round), its peak in a closed loop and then an open loop at half of
+// that peak; then the bare server at Pitboss's half-peak rate (both at the
+// same rate). Each server runs in a child process of its own
+// (`reads-server.ts`), and so does the load generator of each run
+// (`reads-load.ts`): no two of them share an event loop, a heap or its
+// garbage collector. Each run also reports, per process, CPU time per
+// request, GC pauses and event-loop delay, the generator's lateness against
+// its schedule, and how busy the whole machine was: what a latency tail came from.
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { cpus, loadavg } from 'node:os';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { seedTenant } from '../../headless-api/src/app/seed.js';
 import { createStorage } from '../../headless-api/src/storage/index.js';
 import type { ShardedStorage } from '../../headless-api/src/storage/index.js';
-import type { FromServer, ProcessStats, ServerSpec, ToServer } from './reads-protocol.js';
+import type { FromLoad, FromServer, LoadResult, LoadSpec, ProcessStats, ServerSpec, ToLoad, ToServer } from './reads-protocol.js';
 import { median, quantile } from './types.js';
 import type { Bench, BenchContext, Figure } from './types.js';
 
@@ -27,91 +29,38 @@ const CONCURRENCY = 64;
 const TENANT = 'bench-reads';
 const POOL_SIZE = 10;
 
-interface LoadResult {
-  count: number;
-  elapsedMs: number;
-  errors: number;
-  /** Open loop: sends skipped because 4 × concurrency requests were already in flight (counted as never answered). */
-  dropped: number;
-  non200: number;
-  latencies: number[];
-  /** The load generator's own GC and event-loop delay during the run. */
-  client: Omit<ProcessStats, 'cpuMs'>;
-}
-
-interface LoadSpec {
-  url: string;
-  paths: string[];
-  headers: Record<string, string>;
-  mode: 'closed' | 'open';
-  concurrency: number;
-  durationMs: number;
-  maxRequests: number;
-  /** Open loop: requests per second, latency counted from the scheduled send time. */
-  rate?: number;
-}
-
-// Plain JavaScript, evaluated in a worker: no loader needed there.
-const LOAD_WORKER = /* js */ `
-const { parentPort, workerData: w } = require('node:worker_threads');
-const { constants, monitorEventLoopDelay, PerformanceObserver } = require('node:perf_hooks');
-const http = require('node:http');
-const gc = { count: 0, major: 0, totalMs: 0, maxMs: 0 };
-const observer = new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) { gc.count++; if (e.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) gc.major++; gc.totalMs += e.duration; gc.maxMs = Math.max(gc.maxMs, e.duration); }
-});
-observer.observe({ entryTypes: ['gc'] });
-const loop = monitorEventLoopDelay({ resolution: 1 });
-loop.enable();
-const agent = new http.Agent({ keepAlive: true, maxSockets: w.concurrency });
-const lat = [];
-let errors = 0, dropped = 0, non200 = 0, sent = 0, i = 0;
-const next = () => w.paths[i++ % w.paths.length];
-const one = (path, t0) => new Promise((resolve) => {
-  const req = http.get(w.url + path, { agent, headers: w.headers }, (res) => {
-    if (res.statusCode !== 200) non200++;
-    res.resume();
-    res.on('end', () => { lat.push(performance.now() - t0); resolve(); });
-  });
-  req.on('error', () => { errors++; resolve(); });
-});
-(async () => {
-  const start = performance.now();
-  const deadline = start + w.durationMs;
-  if (w.mode === 'closed') {
-    const loop = async () => { while (performance.now() < deadline && sent < w.maxRequests) { sent++; await one(next(), performance.now()); } };
-    await Promise.all(Array.from({ length: w.concurrency }, loop));
-  } else {
-    const interval = 1000 / w.rate;
-    const inflight = new Set();
-    let due = start;
-    while (performance.now() < deadline && sent < w.maxRequests) {
-      const now = performance.now();
-      while (due <= now && sent < w.maxRequests) {
-        if (inflight.size >= 4 * w.concurrency) { dropped++; } else { const p = one(next(), due); inflight.add(p); p.then(() => inflight.delete(p)); }
-        sent++; due += interval;
-      }
-      await new Promise((r) => setTimeout(r, 1));
-    }
-    await Promise.all(inflight);
-  }
-  const elapsedMs = performance.now() - start;
-  agent.destroy();
-  loop.disable();
-  // GC entries are delivered asynchronously: let the last ones arrive.
-  await new Promise((r) => setTimeout(r, 20));
-  observer.disconnect();
-  parentPort.postMessage({ count: lat.length, elapsedMs, errors, dropped, non200, latencies: lat,
-    client: { gc, loopDelay: { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 } } });
-})();
-`;
-
+/** Runs one load in a fresh generator process (`reads-load.ts`). */
 function runLoad(spec: LoadSpec): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(LOAD_WORKER, { eval: true, workerData: spec });
-    worker.once('message', (m: LoadResult) => resolve(m));
-    worker.once('error', reject);
+  const entry = fileURLToPath(new URL('./reads-load.ts', import.meta.url));
+  const child = fork(entry, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise<LoadResult>((resolve, reject) => {
+    child.once('exit', (code, signal) => reject(new Error(`load generator exited (${signal ?? code})`)));
+    child.on('message', (m: FromLoad) => {
+      if (m.type === 'ready') child.send({ type: 'run', spec } satisfies ToLoad);
+      else if (m.type === 'done') {
+        resolve(m.result);
+        child.disconnect();
+      }
+      else reject(Object.assign(new Error(`load generator: ${m.error.message}`), { stack: m.error.stack }));
+    });
   });
+}
+
+/** CPU jiffies of the whole machine so far (`/proc/stat`): busy and all. */
+function machineCpu(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'latin1').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  // idle and iowait
+  return { busy: total - fields[3]! - (fields[4] ?? 0), total };
+}
+
+/** How busy the machine was during a run: every process, ours and everyone else's. */
+interface MachineLoad {
+  /** Busy share of all cores, 0..1. */
+  busy: number;
+  cores: number;
+  /** 1-minute load average at the run's end. */
+  loadavg: number;
 }
 
 /** A server of the bench in its own process, driven over IPC (`reads-protocol.ts`). */
@@ -164,19 +113,30 @@ async function startServer(spec: ServerSpec): Promise<ServerProcess> {
   };
 }
 
-/** One load run against `server`, with what the server process spent on it. */
-async function measure(server: ServerProcess, spec: Omit<LoadSpec, 'url'>): Promise<LoadResult & { server: ProcessStats }> {
+/** One load run against `server`, with what the server process spent on it and how busy the machine was. */
+type Run = LoadResult & Pick<LoadSpec, 'mode' | 'rate'> & { server: ProcessStats; machine: MachineLoad };
+
+async function measure(server: ServerProcess, spec: Omit<LoadSpec, 'url'>): Promise<Run> {
   await server.reset();
+  const before = machineCpu();
   const load = await runLoad({ ...spec, url: server.url });
-  return { ...load, server: await server.stats() };
+  const after = machineCpu();
+  const machine = { busy: (after.busy - before.busy) / Math.max(1, after.total - before.total), cores: cpus().length, loadavg: loadavg()[0]! };
+  return { ...load, mode: spec.mode, ...(spec.rate ? { rate: spec.rate } : {}), server: await server.stats(), machine };
 }
 
-function describeRun(label: string, x: LoadResult & { server: ProcessStats }): string {
+const rps = (x: LoadResult) => x.count / (x.elapsedMs / 1000);
+
+function describeRun(label: string, x: Run): string {
   const s = x.server;
   const c = x.client;
-  return `${label} ${(x.count / (x.elapsedMs / 1000)).toFixed(0)} req/s, p50 ${quantile(x.latencies, 0.5).toFixed(1)} p99 ${quantile(x.latencies, 0.99).toFixed(1)} max ${Math.max(...x.latencies).toFixed(1)} ms; ` +
-    `${x.dropped ? `${x.dropped} sends dropped (server too far behind); ` : ''}server ${((s.cpuMs * 1000) / Math.max(1, x.count)).toFixed(0)} µs CPU/req, GC ${s.gc.count}× (${s.gc.major} major) ${s.gc.totalMs.toFixed(0)} ms (max ${s.gc.maxMs.toFixed(1)}), loop delay p99 ${s.loopDelay.p99.toFixed(1)} max ${s.loopDelay.max.toFixed(1)} ms; ` +
-    `client GC ${c.gc.count}× (${c.gc.major} major) ${c.gc.totalMs.toFixed(0)} ms (max ${c.gc.maxMs.toFixed(1)}), loop delay p99 ${c.loopDelay.p99.toFixed(1)} max ${c.loopDelay.max.toFixed(1)} ms`;
+  const perReq = (ms: number) => ((ms * 1000) / Math.max(1, x.count)).toFixed(0);
+  return `${label} ${rps(x).toFixed(0)} req/s, p50 ${quantile(x.latencies, 0.5).toFixed(1)} p99 ${quantile(x.latencies, 0.99).toFixed(1)} max ${Math.max(...x.latencies).toFixed(1)} ms; ` +
+    `${x.unanswered ? `${x.unanswered} unanswered at the end; ` : ''}` +
+    `server ${perReq(s.cpuMs)} µs CPU/req, GC ${s.gc.count}× (${s.gc.major} major) ${s.gc.totalMs.toFixed(0)} ms (max ${s.gc.maxMs.toFixed(1)}), loop delay p99 ${s.loopDelay.p99.toFixed(1)} max ${s.loopDelay.max.toFixed(1)} ms; ` +
+    `generator ${perReq(c.cpuMs)} µs CPU/req, GC ${c.gc.totalMs.toFixed(0)} ms, loop delay p99 ${c.loopDelay.p99.toFixed(1)} max ${c.loopDelay.max.toFixed(1)} ms` +
+    `${x.mode === 'open' ? `, schedule lag p99 ${x.scheduleLag.p99.toFixed(1)} max ${x.scheduleLag.max.toFixed(1)} ms` : ''}; ` +
+    `machine ${(x.machine.busy * 100).toFixed(0)}% busy of ${x.machine.cores} cores, load ${x.machine.loadavg.toFixed(1)}`;
 }
 
 async function admin(sql: string[]): Promise<void> {
@@ -255,84 +215,81 @@ const bench: Bench = {
       const auth = { authorization: `Bearer ${key}` };
       const closed = (server: ServerProcess, headers: Record<string, string>) =>
         measure(server, { paths, headers, mode: 'closed', concurrency: CONCURRENCY, durationMs: seconds * 1000, maxRequests: 2_000_000 });
+      // Latency counts from each request's due time; requests still unanswered 10 s after the schedule ends count with the latency they reached.
+      const open = (server: ServerProcess, headers: Record<string, string>, rate: number) =>
+        measure(server, { paths, headers, mode: 'open', rate, concurrency: CONCURRENCY, durationMs: seconds * 1000, maxRequests: rate * seconds, drainMs: 10_000 });
+      const check = (x: Run) => {
+        if (x.errors || x.non200) throw new Error(`load run had ${x.errors} errors and ${x.non200} non-200 answers (${JSON.stringify(x.statuses)})`);
+      };
       await closed(pitboss, auth); // warm-up: JIT, prepared statements, pools
       await closed(bare, {});
-      type Run = Awaited<ReturnType<typeof closed>>;
-      const check = (x: Run) => {
-        if (x.errors || x.non200) throw new Error(`load run had ${x.errors} errors and ${x.non200} non-200 answers`);
-      };
-      const ours: Run[] = [];
-      const base: Run[] = [];
+
+      const sides = { pitboss: { server: pitboss, headers: auth }, bare: { server: bare, headers: {} } };
+      type Side = keyof typeof sides;
+      const peaks: Record<Side, Run[]> = { pitboss: [], bare: [] };
+      const halves: Record<Side, Run[]> = { pitboss: [], bare: [] };
+      const bareAtOurs: Run[] = [];
       for (let r = 0; r < ctx.repeats; r++) {
-        // Alternate, and swap which goes first, so drift on a shared machine hits both sides alike.
-        if (r % 2 === 0) {
-          base.push(await closed(bare, {}));
-          ours.push(await closed(pitboss, auth));
-        } else {
-          ours.push(await closed(pitboss, auth));
-          base.push(await closed(bare, {}));
+        // Each server's peak, then half of it in an open loop at once; the order swapped every round,
+        // so drift on a shared machine hits both sides alike.
+        for (const side of (r % 2 === 0 ? ['bare', 'pitboss'] : ['pitboss', 'bare']) as Side[]) {
+          const { server, headers } = sides[side];
+          const peak = await closed(server, headers);
+          ctx.log(`round ${r + 1}: closed loop: ${describeRun(side, peak)}`);
+          check(peak);
+          peaks[side].push(peak);
+          const half = await open(server, headers, Math.max(1, Math.floor(rps(peak) / 2)));
+          ctx.log(`round ${r + 1}: open loop at its half peak, ${half.rate} req/s: ${describeRun(side, half)}`);
+          check(half);
+          halves[side].push(half);
         }
-        ctx.log(`run ${r + 1}: ${describeRun('pitboss', ours.at(-1)!)}`);
-        ctx.log(`run ${r + 1}: ${describeRun('bare', base.at(-1)!)}`);
-        check(ours.at(-1)!);
-        check(base.at(-1)!);
+        // The bare server at Pitboss's half-peak rate: what the machine alone gives at that rate.
+        const same = await open(bare, {}, halves.pitboss.at(-1)!.rate!);
+        ctx.log(`round ${r + 1}: open loop at Pitboss's half peak, ${same.rate} req/s: ${describeRun('bare', same)}`);
+        check(same);
+        bareAtOurs.push(same);
       }
-      const rps = (x: LoadResult) => x.count / (x.elapsedMs / 1000);
-      const oursRps = median(ours.map(rps));
-      const baseRps = median(base.map(rps));
+
+      const oursRps = median(peaks.pitboss.map(rps));
+      const baseRps = median(peaks.bare.map(rps));
       const p = (xs: LoadResult[], q: number) => median(xs.map((x) => quantile(x.latencies, q)));
       const cpuPerReq = (xs: Run[]) => median(xs.map((x) => (x.server.cpuMs * 1000) / Math.max(1, x.count)));
-
-      // Open loop at half of Pitboss's peak, for Pitboss and the bare server at the same rate, alternated
-      // like the closed runs: each latency counts from the request's scheduled send time, so a stall
-      // delays every request due during it.
-      const rate = Math.max(1, Math.floor(oursRps / 2));
-      const open = (server: ServerProcess, headers: Record<string, string>) =>
-        measure(server, { paths, headers, mode: 'open', rate, concurrency: CONCURRENCY, durationMs: seconds * 1000, maxRequests: rate * seconds });
-      const halves: Run[] = [];
-      const baseHalves: Run[] = [];
-      for (let r = 0; r < Math.ceil(ctx.repeats / 2); r++) {
-        if (r % 2 === 0) {
-          halves.push(await open(pitboss, auth));
-          baseHalves.push(await open(bare, {}));
-        } else {
-          baseHalves.push(await open(bare, {}));
-          halves.push(await open(pitboss, auth));
-        }
-        ctx.log(`open loop at ${rate} req/s, run ${r + 1}: ${describeRun('pitboss', halves.at(-1)!)}`);
-        ctx.log(`open loop at ${rate} req/s, run ${r + 1}: ${describeRun('bare', baseHalves.at(-1)!)}`);
-        check(halves.at(-1)!);
-        check(baseHalves.at(-1)!);
-      }
-      // A send the generator had to skip (the server fell that far behind) counts as answered no sooner than the run's end.
-      const openP = (xs: LoadResult[], q: number) => median(xs.map((x) => quantile([...x.latencies, ...Array<number>(x.dropped).fill(x.elapsedMs)], q)));
-      const halfP99 = openP(halves, 0.99);
-      const halfP50 = openP(halves, 0.5);
-      const baseHalfP99 = openP(baseHalves, 0.99);
-      const baseHalfP50 = openP(baseHalves, 0.5);
+      const rateOf = (xs: Run[]) => median(xs.map((x) => x.rate!)).toFixed(0);
+      const busy = (xs: Run[]) => `${(median(xs.map((x) => x.machine.busy)) * 100).toFixed(0)}%`;
+      ctx.log(`machine busy (median, all ${cpus().length} cores): closed pitboss ${busy(peaks.pitboss)}, bare ${busy(peaks.bare)}; ` +
+        `open pitboss ${busy(halves.pitboss)}, bare ${busy(halves.bare)}, bare at Pitboss's rate ${busy(bareAtOurs)}`);
+      const halfP99 = p(halves.pitboss, 0.99);
       // The samples plotted: the run whose p99 is the median.
-      const half = [...halves].sort((a, b) => quantile(a.latencies, 0.99) - quantile(b.latencies, 0.99))[halves.length >> 1]!;
-
-      const step = Math.max(1, Math.floor(half.latencies.length / 2000));
+      const plotted = [...halves.pitboss].sort((a, b) => quantile(a.latencies, 0.99) - quantile(b.latencies, 0.99))[halves.pitboss.length >> 1]!;
+      const step = Math.max(1, Math.floor(plotted.latencies.length / 2000));
+      const rounds = `open loop, median of ${ctx.repeats}`;
       return [
         {
           name: `GET /v1/players/{id} req/s (c=${CONCURRENCY}, ${DATABASES} shards)`, value: oursRps, unit: 'req/s', higherIsBetter: true,
           baseline: { name: 'bare node:http + pg, same query', value: baseRps }, ratio: oursRps / baseRps, goal: '≥ 0.8 × baseline', met: oursRps >= 0.8 * baseRps,
         },
         {
-          name: `GET /v1/players/{id} server CPU per request (c=${CONCURRENCY})`, value: cpuPerReq(ours), unit: 'µs', higherIsBetter: false,
-          baseline: { name: 'bare node:http + pg', value: cpuPerReq(base) }, ratio: cpuPerReq(base) / cpuPerReq(ours),
+          name: `GET /v1/players/{id} server CPU per request (c=${CONCURRENCY})`, value: cpuPerReq(peaks.pitboss), unit: 'µs', higherIsBetter: false,
+          baseline: { name: 'bare node:http + pg', value: cpuPerReq(peaks.bare) }, ratio: cpuPerReq(peaks.bare) / cpuPerReq(peaks.pitboss),
         },
-        { name: `GET /v1/players/{id} p50 (c=${CONCURRENCY})`, value: p(ours, 0.5), unit: 'ms', higherIsBetter: false, baseline: { name: 'bare node:http + pg', value: p(base, 0.5) }, ratio: p(base, 0.5) / p(ours, 0.5) },
-        { name: `GET /v1/players/{id} p99 (c=${CONCURRENCY})`, value: p(ours, 0.99), unit: 'ms', higherIsBetter: false, baseline: { name: 'bare node:http + pg', value: p(base, 0.99) }, ratio: p(base, 0.99) / p(ours, 0.99) },
+        { name: `GET /v1/players/{id} p50 (c=${CONCURRENCY})`, value: p(peaks.pitboss, 0.5), unit: 'ms', higherIsBetter: false, baseline: { name: 'bare node:http + pg', value: p(peaks.bare, 0.5) }, ratio: p(peaks.bare, 0.5) / p(peaks.pitboss, 0.5) },
+        { name: `GET /v1/players/{id} p99 (c=${CONCURRENCY})`, value: p(peaks.pitboss, 0.99), unit: 'ms', higherIsBetter: false, baseline: { name: 'bare node:http + pg', value: p(peaks.bare, 0.99) }, ratio: p(peaks.bare, 0.99) / p(peaks.pitboss, 0.99) },
         {
-          name: `GET /v1/players/{id} p50 at half peak (${rate} req/s, open loop, median of ${halves.length})`, value: halfP50, unit: 'ms', higherIsBetter: false,
-          baseline: { name: 'bare node:http + pg, same rate', value: baseHalfP50 }, ratio: baseHalfP50 / halfP50,
+          name: `GET /v1/players/{id} p50 at each server's half peak (Pitboss ${rateOf(halves.pitboss)}, bare ${rateOf(halves.bare)} req/s, ${rounds})`, value: p(halves.pitboss, 0.5), unit: 'ms', higherIsBetter: false,
+          baseline: { name: 'bare node:http + pg at its own half peak', value: p(halves.bare, 0.5) }, ratio: p(halves.bare, 0.5) / p(halves.pitboss, 0.5),
         },
         {
-          name: `GET /v1/players/{id} p99 at half peak (${rate} req/s, open loop, median of ${halves.length})`, value: halfP99, unit: 'ms', higherIsBetter: false,
-          baseline: { name: 'bare node:http + pg, same rate', value: baseHalfP99 }, ratio: baseHalfP99 / halfP99,
-          goal: 'p99 < 10 ms', met: halfP99 < 10, samples: half.latencies.filter((_, i) => i % step === 0),
+          name: `GET /v1/players/{id} p99 at each server's half peak (Pitboss ${rateOf(halves.pitboss)}, bare ${rateOf(halves.bare)} req/s, ${rounds})`, value: halfP99, unit: 'ms', higherIsBetter: false,
+          baseline: { name: 'bare node:http + pg at its own half peak', value: p(halves.bare, 0.99) }, ratio: p(halves.bare, 0.99) / halfP99,
+          goal: 'p99 < 10 ms', met: halfP99 < 10, samples: plotted.latencies.filter((_, i) => i % step === 0),
+        },
+        {
+          name: `GET /v1/players/{id} p50 at Pitboss's half peak (${rateOf(halves.pitboss)} req/s, ${rounds})`, value: p(halves.pitboss, 0.5), unit: 'ms', higherIsBetter: false,
+          baseline: { name: 'bare node:http + pg, same rate', value: p(bareAtOurs, 0.5) }, ratio: p(bareAtOurs, 0.5) / p(halves.pitboss, 0.5),
+        },
+        {
+          name: `GET /v1/players/{id} p99 at Pitboss's half peak (${rateOf(halves.pitboss)} req/s, ${rounds})`, value: halfP99, unit: 'ms', higherIsBetter: false,
+          baseline: { name: 'bare node:http + pg, same rate', value: p(bareAtOurs, 0.99) }, ratio: p(bareAtOurs, 0.99) / halfP99,
         },
       ];
     } finally {
