@@ -6,10 +6,16 @@
 // backfill from events), read through compileSegment's `playerActivity`; the
 // raw-events form (no rollup) is timed next to it. The marketing form (core's
 // guardrail `removals()`, what `POST /v1/segments/preview` runs per shard) is
-// timed as the API runs it.
+// timed as the API runs it. Each form is timed before and after shard
+// migration 0009 (players_segment, by its own SQL), in one database and with
+// the players split over four databases queried at once, as storage fans a
+// preview out to its physical shards.
 import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { pipeline } from 'node:stream/promises';
 import { DuckDBInstance } from '@duckdb/node-api';
 import pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { FIELDS, compileSegment, localSegmentTables, registrySegmentFields, withGuardrail } from '@pitboss/core';
 import type { SegmentFields, SegmentSql } from '@pitboss/core';
 import { median } from './types.js';
@@ -20,6 +26,7 @@ const DB = 'pb_seg_bench';
 const TENANT = 'bench';
 const AS_OF = '2026-06-01T12:00:00.000Z';
 const ACTIVITY_MIGRATION = readFileSync(new URL('../../headless-api/migrations/shard/0007_player_activity.sql', import.meta.url), 'utf8');
+const SEGMENT_INDEX_MIGRATION = readFileSync(new URL('../../headless-api/migrations/shard/0009_players_segment.sql', import.meta.url), 'utf8');
 
 export const SEGMENT = {
   all: [
@@ -67,6 +74,20 @@ async function timed(run: () => Promise<unknown>, repeats: number): Promise<numb
   return out;
 }
 
+/** Like `timed`, for several runs taken in turn (a, b, c, a, b, c, …), so a burst of load on the shared machine falls on all of them. */
+async function interleaved<const R extends readonly (() => Promise<unknown>)[]>(runs: R, repeats: number): Promise<{ [K in keyof R]: number[] }> {
+  for (let w = 0; w < 2; w++) for (const run of runs) await run();
+  const out = runs.map((): number[] => []);
+  for (let k = 0; k < repeats; k++) {
+    for (const [i, run] of runs.entries()) {
+      const t0 = performance.now();
+      await run();
+      out[i]!.push(performance.now() - t0);
+    }
+  }
+  return out as { [K in keyof R]: number[] };
+}
+
 interface PostgresForms {
   /** What the API runs: `playerActivity: true`. */
   rollup: SegmentSql;
@@ -76,77 +97,175 @@ interface PostgresForms {
   marketing: SegmentSql;
 }
 
-async function postgres(ctx: BenchContext, n: number, repeats: number, { rollup, raw, base, marketing }: PostgresForms): Promise<{ figures: Figure[]; count: number }> {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DB}`);
-  await admin.query(`CREATE DATABASE ${DB}`);
-  await admin.end();
-  const client = new pg.Client({ connectionString: ADMIN_URL.replace(/\/[^/]*$/, `/${DB}`) });
-  await client.connect();
+/** The physical shard databases of the fan-out figures (storage's suites run with 1 and 4). */
+const SHARD_DATABASES = 4;
+
+const pgUrl = (db: string): string => ADMIN_URL.replace(/\/[^/]*$/, `/${db}`);
+
+async function admin(statements: readonly string[]): Promise<void> {
+  const a = new pg.Client({ connectionString: ADMIN_URL });
+  await a.connect();
   try {
+    for (const s of statements) await a.query(s);
+  } finally {
+    await a.end();
+  }
+}
+
+// The tables of headless-api/migrations/shard/0001_shard.sql and 0002_guardrail.sql, reduced to the columns used.
+async function createTables(client: pg.Client): Promise<void> {
+  await client.query(`CREATE TABLE players (tenant_id text COLLATE "C" NOT NULL, player_id text COLLATE "C" NOT NULL,
+    registered_at timestamptz, country text, blocked boolean NOT NULL DEFAULT false,
+    self_excluded_until timestamptz, timed_out_until timestamptz, risk_band text, PRIMARY KEY (tenant_id, player_id))`);
+  await client.query(`CREATE TABLE player_features (tenant_id text COLLATE "C" NOT NULL, player_id text COLLATE "C" NOT NULL,
+    deposit_sum_30d bigint, PRIMARY KEY (tenant_id, player_id))`);
+  await client.query(`CREATE TABLE events (tenant_id text COLLATE "C" NOT NULL, player_id text COLLATE "C" NOT NULL, type text NOT NULL,
+    occurred_at timestamptz NOT NULL, amount_minor bigint, shard smallint NOT NULL DEFAULT 0)`);
+}
+
+// Storage's indexes (0001 and storage's one index per feature), then migration 0007 (player_activity, backfilled from
+// these events) and 0009 (players_segment) by their own SQL, and the VACUUM autovacuum would run: index-only scans
+// need the visibility map it sets.
+async function indexTables(client: pg.Client, through: 7 | 9): Promise<void> {
+  await client.query('CREATE INDEX players_registered_at ON players (tenant_id, registered_at, player_id)');
+  await client.query('CREATE INDEX player_features_deposit_sum_30d ON player_features (tenant_id, deposit_sum_30d, player_id)');
+  await client.query('CREATE INDEX events_player_time ON events (tenant_id, player_id, occurred_at)');
+  await client.query(ACTIVITY_MIGRATION);
+  if (through === 9) await client.query(SEGMENT_INDEX_MIGRATION);
+  await client.query('VACUUM ANALYZE');
+}
+
+async function postgres(ctx: BenchContext, n: number, repeats: number, { rollup, raw, base, marketing }: PostgresForms): Promise<{ figures: Figure[]; count: number }> {
+  const shards = Array.from({ length: SHARD_DATABASES }, (_, d) => `${DB}_s${d}`);
+  await admin([DB, ...shards].flatMap((db) => [`DROP DATABASE IF EXISTS ${db}`, `CREATE DATABASE ${db}`]));
+  const client = new pg.Client({ connectionString: pgUrl(DB) });
+  await client.connect();
+  const open: pg.Client[] = [];
+  try {
+    const load = (): string => loadavg().map((x) => x.toFixed(1)).join(' ');
+    ctx.log(`postgres: ${cpus().length} cores, load average ${load()} at the start`);
     const t0 = performance.now();
-    // The tables and indexes of headless-api/migrations/shard/0001_shard.sql, reduced to the columns used.
-    await client.query(`CREATE TABLE players (tenant_id text COLLATE "C" NOT NULL, player_id text COLLATE "C" NOT NULL,
-      registered_at timestamptz, country text, blocked boolean NOT NULL DEFAULT false, PRIMARY KEY (tenant_id, player_id))`);
-    await client.query(`CREATE TABLE player_features (tenant_id text COLLATE "C" NOT NULL, player_id text COLLATE "C" NOT NULL,
-      deposit_sum_30d bigint, PRIMARY KEY (tenant_id, player_id))`);
-    await client.query(`CREATE TABLE events (tenant_id text COLLATE "C" NOT NULL, player_id text COLLATE "C" NOT NULL, type text NOT NULL,
-      occurred_at timestamptz NOT NULL, amount_minor bigint, shard smallint NOT NULL DEFAULT 0)`);
+    await createTables(client);
     const series = 'generate_series(1, $N) AS i';
-    await client.query(`INSERT INTO players ${playersSelect(n, (d) => `'${AS_OF}'::timestamptz - (${d}) * interval '1 day'`, series)}`);
+    // The guardrail's columns (shard migration 0002): a few players excluded, timed out or high-risk. Written with the
+    // row (an UPDATE afterwards left every players page half dead, so a plain count read twice the pages it needs).
+    await client.query(`INSERT INTO players SELECT x.*,
+      CASE WHEN abs(hashtext(x.player_id)) % 40 = 0 THEN 'infinity'::timestamptz END,
+      CASE WHEN abs(hashtext(x.player_id)) % 40 = 1 THEN '${AS_OF}'::timestamptz + interval '1 day' END,
+      (ARRAY['none', 'low', 'medium', 'high', 'very_high'])[1 + abs(hashtext(x.player_id || 'r')) % 5]
+      FROM (${playersSelect(n, (d) => `'${AS_OF}'::timestamptz - (${d}) * interval '1 day'`, series)}) AS x(tenant_id, player_id, registered_at, country, blocked)`);
     await client.query(`INSERT INTO player_features ${featuresSelect(n, series)}`);
     await client.query(`INSERT INTO events ${eventsSelect(n, (m) => `'${AS_OF}'::timestamptz - (${m}) * interval '1 minute'`, series, 'generate_series(0, 7) AS k')}`);
-    await client.query('CREATE INDEX players_registered_at ON players (tenant_id, registered_at, player_id)');
-    await client.query('CREATE INDEX player_features_deposit_sum_30d ON player_features (tenant_id, deposit_sum_30d, player_id)');
-    await client.query('CREATE INDEX events_player_time ON events (tenant_id, player_id, occurred_at)');
-    // What the marketing guardrail reads (shard migration 0002): a few players excluded, timed out or high-risk.
-    await client.query(`ALTER TABLE players ADD COLUMN self_excluded_until timestamptz, ADD COLUMN timed_out_until timestamptz, ADD COLUMN risk_band text`);
-    await client.query(`UPDATE players SET
-      self_excluded_until = CASE WHEN abs(hashtext(player_id)) % 40 = 0 THEN 'infinity'::timestamptz END,
-      timed_out_until = CASE WHEN abs(hashtext(player_id)) % 40 = 1 THEN '${AS_OF}'::timestamptz + interval '1 day' END,
-      risk_band = (ARRAY['none', 'low', 'medium', 'high', 'very_high'])[1 + abs(hashtext(player_id || 'r')) % 5]`);
     const t1 = performance.now();
-    await client.query(ACTIVITY_MIGRATION);
-    ctx.log(`postgres: shard migration 0007 (player_activity and its backfill) in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
-    await client.query('VACUUM ANALYZE');
+    await indexTables(client, 7);
+    ctx.log(`postgres: storage indexes, shard migration 0007 (player_activity and its backfill) and VACUUM in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
     const events = Number((await client.query('SELECT count(*) AS n FROM events')).rows[0].n);
     const activity = Number((await client.query('SELECT count(*) AS n FROM player_activity')).rows[0].n);
     ctx.log(`postgres: ${n} players, ${events} events, ${activity} player_activity rows, loaded and indexed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
+    const run = (c: pg.Client, q: SegmentSql) => () => c.query(q.sql, q.params);
     const count = Number((await client.query(rollup.sql, rollup.params)).rows[0].count);
     const rawCount = Number((await client.query(raw.sql, raw.params)).rows[0].count);
     if (rawCount !== count) throw new Error(`player_activity form counts ${count}, raw events form ${rawCount}`);
-    const baseline = median(await timed(() => client.query(base.sql, base.params), repeats));
-    const rolled = await timed(() => client.query(rollup.sql, rollup.params), repeats);
-    const rawEvents = await timed(() => client.query(raw.sql, raw.params), repeats);
-    const guarded = await timed(() => client.query(marketing.sql, marketing.params), repeats);
-    const plan = async (q: SegmentSql): Promise<string> =>
-      (await client.query(`EXPLAIN (ANALYZE, COSTS off, TIMING off, SUMMARY off) ${q.sql}`, q.params)).rows.map((x) => x['QUERY PLAN']).join('\n    ');
-    ctx.log(`postgres plan, player_activity:\n    ${await plan(rollup)}`);
-    ctx.log(`postgres plan, raw events:\n    ${await plan(raw)}`);
-    const fig = (name: string, samples: number[]): Figure => {
+    const plan = async (c: pg.Client, q: SegmentSql): Promise<string> =>
+      (await c.query(`EXPLAIN (ANALYZE, COSTS off, TIMING off, SUMMARY off) ${q.sql}`, q.params)).rows.map((x) => x['QUERY PLAN']).join('\n    ');
+    const fig = (name: string, samples: number[], baseline: number, baselineName: string): Figure => {
       const value = median(samples);
       return {
         name, value, unit: 'ms', higherIsBetter: false, samples,
-        baseline: { name: `count(*) of the tenant's ${n} players`, value: baseline },
+        baseline: { name: baselineName, value: baseline },
         ratio: baseline / value, goal: '≤ 100 ms (1M players)', met: value <= 100,
       };
     };
+    const oneBase = `count(*) of the tenant's ${n} players, taken in turn with it`;
+
+    // Storage's indexes through migration 0008.
+    const [b7, rolled7, rawEvents, guarded7] = await interleaved([run(client, base), run(client, rollup), run(client, raw), run(client, marketing)], repeats);
+    ctx.log(`postgres plan, player_activity, storage indexes through 0008:\n    ${await plan(client, rollup)}`);
+    ctx.log(`postgres plan, raw events:\n    ${await plan(client, raw)}`);
+
+    // With migration 0009's players_segment.
+    const t2 = performance.now();
+    await client.query(SEGMENT_INDEX_MIGRATION);
+    await client.query('VACUUM ANALYZE players');
+    ctx.log(`postgres: shard migration 0009 (players_segment) and VACUUM in ${((performance.now() - t2) / 1000).toFixed(1)} s`);
+    if (Number((await client.query(rollup.sql, rollup.params)).rows[0].count) !== count) throw new Error('players_segment changed the count');
+    const [b9, rolled9, guarded9] = await interleaved([run(client, base), run(client, rollup), run(client, marketing)], repeats);
+    ctx.log(`postgres plan, player_activity, with players_segment (0009):\n    ${await plan(client, rollup)}`);
+    ctx.log(`postgres plan, marketing form, with players_segment (0009):\n    ${await plan(client, marketing)}`);
+
+    // As storage runs it: the same players split over SHARD_DATABASES databases, each built by the same migrations,
+    // every statement sent to all of them at once and the counts summed. Split by a hash of player_id, as storage
+    // splits by core's shardOf; each database takes its share through COPY.
+    const t3 = performance.now();
+    const split = async (db: string, d: number): Promise<pg.Client> => {
+      const c = new pg.Client({ connectionString: pgUrl(db) });
+      await c.connect();
+      open.push(c);
+      await createTables(c);
+      const source = new pg.Client({ connectionString: pgUrl(DB) });
+      await source.connect();
+      try {
+        for (const table of ['players', 'player_features', 'events']) {
+          await pipeline(
+            source.query(copyTo(`COPY (SELECT * FROM ${table} WHERE abs(hashtext(player_id)) % ${SHARD_DATABASES} = ${d}) TO STDOUT`)),
+            c.query(copyFrom(`COPY ${table} FROM STDIN`)),
+          );
+        }
+      } finally {
+        await source.end();
+      }
+      await indexTables(c, 7);
+      return c;
+    };
+    const fan = await Promise.all(shards.map(split));
+    ctx.log(`postgres: ${SHARD_DATABASES} shard databases (tables, COPY of their players' rows, storage indexes, migration 0007, VACUUM) in ${((performance.now() - t3) / 1000).toFixed(1)} s`);
+    // The same databases without parallel workers (set on these connections): with several shard databases on one
+    // server the fan-out already keeps its cores busy.
+    const serial = await Promise.all(shards.map(async (db) => {
+      const c = new pg.Client({ connectionString: pgUrl(db) });
+      await c.connect();
+      open.push(c);
+      await c.query('SET max_parallel_workers_per_gather = 0');
+      return c;
+    }));
+    const onEvery = (clients: readonly pg.Client[], q: SegmentSql, column = 'count') => async (): Promise<number> =>
+      (await Promise.all(clients.map((c) => c.query(q.sql, q.params)))).reduce((s, r) => s + Number(r.rows[0][column]), 0);
+    const fanned = await onEvery(fan, rollup)();
+    if (fanned !== count) throw new Error(`${SHARD_DATABASES} databases count ${fanned}, one database ${count}`);
+    const [bFan7, segFan7, mktFan7] = await interleaved([onEvery(fan, base), onEvery(fan, rollup), onEvery(fan, marketing, 'kept')], repeats);
+    ctx.log(`postgres plan, player_activity, one of ${SHARD_DATABASES} databases, storage indexes through 0008:\n    ${await plan(fan[0]!, rollup)}`);
+    await Promise.all(fan.map(async (c) => {
+      await c.query(SEGMENT_INDEX_MIGRATION);
+      await c.query('VACUUM ANALYZE players');
+    }));
+    const [bFan, segFan, mktFan, bSerial, segSerial] = await interleaved(
+      [onEvery(fan, base), onEvery(fan, rollup), onEvery(fan, marketing, 'kept'), onEvery(serial, base), onEvery(serial, rollup)], repeats,
+    );
+    ctx.log(`postgres plan, player_activity, one of ${SHARD_DATABASES} databases, + players_segment (0009):\n    ${await plan(fan[0]!, rollup)}`);
+    ctx.log(`postgres plan, marketing form, one of ${SHARD_DATABASES} databases, + players_segment (0009):\n    ${await plan(fan[0]!, marketing)}`);
+    ctx.log(`postgres: load average ${load()} at the end`);
+    const fanBase = (how: string): string => `count(*) of the tenant's ${n} players on ${SHARD_DATABASES} databases at once${how}, taken in turn with it`;
+    const fanned4 = `${n} players on ${SHARD_DATABASES} databases queried at once`;
     return {
       count,
       figures: [
-        fig(`Postgres 4-condition segment count, ${n} players, storage indexes + player_activity (as the API runs it)`, rolled),
-        fig(`Postgres 4-condition segment count, ${n} players, storage indexes, raw events (no rollup)`, rawEvents),
-        fig(`Postgres 4-condition marketing preview (guardrail removals: matched, 4 reasons, kept), ${n} players, storage indexes + player_activity`, guarded),
+        fig(`Postgres 4-condition segment count, ${n} players, one database, storage indexes through 0008 + player_activity (as the API ran it)`, rolled7, median(b7), oneBase),
+        fig(`Postgres 4-condition segment count, ${n} players, one database, storage indexes through 0008, raw events (no rollup)`, rawEvents, median(b7), oneBase),
+        fig(`Postgres 4-condition marketing preview (guardrail removals: matched, 4 reasons, kept), ${n} players, one database, storage indexes through 0008 + player_activity`, guarded7, median(b7), oneBase),
+        fig(`Postgres 4-condition segment count, ${n} players, one database, + players_segment (0009)`, rolled9, median(b9), oneBase),
+        fig(`Postgres 4-condition marketing preview, ${n} players, one database, + players_segment (0009)`, guarded9, median(b9), oneBase),
+        fig(`Postgres 4-condition segment count, ${fanned4} (as the API runs it), storage indexes through 0008`, segFan7, median(bFan7), fanBase('')),
+        fig(`Postgres 4-condition marketing preview, ${fanned4}, storage indexes through 0008`, mktFan7, median(bFan7), fanBase('')),
+        fig(`Postgres 4-condition segment count, ${fanned4} (as the API runs it), + players_segment (0009)`, segFan, median(bFan), fanBase('')),
+        fig(`Postgres 4-condition marketing preview, ${fanned4}, + players_segment (0009)`, mktFan, median(bFan), fanBase('')),
+        fig(`Postgres 4-condition segment count, ${fanned4}, no parallel workers (max_parallel_workers_per_gather = 0), + players_segment (0009)`, segSerial, median(bSerial), fanBase(', no parallel workers')),
       ],
     };
   } finally {
     await client.end();
-    const a = new pg.Client({ connectionString: ADMIN_URL });
-    await a.connect();
-    await a.query(`DROP DATABASE IF EXISTS ${DB}`);
-    await a.end();
+    for (const c of open) await c.end();
+    await admin([DB, ...shards].map((db) => `DROP DATABASE IF EXISTS ${db}`));
   }
 }
 
