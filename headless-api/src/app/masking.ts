@@ -1,4 +1,4 @@
-import type { Context, MiddlewareHandler, TypedResponse } from 'hono';
+import type { Context, MiddlewareHandler, Next, TypedResponse } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { JSONParsed, JSONValue } from 'hono/utils/types';
 import { fastJsonResponse } from './fast-json.js';
@@ -254,15 +254,22 @@ export function respondJson<T, S extends ContentfulStatusCode>(c: Context<AppEnv
  * app.use('/v1/*', authenticate(storage), maskPersonalData());
  */
 export function maskPersonalData(): MiddlewareHandler<AppEnv> {
-  return async function maskForRole(c, next) {
-    await next();
+  // Not async: a caller already authenticated with `personal:read` goes straight on, without a frame that waits for the answer.
+  return function maskForRole(c, next) {
     const principal = c.get('principal');
-    if (!principal || can(principal.role, 'personal:read')) return;
-    if ((c.res as { [SERIALISED]?: true })[SERIALISED] === true) return;
-    const masked = await maskResponse(c.res);
-    if (masked === c.res) return;
-    // Hono's `res` setter copies the old response's headers onto the new one, which would restore the unmasked content-length.
-    c.res = undefined;
-    c.res = masked;
+    return principal && can(principal.role, 'personal:read') ? next() : maskAfter(c, next);
   };
+}
+
+async function maskAfter(c: Context<AppEnv>, next: Next): Promise<void> {
+  await next();
+  // Read again: a middleware further in may be the one that authenticates.
+  const principal = c.get('principal');
+  if (!principal || can(principal.role, 'personal:read')) return;
+  if ((c.res as { [SERIALISED]?: true })[SERIALISED] === true) return;
+  const masked = await maskResponse(c.res);
+  if (masked === c.res) return;
+  // Hono's `res` setter copies the old response's headers onto the new one, which would restore the unmasked content-length.
+  c.res = undefined;
+  c.res = masked;
 }

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import type { AuditEntry, AuditFilter, AuditRecord } from '../../storage/index.js';
 import { requirePermission } from '../auth.js';
 import { ApiError } from '../errors.js';
@@ -98,13 +98,33 @@ async function describe(c: Context<AppEnv>): Promise<Described | null> {
  * app.use('/v1/*', authenticate(storage), auditAccess(storage));
  */
 export function auditAccess(storage: Pick<AuditStorage, 'audit'>): MiddlewareHandler<AppEnv> {
-  return async function auditRequest(c, next) {
+  // Not async: a read that `describe` can never audit goes straight on, without a frame that waits for it.
+  return function auditRequest(c, next) {
+    return unauditable(c) ? next() : audited(c, next);
+  };
+
+  async function audited(c: Context<AppEnv>, next: Next): Promise<void> {
     await next();
     const principal = c.get('principal');
     if (!principal) return;
     const entry = await describe(c);
     if (entry) await storage.audit({ tenant: principal.tenant, actor: principal.keyId, requestId: c.get('requestId'), ...entry });
-  };
+  }
+}
+
+/**
+ * Whether `describe` returns null for this request whatever it answers,
+ * judged before it runs: a read (GET, HEAD, OPTIONS) by a caller already
+ * authenticated without `personal:read` (it sees personal data masked)
+ * that is not a bulk export. Kept next to `describe`, which it follows.
+ */
+function unauditable(c: Context<AppEnv>): boolean {
+  const method = c.req.method;
+  if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS') return false;
+  const principal = c.get('principal');
+  // Authenticated further in (or not at all): decided after the handler, as for every request.
+  if (!principal || can(principal.role, 'personal:read')) return false;
+  return !c.req.path.startsWith('/v1/export/');
 }
 
 const AuditEntrySchema = z
