@@ -10,7 +10,7 @@
 // migration 0009 (players_segment, by its own SQL), in one database and with
 // the players split over four databases queried at once, as storage fans a
 // preview out to its physical shards.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { pipeline } from 'node:stream/promises';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -221,30 +221,67 @@ async function postgres(ctx: BenchContext, n: number, repeats: number, { rollup,
     const fan = await Promise.all(shards.map(split));
     ctx.log(`postgres: ${SHARD_DATABASES} shard databases (tables, COPY of their players' rows, storage indexes, migration 0007, VACUUM) in ${((performance.now() - t3) / 1000).toFixed(1)} s`);
     // The same databases without parallel workers (set on these connections): with several shard databases on one
-    // server the fan-out already keeps its cores busy.
+    // server the fan-out already keeps its cores busy. On these, the CPU time of the four backends is read too
+    // (/proc/<pid>/schedstat, when Postgres runs on this machine): the work a form costs, which a busy machine
+    // disturbs much less than it disturbs elapsed time.
     const serial = await Promise.all(shards.map(async (db) => {
       const c = new pg.Client({ connectionString: pgUrl(db) });
       await c.connect();
       open.push(c);
       await c.query('SET max_parallel_workers_per_gather = 0');
-      return c;
+      return { c, pid: Number((await c.query('SELECT pg_backend_pid() AS pid')).rows[0].pid) };
     }));
+    // Only for a Postgres on this machine: a remote backend's pid names some local process, or none.
+    const local = process.platform === 'linux' && ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(new URL(ADMIN_URL).hostname);
+    const cpuReadable = local && serial.every((x) => existsSync(`/proc/${x.pid}/schedstat`));
+    const cpuMs = (pid: number): number => (cpuReadable ? Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6 : 0);
+    if (!cpuReadable) ctx.log('postgres: backend CPU time not readable from here (/proc/<pid>/schedstat of a local server): CPU figures left out');
     const onEvery = (clients: readonly pg.Client[], q: SegmentSql, column = 'count') => async (): Promise<number> =>
       (await Promise.all(clients.map((c) => c.query(q.sql, q.params)))).reduce((s, r) => s + Number(r.rows[0][column]), 0);
+    /** onEvery on the serial connections, pushing the CPU time the four backends spent into `cpu`. */
+    const onEverySerial = (q: SegmentSql, cpu: number[], column = 'count') => async (): Promise<number> => {
+      const before = serial.map((x) => cpuMs(x.pid));
+      const n = await onEvery(serial.map((x) => x.c), q, column)();
+      cpu.push(serial.reduce((sum, x, i) => sum + cpuMs(x.pid) - before[i]!, 0));
+      return n;
+    };
     const fanned = await onEvery(fan, rollup)();
     if (fanned !== count) throw new Error(`${SHARD_DATABASES} databases count ${fanned}, one database ${count}`);
-    const [bFan7, segFan7, mktFan7] = await interleaved([onEvery(fan, base), onEvery(fan, rollup), onEvery(fan, marketing, 'kept')], repeats);
+    const cpu = { base7: [] as number[], seg7: [] as number[], mkt7: [] as number[], base9: [] as number[], seg9: [] as number[], mkt9: [] as number[] };
+    const [bFan7, segFan7, mktFan7, bSerial7, segSerial7] = await interleaved([
+      onEvery(fan, base), onEvery(fan, rollup), onEvery(fan, marketing, 'kept'),
+      onEverySerial(base, cpu.base7), onEverySerial(rollup, cpu.seg7), onEverySerial(marketing, cpu.mkt7, 'kept'),
+    ], repeats);
     ctx.log(`postgres plan, player_activity, one of ${SHARD_DATABASES} databases, storage indexes through 0008:\n    ${await plan(fan[0]!, rollup)}`);
     await Promise.all(fan.map(async (c) => {
       await c.query(SEGMENT_INDEX_MIGRATION);
       await c.query('VACUUM ANALYZE players');
     }));
-    const [bFan, segFan, mktFan, bSerial, segSerial] = await interleaved(
-      [onEvery(fan, base), onEvery(fan, rollup), onEvery(fan, marketing, 'kept'), onEvery(serial, base), onEvery(serial, rollup)], repeats,
-    );
+    const [bFan, segFan, mktFan, bSerial, segSerial] = await interleaved([
+      onEvery(fan, base), onEvery(fan, rollup), onEvery(fan, marketing, 'kept'),
+      onEverySerial(base, cpu.base9), onEverySerial(rollup, cpu.seg9), onEverySerial(marketing, cpu.mkt9, 'kept'),
+    ], repeats);
     ctx.log(`postgres plan, player_activity, one of ${SHARD_DATABASES} databases, + players_segment (0009):\n    ${await plan(fan[0]!, rollup)}`);
     ctx.log(`postgres plan, marketing form, one of ${SHARD_DATABASES} databases, + players_segment (0009):\n    ${await plan(fan[0]!, marketing)}`);
     ctx.log(`postgres: load average ${load()} at the end`);
+    // The warm-up runs pushed CPU samples too: keep the timed ones.
+    const timedCpu = (samples: number[]): number[] => samples.slice(-repeats);
+    const cpuFig = (name: string, samples: number[], baseline: number[]): Figure => {
+      const value = median(timedCpu(samples));
+      const b = median(timedCpu(baseline));
+      return {
+        name, value, unit: 'ms CPU', higherIsBetter: false, samples: timedCpu(samples),
+        baseline: { name: `Postgres CPU of a count(*) of the tenant's ${n} players on the same databases, taken in turn with it`, value: b }, ratio: b / value,
+      };
+    };
+    const cpuFigures = cpuReadable
+      ? [
+        cpuFig(`Postgres CPU (4 backends) of the 4-condition segment count, ${n} players on ${SHARD_DATABASES} databases, no parallel workers, storage indexes through 0008`, cpu.seg7, cpu.base7),
+        cpuFig(`Postgres CPU (4 backends) of the 4-condition marketing preview, ${n} players on ${SHARD_DATABASES} databases, no parallel workers, storage indexes through 0008`, cpu.mkt7, cpu.base7),
+        cpuFig(`Postgres CPU (4 backends) of the 4-condition segment count, ${n} players on ${SHARD_DATABASES} databases, no parallel workers, + players_segment (0009)`, cpu.seg9, cpu.base9),
+        cpuFig(`Postgres CPU (4 backends) of the 4-condition marketing preview, ${n} players on ${SHARD_DATABASES} databases, no parallel workers, + players_segment (0009)`, cpu.mkt9, cpu.base9),
+      ]
+      : [];
     const fanBase = (how: string): string => `count(*) of the tenant's ${n} players on ${SHARD_DATABASES} databases at once${how}, taken in turn with it`;
     const fanned4 = `${n} players on ${SHARD_DATABASES} databases queried at once`;
     return {
@@ -259,7 +296,9 @@ async function postgres(ctx: BenchContext, n: number, repeats: number, { rollup,
         fig(`Postgres 4-condition marketing preview, ${fanned4}, storage indexes through 0008`, mktFan7, median(bFan7), fanBase('')),
         fig(`Postgres 4-condition segment count, ${fanned4} (as the API runs it), + players_segment (0009)`, segFan, median(bFan), fanBase('')),
         fig(`Postgres 4-condition marketing preview, ${fanned4}, + players_segment (0009)`, mktFan, median(bFan), fanBase('')),
+        fig(`Postgres 4-condition segment count, ${fanned4}, no parallel workers (max_parallel_workers_per_gather = 0), storage indexes through 0008`, segSerial7, median(bSerial7), fanBase(', no parallel workers')),
         fig(`Postgres 4-condition segment count, ${fanned4}, no parallel workers (max_parallel_workers_per_gather = 0), + players_segment (0009)`, segSerial, median(bSerial), fanBase(', no parallel workers')),
+        ...cpuFigures,
       ],
     };
   } finally {
