@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
 import { CONFIG_VARIABLES, loadConfig } from '../../src/config.js';
 
 type Variable = keyof typeof CONFIG_VARIABLES;
@@ -55,5 +56,26 @@ describe('headless-api/README.md Configuration table', () => {
     for (const [variable, value] of checked) {
       expect(loadConfig({ env: { [variable]: value } }), `${variable}=${value}`).toEqual(unset);
     }
+  });
+});
+
+// The CLI table had lost `pitboss synth`.
+describe('headless-api/README.md CLI table', () => {
+  it('names every verb `pitboss --help` lists', async () => {
+    const printed: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((line: unknown) => void printed.push(String(line)));
+    try {
+      expect(await main(['--help'])).toBe(0);
+    } finally {
+      log.mockRestore();
+    }
+    const usage = printed.join('\n');
+    const verbs = [...usage.matchAll(/^ {2}pitboss (\w+)/gm)].map((m) => m[1]!);
+    expect(verbs.length).toBeGreaterThanOrEqual(8);
+    const start = README.indexOf('\n## CLI\n');
+    const table = README.slice(start, README.indexOf('\n## ', start + 1));
+    const documented = new Set([...table.matchAll(/^\| `pitboss (\w+)/gm)].map((m) => m[1]!));
+    expect(verbs.filter((v) => !documented.has(v))).toEqual([]);
+    expect([...documented].filter((v) => !verbs.includes(v))).toEqual([]);
   });
 });
