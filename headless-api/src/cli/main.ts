@@ -25,7 +25,7 @@ const summaries: Record<string, string> = {
   serve: 'serve the API on the configured databases',
   migrate: 'apply schema migrations to the control and shard databases',
   seed: 'load synthetic data through the ingestion path',
-  keys: 'create or revoke API keys',
+  keys: 'create, list and revoke API keys',
   train: 'train a risk or churn model and export it as ONNX',
   retention: "delete events older than each tenant's retention horizon",
 };

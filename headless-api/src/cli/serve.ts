@@ -4,6 +4,7 @@ import { relayThroughPostgres } from '../app/live.js';
 import type { ListenClient, LiveBus } from '../app/live.js';
 import { securityFromConfig } from '../app/security.js';
 import type { Logger } from '../app/logger.js';
+import { CONFIG_VARIABLES } from '../config.js';
 import type { Config } from '../config.js';
 import { scoringFromConfig } from '../scoring/from-config.js';
 import type { ScoringService } from '../scoring/service.js';
@@ -129,7 +130,7 @@ export const serveVerb: Verb = {
     runVerb(async () => {
       const { config, values } = readArgs(args, {});
       if (values.help) {
-        console.log('usage: pitboss serve [--port N] [--host H] [--driver pglite|pg|neon] [--database-urls URLS] [--data-dir DIR]\n\nEnvironment: PORT, HOST, PITBOSS_DRIVER, PITBOSS_DATABASE_URLS, PITBOSS_CONTROL_URL, PITBOSS_DATA_DIR, PITBOSS_MAX_BODY_BYTES, PITBOSS_MAX_LINES, PITBOSS_LOG_LEVEL, PITBOSS_FEATURE_MAX_AGE_HOURS, PITBOSS_LIVE_RELAY');
+        console.log('usage: pitboss serve [--port N] [--host H] [--driver pglite|pg|neon] [--database-urls URLS] [--data-dir DIR]\n\nEvery setting is an environment variable or its flag (flags win):\n' + Object.entries(CONFIG_VARIABLES).map(([v, f]) => `  ${v.padEnd(31)} ${f}`).join('\n') + '\n\nDefaults and meanings: headless-api/README.md, Configuration.');
         return 0;
       }
       const logger = cliLogger(config);

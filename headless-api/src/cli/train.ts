@@ -47,6 +47,9 @@ export const trainVerb: Verb = {
     runVerb(async () => {
       // The API's configuration flags (--driver, --database-urls, --data-dir, …) select the database for --from db.
       const { rest } = parseFlags(args);
-      return runTrainCli(rest, { fromDb: (request) => readDbTrainingData(loadConfig({ argv: args }), request) });
+      // Checked before training starts, so a bad configuration exits 2 with the problems listed, as every verb does.
+      const fromDb = rest.some((a, i) => a === '--from=db' || (a === '--from' && rest[i + 1] === 'db'));
+      const config = fromDb ? loadConfig({ argv: args }) : null;
+      return runTrainCli(rest, { fromDb: (request) => readDbTrainingData(config ?? loadConfig({ argv: args }), request) });
     }),
 };

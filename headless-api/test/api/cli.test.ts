@@ -68,6 +68,10 @@ describe('pitboss CLI (real Postgres)', () => {
     const role = await pitboss(['keys', 'create', '--tenant', 'x', '--role', 'root'], env);
     expect(role.code).toBe(2);
     expect(role.stdout).toBe('');
+    // train --from db reads the API's configuration: a bad one is exit 2 too, before any training.
+    const train = await pitboss(['train', '--target', 'risk', '--from', 'db', '--tenant', 'x'], { PITBOSS_DRIVER: 'pg', PITBOSS_DATABASE_URLS: '' });
+    expect(train.code).toBe(2);
+    expect(train.stderr).toMatch(/PITBOSS_DATABASE_URLS \(--database-urls\): required with PITBOSS_DRIVER=pg/);
   });
 
   it('serve: on SIGTERM finishes the request in flight, closes storage and exits 0', async () => {
