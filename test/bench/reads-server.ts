@@ -46,7 +46,10 @@ function reset(): void {
 
 /** The baseline: node:http and pg, nothing else, answering the same query with the same routing. */
 async function bare(storage: ShardedStorage, sql: string): Promise<{ url: string; close(): Promise<void> }> {
-  const pools = spec.urls.map((u) => new pg.Pool({ connectionString: u, max: spec.poolSize }));
+  // Idle connections kept as long as Pitboss's pools keep them (storage.ts: 30 s; pg's default is 10 s): a server
+  // waits 16-24 s while the other is measured, and with 10 s the bare server alone began each of its runs by
+  // reconnecting and preparing again on every connection (its open loop at Pitboss's rate: p99 0.6-1.1 s).
+  const pools = spec.urls.map((u) => new pg.Pool({ connectionString: u, max: spec.poolSize, idleTimeoutMillis: 30_000 }));
   const server = createServer((req, res) => {
     const id = decodeURIComponent((req.url ?? '').slice('/v1/players/'.length));
     storage
