@@ -172,10 +172,15 @@ for (const backend of EX_BACKENDS) {
       expect(text.trimEnd().split('\n\n').at(-1)).toBe('event: dropped\ndata: {"reason":"slow-consumer","max_buffered_bytes":65536}');
     });
 
-    it('ends every stream with a shutdown event when the bus closes', async () => {
+    /** A server over a bus of its own, for tests that close or interrupt the bus (the shared one serves the others' resumes). */
+    const serverWithOwnBus = async (): Promise<{ live: LiveBus; s2: RunningServer }> => {
       const live = new LiveBus();
       const app2 = createApp({ storage, logger, config: { limits: LIMITS }, live, stream: { heartbeatMs: 10_000 } });
-      const s2 = await listen({ fetch: app2.app.fetch, host: '127.0.0.1', port: 0, logger });
+      return { live, s2: await listen({ fetch: app2.app.fetch, host: '127.0.0.1', port: 0, logger }) };
+    };
+
+    it('ends every stream with a shutdown event when the bus closes', async () => {
+      const { live, s2 } = await serverWithOwnBus();
       try {
         const c = await openSse(s2.url + '/v1/stream', { authorization: `Bearer ${keys.admin}` });
         open.push(c);
@@ -211,10 +216,7 @@ for (const backend of EX_BACKENDS) {
     });
 
     it('after a relay gap, open streams get a reset (relay-gap) and a resume from before it gets one too', async () => {
-      // A bus of its own: the gap must not touch the other tests' resumes.
-      const live = new LiveBus();
-      const app2 = createApp({ storage, logger, config: { limits: LIMITS }, live, stream: { heartbeatMs: 10_000 } });
-      const s2 = await listen({ fetch: app2.app.fetch, host: '127.0.0.1', port: 0, logger });
+      const { live, s2 } = await serverWithOwnBus();
       try {
         const c = await openSse(s2.url + '/v1/stream', { authorization: `Bearer ${keys.admin}` });
         open.push(c);
