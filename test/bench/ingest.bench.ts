@@ -15,8 +15,8 @@ import { createStorage } from '../../headless-api/src/storage/index.js';
 import type { ShardedStorage } from '../../headless-api/src/storage/index.js';
 import { median } from './types.js';
 import type { Bench, BenchContext, Figure } from './types.js';
+import { ADMIN_URL, admin } from './pg-admin.js';
 
-const ADMIN_URL = process.env.PITBOSS_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DATABASES = 4;
 const BATCH = 5000;
 /** Batches in flight at once, as two sender processes of an operator would have. */
@@ -27,16 +27,6 @@ function dbUrl(name: string): string {
   const u = new URL(ADMIN_URL);
   u.pathname = `/${name}`;
   return u.toString();
-}
-
-async function admin(sql: string[]): Promise<void> {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    for (const s of sql) await c.query(s);
-  } finally {
-    await c.end();
-  }
 }
 
 /** A deterministic mix of wagers, settlements and payments over `players` players in the last 25 days. */

@@ -15,15 +15,14 @@ import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { cpus, loadavg } from 'node:os';
 import { readFileSync } from 'node:fs';
-import pg from 'pg';
 import { seedTenant } from '../../headless-api/src/app/seed.js';
 import { createStorage } from '../../headless-api/src/storage/index.js';
 import type { ShardedStorage } from '../../headless-api/src/storage/index.js';
 import type { FromLoad, FromServer, LoadResult, LoadSpec, ProcessStats, ServerSpec, ToLoad, ToServer } from './reads-protocol.js';
 import { median, quantile } from './types.js';
 import type { Bench, BenchContext, Figure } from './types.js';
+import { ADMIN_URL, admin } from './pg-admin.js';
 
-const ADMIN_URL = process.env.PITBOSS_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DATABASES = 4;
 const CONCURRENCY = 64;
 const TENANT = 'bench-reads';
@@ -137,16 +136,6 @@ function describeRun(label: string, x: Run): string {
     `generator ${perReq(c.cpuMs)} µs CPU/req, GC ${c.gc.totalMs.toFixed(0)} ms, loop delay p99 ${c.loopDelay.p99.toFixed(1)} max ${c.loopDelay.max.toFixed(1)} ms` +
     `${x.mode === 'open' ? `, schedule lag p99 ${x.scheduleLag.p99.toFixed(1)} max ${x.scheduleLag.max.toFixed(1)} ms` : ''}; ` +
     `machine ${(x.machine.busy * 100).toFixed(0)}% busy of ${x.machine.cores} cores, load ${x.machine.loadavg.toFixed(1)}`;
-}
-
-async function admin(sql: string[]): Promise<void> {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    for (const s of sql) await c.query(s);
-  } finally {
-    await c.end();
-  }
 }
 
 function dbUrl(name: string): string {

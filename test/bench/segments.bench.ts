@@ -20,8 +20,8 @@ import { FIELDS, compileSegment, localSegmentTables, registrySegmentFields, with
 import type { SegmentFields, SegmentSql } from '@pitboss/core';
 import { median } from './types.js';
 import type { Bench, BenchContext, Figure } from './types.js';
+import { ADMIN_URL, admin } from './pg-admin.js';
 
-const ADMIN_URL = process.env.PITBOSS_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB = 'pb_seg_bench';
 const TENANT = 'bench';
 const AS_OF = '2026-06-01T12:00:00.000Z';
@@ -101,16 +101,6 @@ interface PostgresForms {
 const SHARD_DATABASES = 4;
 
 const pgUrl = (db: string): string => ADMIN_URL.replace(/\/[^/]*$/, `/${db}`);
-
-async function admin(statements: readonly string[]): Promise<void> {
-  const a = new pg.Client({ connectionString: ADMIN_URL });
-  await a.connect();
-  try {
-    for (const s of statements) await a.query(s);
-  } finally {
-    await a.end();
-  }
-}
 
 // The tables of headless-api/migrations/shard/0001_shard.sql and 0002_guardrail.sql, reduced to the columns used.
 async function createTables(client: pg.Client): Promise<void> {

@@ -6,7 +6,6 @@
 // 2. Arrow export → decode: GET /v1/export/events decoded with apache-arrow's
 //    RecordBatchReader as it streams, rows/s; baseline: the same keyset pages
 //    read from the shards without Arrow or HTTP (storage.exportPages).
-import pg from 'pg';
 import { RecordBatchReader } from 'apache-arrow';
 import { createApp } from '../../headless-api/src/app/app.js';
 import { createJsonLogger } from '../../headless-api/src/app/logger.js';
@@ -15,19 +14,9 @@ import { createStorage } from '../../headless-api/src/storage/index.js';
 import { openSse } from '../../headless-api/test/api/stream-client.js';
 import { median, quantile } from './types.js';
 import type { Bench, BenchContext, Figure } from './types.js';
+import { ADMIN_URL, admin } from './pg-admin.js';
 
-const ADMIN_URL = process.env.PITBOSS_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DATABASES = 4;
-
-async function admin(statements: string[]): Promise<void> {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    for (const s of statements) await c.query(s);
-  } finally {
-    await c.end();
-  }
-}
 
 function betEvent(i: number): Record<string, unknown> {
   return {
