@@ -19,6 +19,9 @@ export type RawText = string | (() => string);
 
 const rawText = (raw: RawText, max: number) => (typeof raw === 'function' ? raw() : raw).slice(0, max);
 
+/** The per-line error of an event whose event_id the tenant already used for another player. */
+export const EVENT_ID_TAKEN = 'event_id is already used by an event of another player; an event_id identifies one event tenant-wide';
+
 /** One problem with one line of a batch. */
 export interface LineError {
   line: number;
@@ -68,6 +71,8 @@ export async function ingestCandidates(deps: IngestDeps, tenant: string, candida
   const now = (deps.now ?? Date.now)();
   const maxRaw = deps.maxDeadLetterChars ?? 8192;
   const good: IngestLine[] = [];
+  // The raw text of each good line, by position in `good`: a line storage refuses (an event_id used for another player) is dead-lettered with it.
+  const goodRaw: RawText[] = [];
   const rejects: RejectedLine[] = [];
   const take = (c: Candidate): void => {
     if ('issues' in c) {
@@ -75,7 +80,10 @@ export async function ingestCandidates(deps: IngestDeps, tenant: string, candida
       return;
     }
     const parsed = parseEvent(c.value, { now });
-    if (parsed.ok) good.push({ line: c.line, event: parsed.event });
+    if (parsed.ok) {
+      good.push({ line: c.line, event: parsed.event });
+      goodRaw.push(c.raw);
+    }
     else rejects.push({ line: c.line, raw: rawText(c.raw, maxRaw), event_id: eventIdOf(c.value), issues: parsed.issues });
   };
   for await (const item of candidates) {
@@ -83,7 +91,15 @@ export async function ingestCandidates(deps: IngestDeps, tenant: string, candida
     else take(item as Candidate);
   }
 
-  const outcome = good.length > 0 ? await deps.storage.ingest(tenant, good) : { accepted: [], duplicate: [], retryable: [] };
+  const outcome = good.length > 0 ? await deps.storage.ingest(tenant, good) : { accepted: [], duplicate: [], retryable: [], conflicting: [] };
+  if (outcome.conflicting.length > 0) {
+    const index = new Map(good.map((g, i) => [g.line, i]));
+    for (const { line, event_id } of outcome.conflicting) {
+      const i = index.get(line)!;
+      rejects.push({ line, raw: rawText(goodRaw[i]!, maxRaw), event_id, issues: [{ pointer: '/event_id', message: EVENT_ID_TAKEN }] });
+    }
+    rejects.sort((a, b) => a.line - b.line);
+  }
   if (rejects.length > 0) {
     try {
       await deps.storage.deadLetter(tenant, rejects);

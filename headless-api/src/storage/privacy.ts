@@ -288,6 +288,8 @@ export class PrivacyStorage {
           const rows = await db.transaction(async (tx) => {
             const gone = await tx.query<{ player_id: string }>('DELETE FROM events WHERE tenant_id = $1 AND occurred_at < $2::timestamptz RETURNING player_id', [t.tenant_id, cutoff]);
             if (gone.length > 0) await trimActivity(tx, t.tenant_id, cutoff);
+            // Claims of the deleted events (those of this database's claim shards; every database runs this).
+            await tx.query('DELETE FROM event_claims WHERE tenant_id = $1 AND occurred_at < $2::timestamptz', [t.tenant_id, cutoff]);
             return gone;
           }, { timeoutMs: this.timeoutMs });
           const players = [...new Set(rows.map((r) => r.player_id))];

@@ -25,6 +25,7 @@ import { SegmentStorage } from './segments.js';
 import { PrivacyStorage } from './privacy.js';
 import { featureColumnsSql, refreshFeatures, writeProfile, writeShardBatch } from './writes.js';
 import { exportPages } from './export.js';
+import { backfillEventClaims, claimEventIds, storedOwners } from './event-claims.js';
 import type { ExportPage, ExportQuery, ExportTable } from './export.js';
 import type { ShardEvent } from './writes.js';
 import type { Event } from '@pitboss/core';
@@ -33,6 +34,8 @@ import type { ScoreRow } from './scores.js';
 const LOGICAL_SHARDS = 256;
 const RECENT_EVENTS = 20;
 const MAX_PAGE = 1000;
+/** The storage job (control table storage_jobs) that claims the ids of events stored before shard migration 0010. */
+const CLAIMS_BACKFILL = 'event_claims_backfill';
 /** Index reported for a control database that is not also a shard. */
 export const CONTROL_DATABASE = -1;
 
@@ -148,7 +151,10 @@ export class ShardedStorage {
   /**
    * Applies the numbered migrations to the control database and every shard,
    * brings `player_features` to core's feature list, and fills the shard map
-   * for logical shards that have no entry yet (contiguous ranges). Idempotent.
+   * for logical shards that have no entry yet (contiguous ranges). With
+   * several databases, it then claims the ids of events stored before shard
+   * migration 0010 once (storage job `event_claims_backfill`, reported in
+   * the first database's `applied`). Idempotent.
    *
    * @example
    * const reports = await storage.migrate(); // [{ database: 0, applied: ['control/0001_control', …] }, …]
@@ -176,7 +182,16 @@ export class ShardedStorage {
       [this.databases.length],
     );
     this.#map = null;
-    await this.#shardMap();
+    const map = await this.#shardMap();
+    // Events stored before shard migration 0010 get their tenant-wide claims once (several databases only).
+    if (this.databases.length > 1) {
+      const [done] = await this.control.query('SELECT name FROM storage_jobs WHERE name = $1', [CLAIMS_BACKFILL]);
+      if (!done) {
+        const r = await backfillEventClaims(this.databases, map);
+        await this.control.query('INSERT INTO storage_jobs (name, details) VALUES ($1, $2::jsonb) ON CONFLICT (name) DO NOTHING', [CLAIMS_BACKFILL, JSON.stringify(r)]);
+        reports[0]!.applied.push(`job/${CLAIMS_BACKFILL} (${r.scanned} events, ${r.added} claims added, ${r.conflicting} ids already used by another player)`);
+      }
+    }
     return reports;
   }
 
@@ -194,25 +209,35 @@ export class ShardedStorage {
   /**
    * Stores validated events: one transaction per physical database,
    * idempotent on (tenant, event_id), then recomputes the features of the
-   * players whose events were new. Lines of a database that fails come back
-   * in `retryable`; the other databases commit. A failure that is not an
+   * players whose events were new. An event_id is tenant-wide: one already
+   * used for another player (on any database) is refused (`conflicting`);
+   * with several databases each batch first claims its ids
+   * (event-claims.ts). Lines of a database that fails come back in
+   * `retryable`; the other databases commit. A failure that is not an
    * outage (a bug, a constraint) is thrown after every database has settled.
    *
    * @example
    * const outcome = await storage.ingest('acme', lines.map((event, i) => ({ line: i + 1, event })));
    */
   async ingest(tenantId: string, lines: readonly IngestLine[]): Promise<IngestOutcome> {
-    const outcome: IngestOutcome = { accepted: [], duplicate: [], retryable: [] };
+    const outcome: IngestOutcome = { accepted: [], duplicate: [], retryable: [], conflicting: [] };
     if (lines.length === 0) return outcome;
     const map = await this.#shardMap();
-    const first = new Set<string>();
-    const perDatabase = new Map<number, ShardEvent[]>();
-    for (const { line, event } of lines) {
-      if (first.has(event.event_id)) {
-        outcome.duplicate.push(line);
-        continue;
+    // The first line of each id goes on; a later line with the id waits until the id's owner is known
+    // (the first line's player, or whoever stored or claimed the id before): a duplicate for the owner, a conflict for another player.
+    const owners = new Map<string, string>();
+    let kept: IngestLine[] = [];
+    const later: IngestLine[] = [];
+    for (const l of lines) {
+      if (owners.has(l.event.event_id)) later.push(l);
+      else {
+        owners.set(l.event.event_id, l.event.player_id);
+        kept.push(l);
       }
-      first.add(event.event_id);
+    }
+    if (this.databases.length > 1) kept = await this.#claim(tenantId, map, kept, outcome, owners);
+    const perDatabase = new Map<number, ShardEvent[]>();
+    for (const { line, event } of kept) {
       const shard = shardOf(tenantId, event.player_id);
       const db = map[shard]!;
       let list = perDatabase.get(db);
@@ -242,14 +267,16 @@ export class ShardedStorage {
           this.#refresher.writeEnded(db);
         }
         const touched = new Set<string>();
+        const refused: ShardEvent[] = [];
         for (const e of events) {
           if (stored.has(e.event.event_id)) {
             outcome.accepted.push(e.line);
             touched.add(e.event.player_id);
           } else {
-            outcome.duplicate.push(e.line);
+            refused.push(e);
           }
         }
+        await this.#sortRefused(db, tenantId, refused, outcome, owners);
         if (this.#committed.size > 0 && touched.size > 0) {
           const fresh = events.filter((e) => stored.has(e.event.event_id)).map((e) => e.event);
           for (const listener of this.#committed) listener(tenantId, fresh);
@@ -269,11 +296,68 @@ export class ShardedStorage {
       }),
     );
     if (failures.length > 0) throw failures.length === 1 ? failures[0]! : new StorageError(`ingest failed on ${failures.length} databases`, { cause: new AggregateError(failures) });
+    if (later.length > 0) {
+      const retry = new Map(outcome.retryable.map((r) => [r.event_id, r.message]));
+      for (const { line, event } of later) {
+        const message = retry.get(event.event_id);
+        if (message !== undefined) outcome.retryable.push({ line, event_id: event.event_id, message });
+        else if (owners.get(event.event_id) === event.player_id) outcome.duplicate.push(line);
+        else outcome.conflicting.push({ line, event_id: event.event_id });
+      }
+    }
     outcome.accepted.sort((a, b) => a - b);
     outcome.duplicate.sort((a, b) => a - b);
     outcome.retryable.sort((a, b) => a.line - b.line);
+    outcome.conflicting.sort((a, b) => a.line - b.line);
     if (stale.length > 0) outcome.stale_features = stale.sort();
     return outcome;
+  }
+
+  /**
+   * Claims the ids of `lines` tenant-wide (several databases only, see
+   * event-claims.ts) and returns the lines that may be written: an id
+   * claimed by another player goes to `conflicting`, one whose claim
+   * database is down to `retryable`.
+   */
+  async #claim(tenantId: string, map: ArrayLike<number>, lines: IngestLine[], outcome: IngestOutcome, owners: Map<string, string>): Promise<IngestLine[]> {
+    const claims = lines.map(({ event }) => ({ event_id: event.event_id, player_id: event.player_id, occurred_at: event.occurred_at }));
+    const { taken, unavailable } = await claimEventIds(this.databases, map, tenantId, claims, this.deadlines.write);
+    if (taken.size === 0 && unavailable.size === 0) return lines;
+    return lines.filter(({ line, event }) => {
+      const reason = unavailable.get(event.event_id);
+      const owner = taken.get(event.event_id);
+      if (reason !== undefined) outcome.retryable.push({ line, event_id: event.event_id, message: reason });
+      else if (owner !== undefined) {
+        owners.set(event.event_id, owner);
+        outcome.conflicting.push({ line, event_id: event.event_id });
+      } else return true;
+      return false;
+    });
+  }
+
+  /**
+   * Events the primary key refused on one database: duplicates, unless (one
+   * database, hence no claims) the stored event with the id is another
+   * player's. With claims, an id reaching a database was claimed by its
+   * own player, so a refusal there is a duplicate.
+   */
+  async #sortRefused(db: Database, tenantId: string, refused: readonly ShardEvent[], outcome: IngestOutcome, owners: Map<string, string>): Promise<void> {
+    if (refused.length === 0) return;
+    let stored: Map<string, string> | null = null;
+    if (this.databases.length === 1) {
+      try {
+        stored = await storedOwners(db, tenantId, refused.map((e) => e.event.event_id), this.deadlines.write);
+      } catch {
+        // The events are stored already; if the database went away just now, these lines read as duplicates.
+      }
+    }
+    for (const e of refused) {
+      const owner = stored?.get(e.event.event_id);
+      if (owner !== undefined && owner !== e.event.player_id) {
+        owners.set(e.event.event_id, owner);
+        outcome.conflicting.push({ line: e.line, event_id: e.event.event_id });
+      } else outcome.duplicate.push(e.line);
+    }
   }
 
   /**

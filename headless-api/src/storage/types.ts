@@ -44,6 +44,12 @@ export interface IngestOutcome {
   /** Lines on a shard that could not be written; the client should retry them. */
   retryable: { line: number; event_id: string; message: string }[];
   /**
+   * Lines whose event_id the tenant already used for another player (in an
+   * earlier batch or earlier in this one): refused, nothing written. An
+   * event_id names one event of one player, tenant-wide.
+   */
+  conflicting: { line: number; event_id: string }[];
+  /**
    * Inline feature refresh only: players whose events are committed but
    * whose features could not be brought up to date (their database failed
    * after the commit). They catch up on their next event. Absent when every

@@ -109,6 +109,19 @@ describe.each(BACKENDS)('HTTP API on $name', (backend) => {
     expect(await stored()).toBe(before + 3);
   });
 
+  it('refuses an event_id already used for another player as a rejected line, dead-lettered, and keeps the first event', async () => {
+    const e = bet('p-5');
+    const reused = { ...bet('p-6'), event_id: e.event_id };
+    const before = await stored();
+    expect(await (await post(ndjson([e]))).json()).toMatchObject({ accepted: 1 });
+    const r = (await (await post(ndjson([bet('p-6'), reused, e]))).json()) as Report;
+    expect(r).toMatchObject({ accepted: 1, duplicate: 1, rejected: 1, retryable: 0 });
+    expect(r.errors).toEqual([{ line: 2, event_id: e.event_id, pointer: '/event_id', message: expect.stringMatching(/already used by an event of another player/) }]);
+    expect(await stored()).toBe(before + 2);
+    const letters = await b.storage.deadLetters(tenant, 1000);
+    expect(letters.find((l) => l.event_id === e.event_id && l.issues.some((i) => i.pointer === '/event_id'))?.raw).toContain('p-6');
+  });
+
   it('rejects an empty body (and one of blank lines) with 400', async () => {
     await problem(await post(''), 400, 'empty-body');
     await problem(await post('\n\n  \n'), 400, 'empty-body');

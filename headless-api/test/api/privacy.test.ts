@@ -297,11 +297,14 @@ describe.each(BACKENDS)('privacy rights ($name)', (backend) => {
     expect(set.status).toBe(200);
     expect(await (await call(rKey, 'GET', '/v1/retention')).json()).toEqual({ retention_days: 30 });
     expect(await b.storage.privacy.retention(K)).toBeNull();
-    const count = async (tenant: string) => {
+    const count = async (tenant: string, table = 'events') => {
       let n = 0;
-      for (const db of b.storage.databases) n += (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM events WHERE tenant_id = $1', [tenant]))[0]!.n;
+      for (const db of b.storage.databases) n += (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE tenant_id = $1`, [tenant]))[0]!.n;
       return n;
     };
+    // Several databases: each event id is claimed tenant-wide (event_claims), and the claims go with their events.
+    const claims = b.storage.databases.length > 1 ? 12 : 0;
+    expect(await count(R, 'event_claims')).toBe(claims);
     const keptP = await financials(P);
 
     const reports = await b.storage.privacy.runRetention();
@@ -309,6 +312,8 @@ describe.each(BACKENDS)('privacy rights ($name)', (backend) => {
     expect(reports[0]).toMatchObject({ tenant: R, retention_days: 30, events_deleted: 6, dead_letters_deleted: 1 });
     expect(await count(R)).toBe(6);
     expect(await count(K)).toBe(12);
+    expect(await count(R, 'event_claims')).toBe(claims / 2);
+    expect(await count(K, 'event_claims')).toBe(claims);
     expect(await financials(P)).toEqual(keptP);
     for (const db of b.storage.databases) {
       const [r] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM events WHERE tenant_id = $1 AND occurred_at < now() - interval '30 days'`, [R]);

@@ -69,6 +69,58 @@ export function storageSuite(backend: Backend, part: SuitePart = 'all'): void {
       expect(sum(await countAcross(storage, 'SELECT count(*) AS n FROM players WHERE tenant_id = $1', [t]))).toBe(players.length);
     });
 
+    it('refuses an event_id reused for another player, on any database, and keeps the first event', async () => {
+      const t = tenant('reuse');
+      const spread = await spreadPlayers(storage, t, 2);
+      // With several databases, a and b live on different ones (the primary key of events alone would not see the reuse).
+      const a = spread[0]![0]!;
+      const b = spread[spread.length - 1]![1]!;
+      expect((await storage.ingest(t, lines([round(a, 'e-1', 100, 0, HOUR)]))).accepted).toEqual([1]);
+      const reuse = await storage.ingest(t, lines([round(b, 'e-1', 500, 0, HOUR), round(b, 'e-2', 100, 0, HOUR), round(a, 'e-1', 100, 0, HOUR)]));
+      expect(reuse).toMatchObject({ accepted: [2], duplicate: [3], retryable: [], conflicting: [{ line: 1, event_id: 'e-1' }] });
+      // Inside one batch the first line keeps the id.
+      const inBatch = await storage.ingest(t, lines([round(b, 'e-3', 100, 0, HOUR), round(a, 'e-3', 100, 0, HOUR), round(b, 'e-3', 100, 0, HOUR)]));
+      expect(inBatch).toMatchObject({ accepted: [1], duplicate: [3], conflicting: [{ line: 2, event_id: 'e-3' }] });
+      // A bulk batch (sent by COPY) with one reused id among new ones.
+      const bulk = Array.from({ length: 250 }, (_, i) => round(b, `bulk-${i}`, 100, 0, HOUR));
+      bulk[117] = round(b, 'e-1', 100, 0, HOUR);
+      const bulkOutcome = await storage.ingest(t, lines(bulk));
+      expect(bulkOutcome.accepted).toHaveLength(249);
+      expect(bulkOutcome.conflicting).toEqual([{ line: 118, event_id: 'e-1' }]);
+      const owners = (await Promise.all(storage.databases.map((db) =>
+        db.query<{ event_id: string; player_id: string; stake: string }>("SELECT event_id, player_id, amount_minor::text AS stake FROM events WHERE tenant_id = $1 AND event_id IN ('e-1', 'e-3')", [t])))).flat();
+      expect(owners.sort((x, y) => x.event_id.localeCompare(y.event_id))).toEqual([
+        { event_id: 'e-1', player_id: a, stake: '100' },
+        { event_id: 'e-3', player_id: b, stake: '100' },
+      ]);
+      expect(sum(await countAcross(storage, 'SELECT count(*) AS n FROM events WHERE tenant_id = $1', [t]))).toBe(1 + 1 + 1 + 249);
+      // Event ids are per tenant: another tenant may use the same ones for anyone.
+      expect((await storage.ingest(tenant('reuse_other'), lines([round(b, 'e-1', 100, 0, HOUR)]))).accepted).toEqual([1]);
+    });
+
+    if (backend.databases > 1) {
+      it('claims the ids of events stored before migration 0010 once, on migrate', async () => {
+        const t = tenant('backfill');
+        const spread = await spreadPlayers(storage, t, 1);
+        const a = spread[0]![0]!;
+        const b = spread[spread.length - 1]![0]!;
+        const wipeClaims = () => Promise.all(storage.databases.map((db) => db.query('DELETE FROM event_claims WHERE tenant_id = $1', [t])));
+        await storage.ingest(t, lines([round(a, 'old-1', 100, 0, 2 * HOUR), round(a, 'old-2', 100, 0, 2 * HOUR)]));
+        // As before migration 0010: no claims, and an id stored for two players on two databases.
+        await wipeClaims();
+        expect((await storage.ingest(t, lines([round(b, 'old-2', 100, 0, HOUR)]))).accepted).toEqual([1]);
+        await wipeClaims();
+        await storage.control.query("DELETE FROM storage_jobs WHERE name = 'event_claims_backfill'");
+
+        const reports = await storage.migrate();
+        // Every other tenant's events in these databases were claimed when ingested: only this tenant's are added.
+        expect(reports[0]!.applied).toContainEqual(expect.stringMatching(/^job\/event_claims_backfill \(\d+ events, 2 claims added, 1 ids already used by another player\)$/));
+        const after = await storage.ingest(t, lines([round(b, 'old-1', 100, 0, HOUR), round(a, 'old-1', 100, 0, HOUR), round(a, 'old-2', 100, 0, HOUR)]));
+        expect(after).toMatchObject({ accepted: [], duplicate: [2, 3], conflicting: [{ line: 1, event_id: 'old-1' }] });
+        expect((await storage.migrate()).every((r) => r.applied.length === 0)).toBe(true);
+      });
+    }
+
     it('computes features for the touched players only, with the definitions\' values', async () => {
       const t = tenant('feat');
       const a = 'alice';
@@ -222,13 +274,24 @@ export function storageSuite(backend: Backend, part: SuitePart = 'all'): void {
           const broken = await backend.openWithOutage!(target, kind);
           const spread = await spreadPlayers(storage, t, 3);
           const events = spread.flat().map((p) => round(p, `${p}-o`, 100, 0, HOUR));
-          const down = new Set(spread[target]);
+          if (target > 0) {
+            // One event of a player on a healthy database whose id is claimed on the down one (event-claims.ts).
+            const healthy = spread[0]![0]!;
+            let k = 0;
+            while ((await storage.databaseOf(t, `${healthy}-c${k}`)) !== target) k++;
+            events.push(round(healthy, `${healthy}-c${k}`, 100, 0, HOUR));
+          }
+          // Lines whose player or whose id's claim is on the down database.
+          const down = new Set<string>();
+          for (const e of events) {
+            if ((await storage.databaseOf(t, e.player_id)) === target || (backend.databases > 1 && (await storage.databaseOf(t, e.event_id)) === target)) down.add(e.event_id);
+          }
           if (target === 0) {
             // The only database is also the control database: nothing can be routed.
             await expect(broken.ingest(t, lines(events))).rejects.toBeInstanceOf(ShardUnavailableError);
           } else {
             const outcome = await broken.ingest(t, lines(events));
-            expect(outcome.retryable.map((r) => r.event_id).sort()).toEqual(events.filter((e) => down.has(e.player_id)).map((e) => e.event_id).sort());
+            expect(outcome.retryable.map((r) => r.event_id).sort()).toEqual([...down].sort());
             expect(outcome.accepted).toHaveLength(events.length - down.size);
             expect(outcome.retryable[0]?.message).toMatch(/unavailable|did not answer|timeout/i);
             await expect(broken.listPlayers(t, { sort: 'player_id', order: 'asc', limit: 10 })).rejects.toBeInstanceOf(ShardUnavailableError);
