@@ -8,7 +8,8 @@
 // loads before any component runs. Chunks reached only through import() are
 // reported separately, never added to it: the console's DuckDB opener and
 // its run machinery (loaded on the first run), the player card's virtualizer,
-// the segment builder's behavioural condition editors, the DuckDB segment
+// the segment builder's validator (requested by its first render, which does
+// not wait for it) and behavioural condition editors, the DuckDB segment
 // counter's SQL compiler, and the pt-BR and es interface text (English is in
 // the static graph, so a page renders every component in English without a
 // further request; a component whose locale is pt-BR or es loads that table
@@ -190,6 +191,7 @@ const bench: Bench = {
         ['sql-console/open-engine.ts', '<pb-sql-console> imports to open DuckDB (page side: sdk LocalAnalytics, wasm client, comlink, apache-arrow)'],
         ['sql-console/run-support.ts', '<pb-sql-console> imports on its first run or export load (result runner, sdk data sources, result formatting, error positions, export download)'],
         ['@lit-labs/virtualizer/virtualize.js', '<pb-player-card> imports when its event timeline first loads (@lit-labs/virtualizer and the text of each event)'],
+        ['segment-builder/validation.ts', '<pb-segment-builder> imports when it first renders, without waiting for it (core segment checker and its English messages; issues, validity and the count follow)'],
         ['segment-builder/editors/behaviour.ts', '<pb-segment-builder> imports when it first shows an event count or sum condition (behavioural condition editors)'],
         ['segment-builder/duckdb-count.ts', 'duckdbSegmentCounter imports on its first compiled count (core segment SQL compiler and guardrail)'],
         ['locales/pt-BR.ts', 'a component imports when its locale resolves to pt-BR (the pt-BR text of every component)'],

@@ -184,6 +184,7 @@ export const tables: LocaleTables = {
     countInvalid: 'Corrija las condiciones marcadas para ver el recuento',
     countFailed: 'El recuento falló: {message}',
     editorLoadFailed: 'No se pudieron cargar los controles de esta condición',
+    validatorLoadFailed: 'No se pudo cargar la validación',
     guardrailTitle: 'Eliminados por la protección de marketing',
     matched: 'Encontrados antes de la protección: {count}',
     removed: 'Eliminados: {count}',

@@ -184,6 +184,7 @@ export const tables: LocaleTables = {
     countInvalid: 'Corrija as condições marcadas para ver a contagem',
     countFailed: 'A contagem falhou: {message}',
     editorLoadFailed: 'Não foi possível carregar os controles desta condição',
+    validatorLoadFailed: 'Não foi possível carregar a validação',
     guardrailTitle: 'Removidos pela proteção de marketing',
     matched: 'Encontrados antes da proteção: {count}',
     removed: 'Removidos: {count}',

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { FIELD_META, OPS_BY_TYPE, checkSegment, registrySegmentFields } from '@pitboss/core';
+import { FIELD_META, OPS_BY_TYPE, registrySegmentFields } from '@pitboss/core';
 import type { FieldLabels, FieldOp, Segment, SegmentFields, SegmentIssue } from '@pitboss/core';
 import { emit } from '../shared/events.js';
 import { resolveLocale, type PbLocale } from '../shared/format.js';
@@ -13,7 +13,7 @@ import { adaptValue, fieldValueEditor } from './editors/field-value.js';
 import { fieldLabels, fieldOptions, type FieldOption } from './field-catalog.js';
 import { concerns, placeIssues, type PlacedIssue } from './issues.js';
 import { fill, messages } from '../shared/messages.js';
-import { segmentBuilderMessages, segmentIssueCatalogue, type SegmentBuilderMessages } from './segment-builder.messages.js';
+import { segmentBuilderMessages, type SegmentBuilderMessages } from './segment-builder.messages.js';
 import { styles } from './segment-builder.styles.js';
 import { countSummary } from './summary.js';
 import {
@@ -30,17 +30,24 @@ const DEFAULT_FIELDS = registrySegmentFields(FIELD_META);
 /** The editors of behavioural conditions (event counts and sums), imported when the builder first shows one. */
 const behaviourEditors = lazyModule(() => import('./editors/behaviour.js'));
 
+/** Core's segment checker with its English messages, imported when a builder first renders (see validation.ts). */
+const validator = lazyModule(() => import('./validation.js'));
+
 const sanitize = (s: string): string => s.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '');
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 const strip = (v: unknown): DraftNode =>
   Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined));
 
 interface Validation {
+  /** False while the validator loads, or when it could not be loaded: nothing is known yet. */
+  checked: boolean;
   valid: boolean;
   issues: readonly SegmentIssue[];
   normalised: Segment | null;
   placed: Map<string, PlacedIssue[]>;
 }
+
+const UNCHECKED: Validation = { checked: false, valid: false, issues: [], normalised: null, placed: new Map() };
 
 /**
  * Edits a segment of `@pitboss/core`: nested `all` / `any` / `not` groups,
@@ -48,7 +55,9 @@ interface Validation {
  * major units, percentages, enums, booleans, dates and relative dates, text)
  * and behavioural conditions (how often, or how much, a player did something
  * in the last N days). Issues from core's segment validation are shown at the control
- * they concern, in the builder's locale. With a `counter`, the number of
+ * they concern, in the builder's locale. The validator (core's segment checker) loads
+ * with `import()` when a builder first renders; the issues, `valid` and the count follow
+ * when it arrives, and `await el.updateComplete` waits for it. With a `counter`, the number of
  * matching players is shown live (debounced; a stale count is aborted); in
  * `marketing` mode also the players the guardrail removed, per reason.
  *
@@ -147,7 +156,7 @@ export class PbSegmentBuilder extends LitElement {
     return this.#localeText.settle(() => this.#lazy.settle(() => super.getUpdateComplete()));
   }
 
-  /** Parts imported on first use (the behavioural condition editors); `updateComplete` also waits for them. */
+  /** Parts imported on first use (the validator, the behavioural condition editors); `updateComplete` also waits for them. */
   readonly #lazy = new LazyParts(this);
 
   /** Colour scheme: `light`, `dark` or `auto` (follows `prefers-color-scheme`). */
@@ -163,18 +172,23 @@ export class PbSegmentBuilder extends LitElement {
   });
   #validation: Validation | null = null;
   #validatedFor: { segment: unknown; fields: unknown; catalogue: unknown } | null = null;
+  /** A count was asked for while the validator loaded: it is asked for again when the validator arrives (or fails to). */
+  #countAwaitsValidator = false;
   /** Text typed into controls, by `path|control`, kept while it still means the AST value (`1,` for 1). */
   readonly #drafts = new Map<string, { text: string; value: unknown }>();
   #editing = false;
   #afterRender: (() => void) | null = null;
   #options: { labels: FieldLabels; fields: SegmentFields; list: FieldOption[]; byKey: Map<string, FieldOption> } | null = null;
 
-  /** Whether the current segment validates. */
+  /**
+   * Whether the current segment validates. `false` until the validator has loaded: it loads
+   * when the builder first renders, and `await el.updateComplete` waits for it.
+   */
   get valid(): boolean {
     return this.#validate().valid;
   }
 
-  /** The current segment's validation issues (messages in the builder's locale). */
+  /** The current segment's validation issues (messages in the builder's locale); empty until the validator has loaded (see `valid`). */
   get issues(): readonly SegmentIssue[] {
     return this.#validate().issues;
   }
@@ -203,7 +217,8 @@ export class PbSegmentBuilder extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('segment') && !this.#editing) this.#drafts.clear();
     this.#editing = false;
-    if (changed.has('segment') || changed.has('counter') || changed.has('marketing') || changed.has('fields') || changed.has('debounce')) this.#requestCount();
+    if (changed.has('segment') || changed.has('counter') || changed.has('marketing') || changed.has('fields') || changed.has('debounce')
+      || (this.#countAwaitsValidator && (validator.value || this.#lazy.failed(validator)))) this.#requestCount();
   }
 
   protected override updated(): void {
@@ -215,15 +230,17 @@ export class PbSegmentBuilder extends LitElement {
   }
 
   #validate(): Validation {
+    const check = this.#lazy.get(validator);
+    if (!check) return UNCHECKED;
     // Keyed by the catalogue, not the locale: the pt-BR or es one replaces English when it arrives.
-    const catalogue = segmentIssueCatalogue(this.locale);
+    const catalogue = check.segmentIssueCatalogue(this.locale);
     const key = { segment: this.segment, fields: this.fields, catalogue };
     const was = this.#validatedFor;
     if (this.#validation && was && was.segment === key.segment && was.fields === key.fields && was.catalogue === key.catalogue) return this.#validation;
-    const r = checkSegment(this.segment, this.fields, (code, params) => (catalogue[code] as (p: typeof params) => string)(params));
+    const r = check.validate(this.segment, this.fields, catalogue);
     const issues = r.ok ? [] : r.issues;
     this.#validation = {
-      valid: r.ok, issues, normalised: r.ok ? r.segment : null,
+      checked: true, valid: r.ok, issues, normalised: r.ok ? r.segment : null,
       placed: placeIssues(issues, this.segment as unknown as DraftNode, 'issue-'),
     };
     this.#validatedFor = key;
@@ -238,9 +255,12 @@ export class PbSegmentBuilder extends LitElement {
       return;
     }
     const v = this.#validate();
+    this.#countAwaitsValidator = !v.checked;
     if (!v.valid || !v.normalised) {
       this.#scheduler.cancel();
-      this.countState = { status: 'invalid' };
+      this.countState = v.checked ? { status: 'invalid' }
+        : this.#lazy.failed(validator) ? { status: 'error', error: new Error(this.#msgs.validatorLoadFailed) }
+        : { status: 'counting' };
       return;
     }
     const last = this.countState.status === 'done' ? this.countState.result : this.countState.status === 'counting' ? this.countState.last : undefined;
@@ -267,8 +287,18 @@ export class PbSegmentBuilder extends LitElement {
     this.#editing = true;
     this.segment = root as unknown as Segment;
     if (focus) this.#afterRender = focus;
+    const segment = this.segment;
+    const changed = (valid: boolean, issues: readonly SegmentIssue[]) => emit(this, 'pb-segment-change', { segment, valid, issues });
     const v = this.#validate();
-    emit(this, 'pb-segment-change', { segment: this.segment, valid: v.valid, issues: v.issues });
+    if (v.checked) return void changed(v.valid, v.issues);
+    // Edited before the validator arrived (only a script can be that quick): the event waits for it, in order.
+    validator.load().then(
+      (check) => {
+        const r = check.validate(segment, this.fields, check.segmentIssueCatalogue(this.locale));
+        changed(r.ok, r.ok ? [] : r.issues);
+      },
+      () => changed(false, []),
+    );
   }
 
   get #root(): DraftNode {
@@ -521,7 +551,12 @@ export class PbSegmentBuilder extends LitElement {
   }
 
   protected override render(): TemplateResult {
+    const unchecked = !this.#validate().checked && this.#lazy.failed(validator);
     return html`<div class="builder" part="builder" lang=${this.locale}>
+      ${unchecked
+        ? html`<p class="load-error" part="issue" role="alert">${this.#msgs.validatorLoadFailed}
+          <button type="button" part="action-button" @click=${() => this.#lazy.retry(validator)}>${messages(this.locale).retry}</button></p>`
+        : nothing}
       ${this.#node(this.#root, [], '')}
       ${this.counter ? countSummary(this.countState, this.#msgs, this.locale, this.marketing) : nothing}
     </div>`;

@@ -1,5 +1,4 @@
-import { SEGMENT_MESSAGES_EN } from '@pitboss/core';
-import type { CountOp, EventProduct, EventType, FieldOp, GuardrailReason, NumberOp, SegmentCatalogue, SumColumn } from '@pitboss/core';
+import type { CountOp, EventProduct, EventType, FieldOp, GuardrailReason, NumberOp, SumColumn } from '@pitboss/core';
 import type { PbLocale } from '../shared/format.js';
 import { localeTables } from '../shared/locales.js';
 
@@ -66,6 +65,8 @@ export interface SegmentBuilderMessages {
   countFailed: string;
   /** Shown in place of a condition's controls when their code could not be loaded. */
   editorLoadFailed: string;
+  /** Shown above the segment when the validator could not be loaded (and as the count's error). */
+  validatorLoadFailed: string;
   guardrailTitle: string;
   matched: string;
   removed: string;
@@ -135,6 +136,7 @@ const EN: SegmentBuilderMessages = {
   countInvalid: 'Fix the marked conditions to see the count',
   countFailed: 'The count failed: {message}',
   editorLoadFailed: 'The controls of this condition could not be loaded',
+  validatorLoadFailed: 'The validation could not be loaded',
   guardrailTitle: 'Removed by the marketing guardrail',
   matched: 'Matched before the guardrail: {count}',
   removed: 'Removed: {count}',
@@ -157,16 +159,7 @@ const EN: SegmentBuilderMessages = {
   reasons: { self_excluded: 'Self-excluded', blocked: 'Blocked', timed_out: 'Timed out', high_risk: 'Risk band' },
 };
 
-
-
-
 /** The builder's interface text for a locale: English until `loadLocale(locale)` has loaded `pt-BR` or `es` (the component does so itself). */
 export function segmentBuilderMessages(locale: PbLocale): SegmentBuilderMessages {
   return localeTables(locale)?.segmentBuilder ?? EN;
 }
-
-/** Core's validation messages in a locale: English until `loadLocale(locale)` has loaded `pt-BR` or `es` (the builder does so itself). */
-export function segmentIssueCatalogue(locale: PbLocale): SegmentCatalogue {
-  return localeTables(locale)?.segmentIssues ?? SEGMENT_MESSAGES_EN;
-}
-
