@@ -9,7 +9,10 @@
 // timed as the API runs it. Each form is timed before and after shard
 // migration 0009 (players_segment, by its own SQL), in one database and with
 // the players split over four databases queried at once, as storage fans a
-// preview out to its physical shards.
+// preview out to its physical shards. Then, as an EXPERIMENT (labelled so in its
+// figures), layouts storage does not have: the wide one (the segment's feature
+// column in players; with 21 feature columns in its index) and an integer
+// player key, on the same databases.
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { pipeline } from 'node:stream/promises';
@@ -95,6 +98,8 @@ interface PostgresForms {
   raw: SegmentSql;
   base: SegmentSql;
   marketing: SegmentSql;
+  /** The same segment for `layout: 'wide'` (features read from `players`): the experiment's wide layout. */
+  wide: SegmentSql;
 }
 
 /** The physical shard databases of the fan-out figures (storage's suites run with 1 and 4). */
@@ -125,7 +130,55 @@ async function indexTables(client: pg.Client, through: 7 | 9): Promise<void> {
   await client.query('VACUUM ANALYZE');
 }
 
-async function postgres(ctx: BenchContext, n: number, repeats: number, { rollup, raw, base, marketing }: PostgresForms): Promise<{ figures: Figure[]; count: number }> {
+/** Stand-ins for core's 20 other features (21 in all), carried by wide_all's covering index as storage's would have to. */
+const WIDE_FILLERS = Array.from({ length: 20 }, (_, i) => `feature_${i}`);
+
+// EXPERIMENT layouts (see docs/segments.md, "Layouts measured"), built from storage's tables after migration 0009:
+// - wide: `players` with the segment's feature column, read by one covering index (players_segment plus
+//   deposit_sum_30d), so the players and feature conditions are one index-only range and need no join;
+// - wide_all: the same with 20 more bigint columns standing for core's other features, all in the covering index
+//   (what storage would carry to serve any feature from the index: 21 in all);
+// - intkey: a per-database bigint `player_key` in `players`, `player_features` and `player_activity`, the joins on it.
+// Each copies the rows once (storage would have to keep them current on ingestion and feature refresh).
+const EXPERIMENT_LAYOUTS = `
+CREATE SCHEMA wide;
+CREATE TABLE wide.players AS SELECT p.*, f.deposit_sum_30d FROM public.players p
+  LEFT JOIN public.player_features f ON f.tenant_id = p.tenant_id AND f.player_id = p.player_id ORDER BY p.player_id;
+ALTER TABLE wide.players ADD PRIMARY KEY (tenant_id, player_id);
+CREATE INDEX players_segment_wide ON wide.players (tenant_id, country, registered_at)
+  INCLUDE (player_id, deposit_sum_30d, blocked, self_excluded_until, timed_out_until, risk_band);
+CREATE SCHEMA wide_all;
+CREATE TABLE wide_all.players AS SELECT p.*, ${WIDE_FILLERS.map((f, i) => `(abs(hashtext(p.player_id || '${i}')) % 100000)::bigint AS ${f}`).join(', ')}
+  FROM wide.players p ORDER BY p.player_id;
+ALTER TABLE wide_all.players ADD PRIMARY KEY (tenant_id, player_id);
+CREATE INDEX players_segment_wide_all ON wide_all.players (tenant_id, country, registered_at)
+  INCLUDE (player_id, deposit_sum_30d, blocked, self_excluded_until, timed_out_until, risk_band, ${WIDE_FILLERS.join(', ')});
+CREATE SCHEMA intkey;
+CREATE TABLE intkey.players AS SELECT p.*, row_number() OVER (ORDER BY p.tenant_id, p.player_id) AS player_key FROM public.players p ORDER BY p.player_id;
+ALTER TABLE intkey.players ADD PRIMARY KEY (tenant_id, player_id);
+CREATE UNIQUE INDEX players_key ON intkey.players (player_key);
+CREATE INDEX players_segment_key ON intkey.players (tenant_id, country, registered_at)
+  INCLUDE (player_key, player_id, blocked, self_excluded_until, timed_out_until, risk_band);
+CREATE TABLE intkey.player_features AS SELECT f.*, k.player_key FROM public.player_features f
+  JOIN intkey.players k ON k.tenant_id = f.tenant_id AND k.player_id = f.player_id ORDER BY f.player_id;
+ALTER TABLE intkey.player_features ADD PRIMARY KEY (tenant_id, player_key);
+CREATE INDEX player_features_key_deposit_sum_30d ON intkey.player_features (tenant_id, deposit_sum_30d) INCLUDE (player_key);
+CREATE TABLE intkey.player_activity AS SELECT a.*, k.player_key FROM public.player_activity a
+  JOIN intkey.players k ON k.tenant_id = a.tenant_id AND k.player_id = a.player_id ORDER BY a.player_id, a.type;
+ALTER TABLE intkey.player_activity ADD PRIMARY KEY (tenant_id, player_key, type) INCLUDE (last_at);
+CREATE INDEX player_activity_key_recent ON intkey.player_activity (tenant_id, type, last_at) INCLUDE (player_key);
+`;
+
+/** The compiled joined form with its player_features and player_activity joins on `player_key` (the intkey experiment; core does not emit this). */
+function intKeyForm(q: SegmentSql): SegmentSql {
+  const sql = q.sql
+    .replace('f.player_id = p.player_id', 'f.player_key = p.player_key')
+    .replace('a.player_id = p.player_id', 'a.player_key = p.player_key');
+  if (sql === q.sql || !sql.includes('f.player_key') || !sql.includes('a.player_key')) throw new Error('intKeyForm: the compiled SQL no longer has the joins it rewrites');
+  return { sql, params: q.params };
+}
+
+async function postgres(ctx: BenchContext, n: number, repeats: number, { rollup, raw, base, marketing, wide }: PostgresForms): Promise<{ figures: Figure[]; count: number }> {
   const shards = Array.from({ length: SHARD_DATABASES }, (_, d) => `${DB}_s${d}`);
   await admin([DB, ...shards].flatMap((db) => [`DROP DATABASE IF EXISTS ${db}`, `CREATE DATABASE ${db}`]));
   const client = new pg.Client({ connectionString: pgUrl(DB) });
@@ -228,13 +281,15 @@ async function postgres(ctx: BenchContext, n: number, repeats: number, { rollup,
     if (!cpuReadable) ctx.log('postgres: backend CPU time not readable from here (/proc/<pid>/schedstat of a local server): CPU figures left out');
     const onEvery = (clients: readonly pg.Client[], q: SegmentSql, column = 'count') => async (): Promise<number> =>
       (await Promise.all(clients.map((c) => c.query(q.sql, q.params)))).reduce((s, r) => s + Number(r.rows[0][column]), 0);
-    /** onEvery on the serial connections, pushing the CPU time the four backends spent into `cpu`. */
-    const onEverySerial = (q: SegmentSql, cpu: number[], column = 'count') => async (): Promise<number> => {
-      const before = serial.map((x) => cpuMs(x.pid));
-      const n = await onEvery(serial.map((x) => x.c), q, column)();
-      cpu.push(serial.reduce((sum, x, i) => sum + cpuMs(x.pid) - before[i]!, 0));
+    /** onEvery on the connections of `set`, pushing the CPU time their backends spent into `cpu`. */
+    const onSet = (set: readonly { c: pg.Client; pid: number }[], q: SegmentSql, cpu: number[], column = 'count') => async (): Promise<number> => {
+      const before = set.map((x) => cpuMs(x.pid));
+      const n = await onEvery(set.map((x) => x.c), q, column)();
+      cpu.push(set.reduce((sum, x, i) => sum + cpuMs(x.pid) - before[i]!, 0));
       return n;
     };
+    /** onEvery on the serial connections, pushing the CPU time the four backends spent into `cpu`. */
+    const onEverySerial = (q: SegmentSql, cpu: number[], column = 'count') => onSet(serial, q, cpu, column);
     const fanned = await onEvery(fan, rollup)();
     if (fanned !== count) throw new Error(`${SHARD_DATABASES} databases count ${fanned}, one database ${count}`);
     const cpu = { base7: [] as number[], seg7: [] as number[], mkt7: [] as number[], base9: [] as number[], seg9: [] as number[], mkt9: [] as number[] };
@@ -253,6 +308,37 @@ async function postgres(ctx: BenchContext, n: number, repeats: number, { rollup,
     ], repeats);
     ctx.log(`postgres plan, player_activity, one of ${SHARD_DATABASES} databases, + players_segment (0009):\n    ${await plan(fan[0]!, rollup)}`);
     ctx.log(`postgres plan, marketing form, one of ${SHARD_DATABASES} databases, + players_segment (0009):\n    ${await plan(fan[0]!, marketing)}`);
+
+    // EXPERIMENT, not what storage does: two candidate layouts built next to storage's tables on the same four
+    // databases, each in a schema of its own that connections put first in their search_path (`players` and
+    // `player_features` resolve there, `player_activity` and `events` to storage's own where the schema has none).
+    const t4 = performance.now();
+    await Promise.all(fan.map(async (c) => {
+      await c.query(EXPERIMENT_LAYOUTS);
+      await c.query('VACUUM ANALYZE');
+    }));
+    ctx.log(`postgres: EXPERIMENT layouts (wide, wide_all, intkey) built and vacuumed on ${SHARD_DATABASES} databases in ${((performance.now() - t4) / 1000).toFixed(1)} s`);
+    const serialIn = (schema: string) => Promise.all(shards.map(async (db) => {
+      const c = new pg.Client({ connectionString: pgUrl(db) });
+      await c.connect();
+      open.push(c);
+      await c.query('SET max_parallel_workers_per_gather = 0');
+      await c.query(`SET search_path = ${schema}, public`);
+      return { c, pid: Number((await c.query('SELECT pg_backend_pid() AS pid')).rows[0].pid) };
+    }));
+    const [wideSerial, wideAllSerial, keySerial] = await Promise.all([serialIn('wide'), serialIn('wide_all'), serialIn('intkey')]);
+    const keyed = intKeyForm(rollup);
+    for (const [name, set, q] of [['wide', wideSerial, wide], ['wide_all', wideAllSerial, wide], ['intkey', keySerial, keyed]] as const) {
+      const got = await onEvery(set.map((x) => x.c), q)();
+      if (got !== count) throw new Error(`experiment layout ${name} counts ${got}, storage's ${count}`);
+    }
+    const xcpu = { base: [] as number[], seg: [] as number[], wide: [] as number[], wideAll: [] as number[], key: [] as number[] };
+    const [xBase, xSeg, xWide, xWideAll, xKey] = await interleaved([
+      onEverySerial(base, xcpu.base), onEverySerial(rollup, xcpu.seg), onSet(wideSerial, wide, xcpu.wide), onSet(wideAllSerial, wide, xcpu.wideAll),
+      onSet(keySerial, keyed, xcpu.key),
+    ], repeats);
+    ctx.log(`postgres plan, EXPERIMENT wide layout, one of ${SHARD_DATABASES} databases:\n    ${await plan(wideSerial[0]!.c, wide)}`);
+    ctx.log(`postgres plan, EXPERIMENT integer player key, one of ${SHARD_DATABASES} databases:\n    ${await plan(keySerial[0]!.c, keyed)}`);
     ctx.log(`postgres: load average ${load()} at the end`);
     // The warm-up runs pushed CPU samples too: keep the timed ones.
     const timedCpu = (samples: number[]): number[] => samples.slice(-repeats);
@@ -289,6 +375,18 @@ async function postgres(ctx: BenchContext, n: number, repeats: number, { rollup,
         fig(`Postgres 4-condition segment count, ${fanned4}, no parallel workers (max_parallel_workers_per_gather = 0), storage indexes through 0008`, segSerial7, median(bSerial7), fanBase(', no parallel workers')),
         fig(`Postgres 4-condition segment count, ${fanned4}, no parallel workers (max_parallel_workers_per_gather = 0), + players_segment (0009)`, segSerial, median(bSerial), fanBase(', no parallel workers')),
         ...cpuFigures,
+        fig(`EXPERIMENT (not storage's layout): Postgres 4-condition segment count, ${fanned4}, no parallel workers, storage's layout through 0009 (taken in turn with the three below)`, xSeg, median(xBase), fanBase(', no parallel workers')),
+        fig(`EXPERIMENT: Postgres 4-condition segment count, ${fanned4}, no parallel workers, wide layout (deposit_sum_30d in players, one covering index)`, xWide, median(xBase), fanBase(', no parallel workers')),
+        fig(`EXPERIMENT: Postgres 4-condition segment count, ${fanned4}, no parallel workers, wide layout with 21 feature columns in its covering index`, xWideAll, median(xBase), fanBase(', no parallel workers')),
+        fig(`EXPERIMENT: Postgres 4-condition segment count, ${fanned4}, no parallel workers, integer player key (joins on a per-database bigint)`, xKey, median(xBase), fanBase(', no parallel workers')),
+        ...(cpuReadable
+          ? [
+            cpuFig(`EXPERIMENT: Postgres CPU (4 backends) of the segment count, ${n} players on ${SHARD_DATABASES} databases, storage's layout through 0009`, xcpu.seg, xcpu.base),
+            cpuFig(`EXPERIMENT: Postgres CPU (4 backends) of the segment count, ${n} players on ${SHARD_DATABASES} databases, wide layout`, xcpu.wide, xcpu.base),
+            cpuFig(`EXPERIMENT: Postgres CPU (4 backends) of the segment count, ${n} players on ${SHARD_DATABASES} databases, wide layout, 21 feature columns in the index`, xcpu.wideAll, xcpu.base),
+            cpuFig(`EXPERIMENT: Postgres CPU (4 backends) of the segment count, ${n} players on ${SHARD_DATABASES} databases, integer player key`, xcpu.key, xcpu.base),
+          ]
+          : []),
       ],
     };
   } finally {
@@ -385,7 +483,10 @@ const bench: Bench = {
     const engines = (process.env.PITBOSS_BENCH_ENGINES ?? 'postgres,duckdb').split(',');
     const removals = withGuardrail(compileSegment(SEGMENT, { dialect: 'postgres', fields, asOf: AS_OF, tenantId: TENANT, playerActivity: true }), fields).removals();
     const p = engines.includes('postgres')
-      ? await postgres(ctx, n, repeats, { rollup: compile('postgres', SEGMENT, 'joined', true), raw: compile('postgres', SEGMENT), base: compile('postgres', all), marketing: removals })
+      ? await postgres(ctx, n, repeats, {
+        rollup: compile('postgres', SEGMENT, 'joined', true), raw: compile('postgres', SEGMENT), base: compile('postgres', all), marketing: removals,
+        wide: compile('postgres', SEGMENT, 'wide', true),
+      })
       : null;
     const d = engines.includes('duckdb')
       ? await duckdb(ctx, n, repeats, { joined: compile('duckdb', SEGMENT), wide: compile('duckdb', SEGMENT, 'wide'), local: compile('duckdb', SEGMENT, 'local', true), base: compile('duckdb', all), fields })
