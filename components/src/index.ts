@@ -15,8 +15,9 @@ export type { PbSegmentChangeDetail, PbSegmentChangeEvent } from './segment-buil
 export type { SegmentCounter, SegmentCountOptions, SegmentCountResult, SegmentGuardrailRemovals } from './segment-builder/count.js';
 export { apiSegmentCounter, duckdbSegmentCounter, readPreviewGuardrail } from './segment-builder/counters.js';
 export type { DuckDBCounterOptions, LocalResult, LocalSegmentCountOptions, LocalSegmentEngine } from './segment-builder/counters.js';
-export { segmentBuilderMessages } from './segment-builder/segment-builder.messages.js';
+export { segmentBuilderMessages, segmentBuilderBehaviourMessages } from './segment-builder/segment-builder.messages.js';
 export type { SegmentBuilderMessages } from './segment-builder/segment-builder.messages.js';
+export type { SegmentBuilderBehaviourMessages } from './segment-builder/editors/behaviour.messages.js';
 export { PbSqlConsole } from './sql-console/sql-console.component.js';
 export type { SqlConsoleError } from './sql-console/sql-console.component.js';
 export type { SqlLocation } from './sql-console/sql-text.js';
@@ -43,8 +44,9 @@ export { definePlayerCard } from './player-card/player-card.js';
 export type {
   PbNoteAddDetail, PbNoteAddEvent, PbInteractionAddDetail, PbInteractionAddEvent, PbPlayerRefreshDetail, PbPlayerRefreshEvent,
 } from './player-card/player-card.events.js';
-export { playerCardMessages } from './player-card/player-card.messages.js';
+export { playerCardMessages, playerCardTimelineMessages } from './player-card/player-card.messages.js';
 export type { PlayerCardMessages } from './player-card/player-card.messages.js';
+export type { PlayerCardTimelineMessages, PaymentTerm } from './player-card/timeline.messages.js';
 export { defineElement } from './shared/define.js';
 export type { DefineResult, VersionedElement } from './shared/define.js';
 export { emit } from './shared/events.js';

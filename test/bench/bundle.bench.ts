@@ -192,7 +192,7 @@ const bench: Bench = {
         ['sql-console/run-support.ts', '<pb-sql-console> imports on its first run or export load (result runner, sdk data sources, result formatting, error positions, export download)'],
         ['@lit-labs/virtualizer/virtualize.js', '<pb-player-card> imports when its event timeline first loads (@lit-labs/virtualizer and the text of each event)'],
         ['segment-builder/validation.ts', '<pb-segment-builder> imports when it first renders, without waiting for it (core segment checker and its English messages; issues, validity and the count follow)'],
-        ['segment-builder/editors/behaviour.ts', '<pb-segment-builder> imports when it first shows an event count or sum condition (behavioural condition editors)'],
+        ['segment-builder/editors/behaviour.ts', '<pb-segment-builder> imports when it first shows an event count or sum condition (behavioural condition editors and their text)'],
         ['segment-builder/duckdb-count.ts', 'duckdbSegmentCounter imports on its first compiled count (core segment SQL compiler and guardrail)'],
         ['locales/pt-BR.ts', 'a component imports when its locale resolves to pt-BR (the pt-BR text of every component)'],
         ['locales/es.ts', 'a component imports when its locale resolves to es (the es text of every component)'],

@@ -1,14 +1,15 @@
-import type { EventType } from '@pitboss/core';
 import type { RgInteractionInput } from '@pitboss/sdk';
 import type { PbLocale } from '../shared/format.js';
-import { localeTables } from '../shared/locales.js';
+import { loadLocale, localeTables } from '../shared/locales.js';
+import type { PlayerCardTimelineMessages } from './timeline.messages.js';
+import { loadTimeline } from './timeline-virtualizer.js';
 
 type Level = RgInteractionInput['level'];
 type Channel = RgInteractionInput['channel'];
 type Action = RgInteractionInput['action'];
 type Outcome = RgInteractionInput['outcome'];
 
-/** Interface text of `<pb-player-card>`. */
+/** Interface text of `<pb-player-card>`; the text of its event timeline loads with the timeline (`playerCardTimelineMessages`). */
 export interface PlayerCardMessages {
   /** `{id}` */
   title: string;
@@ -68,19 +69,11 @@ export interface PlayerCardMessages {
   saveFailed: string;
   live: string;
   liveOff: string;
-  eventTypes: Record<EventType, string>;
   levels: Record<Level, string>;
   channels: Record<Channel, string>;
   actions: Record<Action, string>;
   outcomes: Record<Outcome, string>;
-  /** Payment directions and statuses, bet results, as the timeline shows them. */
-  terms: Record<PaymentTerm, string>;
 }
-
-/** Values of payment and bet events the timeline translates; other values are shown as sent. */
-export type PaymentTerm =
-  | 'deposit' | 'withdrawal' | 'requested' | 'approved' | 'rejected' | 'cancelled' | 'rolled_back'
-  | 'won' | 'lost' | 'void' | 'half_won' | 'half_lost' | 'cashed_out';
 
 const EN: PlayerCardMessages = {
   title: 'Player {id}',
@@ -136,12 +129,6 @@ const EN: PlayerCardMessages = {
   saveFailed: 'Could not save',
   live: 'Live',
   liveOff: 'Live updates stopped',
-  eventTypes: {
-    'player.updated': 'Profile updated', 'bet.placed': 'Bet placed', 'bet.settled': 'Bet settled', 'casino.round': 'Casino round',
-    payment: 'Payment', 'session.started': 'Session started', 'session.ended': 'Session ended', 'limit.changed': 'Limit changed',
-    'exclusion.started': 'Exclusion started', 'rg.interaction': 'RG interaction', 'bonus.granted': 'Bonus granted',
-    'bonus.wagered': 'Bonus wagered', 'bonus.forfeited': 'Bonus forfeited',
-  },
   levels: { low: 'Low', medium: 'Medium', high: 'High' },
   channels: { email: 'Email', phone: 'Phone', chat: 'Chat', in_app: 'In app', letter: 'Letter', in_person: 'In person' },
   actions: {
@@ -149,15 +136,22 @@ const EN: PlayerCardMessages = {
     self_exclusion_suggested: 'Self-exclusion suggested', account_restricted: 'Account restricted', affordability_check: 'Affordability check',
   },
   outcomes: { acknowledged: 'Acknowledged', accepted: 'Accepted', declined: 'Declined', no_response: 'No response', escalated: 'Escalated' },
-  terms: {
-    deposit: 'Deposit', withdrawal: 'Withdrawal', requested: 'requested', approved: 'approved', rejected: 'rejected', cancelled: 'cancelled',
-    rolled_back: 'rolled back', won: 'Won', lost: 'Lost', void: 'Void', half_won: 'Half won', half_lost: 'Half lost', cashed_out: 'Cashed out',
-  },
 };
 
 /** The card's interface text for a locale: English until `loadLocale(locale)` has loaded `pt-BR` or `es` (the component does so itself). */
 export function playerCardMessages(locale: PbLocale): PlayerCardMessages {
   return localeTables(locale)?.playerCard ?? EN;
+}
+
+/**
+ * The text of the card's event timeline (event types, payment and bet terms) in
+ * `locale`. It is not in `playerCardMessages`: it loads with the timeline
+ * (`import()`, with the first page of events), and this loads the timeline, and
+ * the locale's text, if they are not there yet.
+ */
+export async function playerCardTimelineMessages(locale: PbLocale): Promise<PlayerCardTimelineMessages> {
+  const [timeline] = await Promise.all([loadTimeline(), loadLocale(locale)]);
+  return timeline.timelineMessages(locale);
 }
 
 export const LEVELS: readonly Level[] = ['low', 'medium', 'high'];

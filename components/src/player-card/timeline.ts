@@ -8,14 +8,17 @@ import type { EventType } from '@pitboss/core';
 import type { TimelineEvent } from '@pitboss/sdk';
 import type { Formatter } from '../shared/format.js';
 import { interactionDetail } from './interaction-detail.js';
-import type { PaymentTerm, PlayerCardMessages } from './player-card.messages.js';
+import type { PlayerCardMessages } from './player-card.messages.js';
+import { timelineMessages, type PaymentTerm, type PlayerCardTimelineMessages } from './timeline.messages.js';
+
+export { timelineMessages };
 
 /** One line of detail under an event of the timeline. */
-export function eventDetail(e: TimelineEvent, t: PlayerCardMessages, f: Formatter): string {
+export function eventDetail(e: TimelineEvent, t: PlayerCardMessages, tl: PlayerCardTimelineMessages, f: Formatter): string {
   const p = e.payload;
   const currency = typeof p.currency === 'string' ? p.currency : null;
   const money = (key: string) => (currency && typeof p[key] === 'number' ? f.money(p[key] as number, currency) : null);
-  const term = (key: string) => (typeof p[key] === 'string' ? (t.terms[p[key] as PaymentTerm] ?? (p[key] as string)) : null);
+  const term = (key: string) => (typeof p[key] === 'string' ? (tl.terms[p[key] as PaymentTerm] ?? (p[key] as string)) : null);
   switch (e.type) {
     case 'payment':
       return [term('direction'), money('amount_minor'), term('status'), p.method].filter(Boolean).join(' · ');
@@ -43,13 +46,14 @@ export function eventDetail(e: TimelineEvent, t: PlayerCardMessages, f: Formatte
 
 /** The virtualized list of `events`, newest first, each with its type, time and detail. */
 export function timelineList(events: TimelineEvent[], t: PlayerCardMessages, f: Formatter): unknown {
-  const label = (type: string) => t.eventTypes[type as EventType] ?? type;
+  const tl = timelineMessages(f.locale);
+  const label = (type: string) => tl.eventTypes[type as EventType] ?? type;
   return virtualize({
     scroller: true,
     items: events,
     keyFunction: (e: TimelineEvent) => e.event_id,
     renderItem: (e: TimelineEvent): TemplateResult => {
-      const detail = eventDetail(e, t, f);
+      const detail = eventDetail(e, t, tl, f);
       return html`<div part="event" class="event" role="listitem" data-event-id=${e.event_id}>
         <div class="event-head"><span class="event-type">${label(e.type)}</span><time class="event-time" datetime=${e.occurred_at}>${f.date(e.occurred_at, 'datetime')}</time></div>
         ${detail ? html`<div class="event-detail">${detail}</div>` : nothing}

@@ -1,12 +1,14 @@
-import type { CountOp, EventProduct, EventType, FieldOp, GuardrailReason, NumberOp, SumColumn } from '@pitboss/core';
+import type { FieldOp, GuardrailReason } from '@pitboss/core';
 import type { PbLocale } from '../shared/format.js';
-import { localeTables } from '../shared/locales.js';
+import { loadLocale, localeTables } from '../shared/locales.js';
+import type { SegmentBuilderBehaviourMessages } from './editors/behaviour.messages.js';
 
 /**
  * Interface text of `<pb-segment-builder>` (English here; pt-BR and es in
  * `../locales/`). Field labels come from the core field registry and
- * validation messages from core's segment catalogue; this holds the rest.
- * `{name}` marks a placeholder.
+ * validation messages from core's segment catalogue; the text of the
+ * behavioural condition editors loads with them (`segmentBuilderBehaviourMessages`);
+ * this holds the rest. `{name}` marks a placeholder.
  */
 export interface SegmentBuilderMessages {
   builderLabel: string;
@@ -42,22 +44,6 @@ export interface SegmentBuilderMessages {
   yes: string;
   no: string;
   chooseValue: string;
-  did: string;
-  eventType: string;
-  countOp: string;
-  times: string;
-  inLastDays: string;
-  sumOf: string;
-  sumColumn: string;
-  sumOp: string;
-  products: string;
-  direction: string;
-  anyDirection: string;
-  status: string;
-  method: string;
-  amount: string;
-  anyAmount: string;
-  amountValue: string;
   count: string;
   counting: string;
   countIdle: string;
@@ -73,11 +59,6 @@ export interface SegmentBuilderMessages {
   /** `{band}` is the lowest band removed. */
   riskBandAtOrAbove: string;
   fieldOps: Readonly<Record<FieldOp, string>>;
-  numberOps: Readonly<Record<NumberOp, string>>;
-  countOps: Readonly<Record<CountOp, string>>;
-  sumColumns: Readonly<Record<SumColumn, string>>;
-  products_: Readonly<Record<EventProduct, string>>;
-  eventTypes: Readonly<Record<EventType, string>>;
   reasons: Readonly<Record<GuardrailReason, string>>;
 }
 
@@ -114,22 +95,6 @@ const EN: SegmentBuilderMessages = {
   yes: 'Yes',
   no: 'No',
   chooseValue: 'Choose…',
-  did: 'Did',
-  eventType: 'Event type',
-  countOp: 'How often',
-  times: 'Times',
-  inLastDays: 'In the last (days)',
-  sumOf: 'Sum of',
-  sumColumn: 'Amount summed',
-  sumOp: 'Comparison',
-  products: 'Products',
-  direction: 'Direction',
-  anyDirection: 'Any direction',
-  status: 'Status',
-  method: 'Method',
-  amount: 'Amount filter',
-  anyAmount: 'Any amount',
-  amountValue: 'Amount',
   count: 'Matching players: {count}',
   counting: 'Counting…',
   countIdle: 'No count yet',
@@ -146,20 +111,21 @@ const EN: SegmentBuilderMessages = {
     in: 'is one of', not_in: 'is none of', is_null: 'is empty', is_not_null: 'is not empty', contains: 'contains',
     starts_with: 'starts with', within_last_days: 'within the last (days)', more_than_days_ago: 'more than (days) ago',
   },
-  numberOps: { eq: 'equal to', neq: 'not equal to', lt: 'less than', lte: 'at most', gt: 'greater than', gte: 'at least', between: 'between' },
-  countOps: { at_least: 'at least', at_most: 'at most' },
-  sumColumns: { amount_minor: 'amount', win_minor: 'winnings', bonus_minor: 'bonus amount' },
-  products_: { sportsbook: 'Sportsbook', casino: 'Casino', live_casino: 'Live casino' },
-  eventTypes: {
-    'player.updated': 'Profile update', 'bet.placed': 'Bet placed', 'bet.settled': 'Bet settled', 'casino.round': 'Casino round',
-    payment: 'Payment', 'session.started': 'Session start', 'session.ended': 'Session end', 'limit.changed': 'Limit change',
-    'exclusion.started': 'Exclusion start', 'rg.interaction': 'RG interaction', 'bonus.granted': 'Bonus granted',
-    'bonus.wagered': 'Bonus wagered', 'bonus.forfeited': 'Bonus forfeited',
-  },
   reasons: { self_excluded: 'Self-excluded', blocked: 'Blocked', timed_out: 'Timed out', high_risk: 'Risk band' },
 };
 
 /** The builder's interface text for a locale: English until `loadLocale(locale)` has loaded `pt-BR` or `es` (the component does so itself). */
 export function segmentBuilderMessages(locale: PbLocale): SegmentBuilderMessages {
   return localeTables(locale)?.segmentBuilder ?? EN;
+}
+
+/**
+ * The text of the builder's behavioural condition editors (event counts and sums) in
+ * `locale`. It is not in `segmentBuilderMessages`: it loads with those editors
+ * (`import()`, the first time a builder shows such a condition), and this loads
+ * them, and the locale's text, if they are not there yet.
+ */
+export async function segmentBuilderBehaviourMessages(locale: PbLocale): Promise<SegmentBuilderBehaviourMessages> {
+  const [editors] = await Promise.all([import('./editors/behaviour.js'), loadLocale(locale)]);
+  return editors.behaviourMessages(locale);
 }

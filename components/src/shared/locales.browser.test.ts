@@ -3,7 +3,9 @@
 // component re-renders when it arrives. Each test file runs in its own page,
 // so nothing here is loaded before the first test.
 import { describe, expect, it } from '@pitboss/test/harness';
+import { playerCardMessages, playerCardTimelineMessages } from '../player-card/player-card.messages.js';
 import { riskGaugeMessages } from '../risk-gauge/risk-gauge.messages.js';
+import { segmentBuilderBehaviourMessages, segmentBuilderMessages } from '../segment-builder/segment-builder.messages.js';
 import { defineRiskGauge } from '../risk-gauge/risk-gauge.js';
 import { sqlConsoleMessages } from '../sql-console/sql-console.messages.js';
 import { isLocaleLoaded, loadLocale } from './locales.js';
@@ -76,5 +78,22 @@ describe('locale text (pt-BR, es)', () => {
     await Promise.all([loadLocale('pt-BR'), loadLocale('pt-BR')]);
     const fetches = performance.getEntriesByType('resource').filter((e) => e.name.includes('/components/src/locales/pt-BR.ts'));
     expect(fetches).to.have.length(1);
+  });
+
+  it('text read only by lazy parts comes with them: the card timeline\'s and the builder\'s behavioural editors\', through async accessors', async () => {
+    // Not in the synchronous tables, so not in the components' static graph.
+    expect(playerCardMessages('en')).to.not.have.property('terms');
+    expect(segmentBuilderMessages('en')).to.not.have.property('did');
+    expect(playerCardMessages('pt-BR')).to.not.have.property('eventTypes');
+    const [en, pt] = await Promise.all([playerCardTimelineMessages('en'), playerCardTimelineMessages('pt-BR')]);
+    expect(en.terms.deposit).to.equal('Deposit');
+    expect(en.eventTypes['bet.placed']).to.equal('Bet placed');
+    expect(pt.terms.deposit).to.equal('Depósito');
+    // The accessor loads the locale it is asked for.
+    const es = await segmentBuilderBehaviourMessages('es');
+    expect(isLocaleLoaded('es')).to.equal(true);
+    expect(es.did).to.equal('Hizo');
+    expect(es.countOps.at_least).to.equal('al menos');
+    expect((await segmentBuilderBehaviourMessages('en')).sumColumns.amount_minor).to.equal('amount');
   });
 });

@@ -3,6 +3,9 @@ import { COUNT_OPS, EVENT_PRODUCTS, EVENT_TYPES, NUMBER_OPS, SUM_COLUMNS } from 
 import type { NumberOp } from '@pitboss/core';
 import { formatList, formatValue, parseList, parseValue } from './codec.js';
 import { selectControl, textControl, type Choice, type EditorHost } from './controls.js';
+import { behaviourMessages } from './behaviour.messages.js';
+
+export { behaviourMessages };
 
 type Rec = Readonly<Record<string, unknown>>;
 
@@ -54,21 +57,21 @@ function adaptNumber(op: NumberOp, previous: unknown): unknown {
 
 function daysControl(host: EditorHost, control: string, value: unknown): TemplateResult {
   return textControl(host, {
-    control, label: host.msgs.inLastDays, value, inputmode: 'numeric', suffix: host.msgs.daysSuffix,
+    control, label: behaviourMessages(host.codec.locale).inLastDays, value, inputmode: 'numeric', suffix: host.msgs.daysSuffix,
     formatted: formatValue(value, 'integer', host.codec), parse: (t) => parseValue(t, 'integer', host.codec),
   });
 }
 
 /** The filters of a behavioural condition's `did` / `of`: event type, products, direction, status, method, amount. */
 function eventMatchEditor(host: EditorHost, prefix: 'did' | 'of', raw: unknown, first: boolean): TemplateResult {
-  const m = host.msgs;
+  const m = behaviourMessages(host.codec.locale);
   const match = asRecord(raw);
   const type = typeof match['type'] === 'string' ? match['type'] : undefined;
   const directions = type ? DIRECTIONS[type] : undefined;
   const amount = match['amount'] === undefined ? undefined : asRecord(match['amount']);
   const amountOp = typeof amount?.['op'] === 'string' ? (amount['op'] as NumberOp) : undefined;
   const text = (key: 'status' | 'method', label: string) => textControl(host, {
-    control: `${prefix}.${key}`, label: `${label} (${m.listHint})`, value: match[key],
+    control: `${prefix}.${key}`, label: `${label} (${host.msgs.listHint})`, value: match[key],
     formatted: formatList(match[key], 'text', host.codec), parse: (t) => parseList(t, 'text', host.codec),
   });
   return html`
@@ -105,7 +108,7 @@ function eventMatchEditor(host: EditorHost, prefix: 'did' | 'of', raw: unknown, 
 
 /** "did EVENT at least / at most N times in the last D days". */
 export function countConditionEditor(host: EditorHost, node: Rec): TemplateResult {
-  const m = host.msgs;
+  const m = behaviourMessages(host.codec.locale);
   return html`<span class="lead" part="lead">${m.did}</span>
     ${eventMatchEditor(host, 'did', node['did'], true)}
     ${selectControl(host, {
@@ -121,7 +124,7 @@ export function countConditionEditor(host: EditorHost, node: Rec): TemplateResul
 
 /** "sum of COLUMN of EVENT in the last D days op X". */
 export function sumConditionEditor(host: EditorHost, node: Rec): TemplateResult {
-  const m = host.msgs;
+  const m = behaviourMessages(host.codec.locale);
   const op = typeof node['op'] === 'string' ? (node['op'] as NumberOp) : undefined;
   return html`<span class="lead" part="lead">${m.sumOf}</span>
     ${selectControl(host, {
@@ -138,5 +141,5 @@ export function sumConditionEditor(host: EditorHost, node: Rec): TemplateResult 
         host.set('value', adaptNumber(o as NumberOp, node['value']));
       },
     })}
-    ${numberOpValue(host, 'value', m.value, op, node['value'])}`;
+    ${numberOpValue(host, 'value', host.msgs.value, op, node['value'])}`;
 }
