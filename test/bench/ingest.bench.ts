@@ -59,7 +59,7 @@ function copyText(value: unknown): string {
 }
 
 async function truncate(pools: pg.Pool[]): Promise<void> {
-  await Promise.all(pools.map((p) => p.query('TRUNCATE events, players, player_personal, player_features, player_activity')));
+  await Promise.all(pools.map((p) => p.query('TRUNCATE events, event_claims, players, player_personal, player_features, player_activity')));
 }
 
 async function eventCount(pools: pg.Pool[]): Promise<number> {
