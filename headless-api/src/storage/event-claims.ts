@@ -37,12 +37,16 @@ export interface ClaimResult {
 }
 
 // ON CONFLICT DO NOTHING waits for a concurrent claim of the same id to commit or abort, so once this
-// statement is done every id it did not return has a committed claim, which the next statement sees.
-const CLAIM = `INSERT INTO event_claims (tenant_id, event_id, shard, player_id, occurred_at)
-SELECT $1, c.event_id, c.shard, c.player_id, c.occurred_at
-FROM unnest($2::text[], $3::smallint[], $4::text[], $5::timestamptz[]) AS c(event_id, shard, player_id, occurred_at)
-ON CONFLICT (tenant_id, event_id) DO NOTHING
-RETURNING event_id`;
+// statement is done every id it did not insert has a committed claim, which the next statement sees.
+// It answers with a count: the usual batch claims every id, and 5,000 ids sent back would cost more than the insert's check.
+const CLAIM = `WITH claimed AS (
+  INSERT INTO event_claims (tenant_id, event_id, shard, player_id, occurred_at)
+  SELECT $1, c.event_id, c.shard, c.player_id, c.occurred_at
+  FROM unnest($2::text[], $3::smallint[], $4::text[], $5::timestamptz[]) AS c(event_id, shard, player_id, occurred_at)
+  ON CONFLICT (tenant_id, event_id) DO NOTHING
+  RETURNING 1
+)
+SELECT count(*)::int AS n FROM claimed`;
 
 const OWNERS = 'SELECT event_id, player_id FROM event_claims WHERE tenant_id = $1 AND event_id = ANY($2::text[])';
 
@@ -78,19 +82,18 @@ export async function claimEventIds(
     [...byDatabase].map(async ([index, group]) => {
       const db = databases[index]!;
       try {
-        const ids = group.claims.map((c) => c.event_id);
-        const fresh = await db.query<{ event_id: string }>(
+        const ids = textArray(group.claims.map((c) => c.event_id));
+        const [claimed] = await db.query<{ n: number }>(
           CLAIM,
-          [tenantId, textArray(ids), `{${group.shards.join(',')}}`, textArray(group.claims.map((c) => c.player_id)), textArray(group.claims.map((c) => c.occurred_at))],
+          [tenantId, ids, `{${group.shards.join(',')}}`, textArray(group.claims.map((c) => c.player_id)), textArray(group.claims.map((c) => c.occurred_at))],
           { name: 'pb_claim_event_ids', timeoutMs },
         );
-        result.claimedNow += fresh.length;
-        if (fresh.length === ids.length) return;
-        const claimedNow = new Set(fresh.map((r) => r.event_id));
-        const before = group.claims.filter((c) => !claimedNow.has(c.event_id));
-        const owners = await db.query<{ event_id: string; player_id: string }>(OWNERS, [tenantId, textArray(before.map((c) => c.event_id))], { name: 'pb_event_id_owners', timeoutMs });
+        result.claimedNow += claimed!.n;
+        if (claimed!.n === group.claims.length) return;
+        // Some ids were claimed before: by this event's player (a resend) or by another.
+        const owners = await db.query<{ event_id: string; player_id: string }>(OWNERS, [tenantId, ids], { name: 'pb_event_id_owners', timeoutMs });
         const ownerOf = new Map(owners.map((r) => [r.event_id, r.player_id]));
-        for (const c of before) {
+        for (const c of group.claims) {
           const owner = ownerOf.get(c.event_id);
           // No row: the claim was deleted in between (retention); the events' primary key still decides.
           if (owner !== undefined && owner !== c.player_id) result.taken.set(c.event_id, owner);
