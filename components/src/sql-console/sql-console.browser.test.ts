@@ -289,6 +289,13 @@ describe('<pb-sql-console> on DuckDB-WASM', () => {
     picker.dispatchEvent(new Event('change'));
     await el.updateComplete;
     expect(textarea(el).value).to.equal('SELECT 2 AS b');
+    // Setting `value` shows it, also when it is what the property held before the user typed over it.
+    el.value = 'SELECT 3';
+    await el.updateComplete;
+    await setSql(el, 'SELECT 3 typed');
+    el.value = 'SELECT 3';
+    await el.updateComplete;
+    expect(textarea(el).value).to.equal('SELECT 3');
 
     const same = await mount(local, (c) => (c.storageKey = key));
     expect(same.history).to.deep.equal(['SELECT 2 AS b', 'SELECT 1 AS a']);

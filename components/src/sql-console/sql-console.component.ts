@@ -1,5 +1,4 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { live } from 'lit/directives/live.js';
 import type { ExportQuery, ExportTable } from '@pitboss/sdk';
 import { emit } from '../shared/events.js';
 import { resolveLocale, type PbLocale } from '../shared/format.js';
@@ -526,6 +525,10 @@ export class PbSqlConsole extends LitElement {
   }
 
   protected override updated(): void {
+    // The text area shows `value`, compared with the text it holds (the user types into it), as lit's
+    // `live()` directive would do in a binding; here, `live()` and its helpers stay out of the bundle.
+    const ta = this.#textarea;
+    if (ta && ta.value !== this.value) ta.value = this.value;
     this.#syncScroll();
   }
 
@@ -565,7 +568,6 @@ export class PbSqlConsole extends LitElement {
             aria-label=${m.editor}
             aria-describedby="hint${this.#error ? ' error' : ''}"
             aria-invalid=${this.#error ? 'true' : 'false'}
-            .value=${live(this.value)}
             @input=${this.#onInput}
             @keydown=${this.#onEditorKeyDown}
             @scroll=${this.#syncScroll}
