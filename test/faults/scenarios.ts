@@ -134,7 +134,7 @@ export interface FourShards {
   urls: string[];
   api: ApiProcess;
   keys: Record<string, string>;
-  /** Physical database of a player, from the control database's shard map and core's hash. */
+  /** Physical database of a player (or of an event id's claim), from the control database's shard map and core's hash. */
   databaseOf(tenant: string, player: string): number;
   close(): Promise<void>;
 }
@@ -177,6 +177,7 @@ export async function openFourShards(label: string, tenants: string[]): Promise<
 }
 
 const playerOf = (line: string): string => (JSON.parse(line) as { player_id: string }).player_id;
+const eventIdOf = (line: string): string => (JSON.parse(line) as { event_id: string }).event_id;
 
 export interface OutageResult {
   source: Fingerprint;
@@ -230,12 +231,15 @@ export async function shardOutage(env: FourShards, o: { events: number; batch: n
     const readyz = { status: rz.status, type: rzBody.type, unavailable: rzBody.unavailable ?? [] };
 
     const late = lines.slice(2 * third * o.batch);
-    const healthyLines = late.filter((l) => env.databaseOf(tenant, playerOf(l)) !== DOWN_DB).slice(0, o.batch);
+    // A line needs its player's database and the database holding its event id's claim (event-claims.ts: the
+    // database of shardOf(tenant, event_id), the same map as players').
+    const needsDown = (l: string): boolean => env.databaseOf(tenant, playerOf(l)) === DOWN_DB || env.databaseOf(tenant, eventIdOf(l)) === DOWN_DB;
+    const healthyLines = late.filter((l) => !needsDown(l)).slice(0, o.batch);
     const hb = await timed(client.postEvents(healthyLines));
     const healthyBatch = { status: hb.status, accepted: isHttp(hb) && hb.status === 200 ? (JSON.parse(hb.body) as { accepted: number }).accepted : -1, lines: healthyLines.length };
 
     const mixed = late.slice(o.batch, 2 * o.batch);
-    const onDown = new Set(mixed.flatMap((l, i) => (env.databaseOf(tenant, playerOf(l)) === DOWN_DB ? [i + 1] : [])));
+    const onDown = new Set(mixed.flatMap((l, i) => (needsDown(l) ? [i + 1] : [])));
     const mb = await timed(client.postEvents(mixed));
     const mp = isHttp(mb) ? (JSON.parse(mb.body) as { type: string; retryable?: boolean; report?: { accepted: number; duplicate: number; retry: { line: number }[] } }) : { type: 'no response' };
     const retryLines = mp.report?.retry.map((r) => r.line) ?? [];
