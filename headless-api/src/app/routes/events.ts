@@ -28,11 +28,11 @@ export function registerEventRoutes(app: OpenAPIHono<AppEnv>, deps: IngestDeps, 
     summary: 'Ingest events (NDJSON or a JSON array)',
     description: [
       'Each line is validated on its own; valid lines are committed (one transaction per shard) before the response.',
-      'Idempotent on `(tenant, event_id)`: a retried batch never duplicates.',
+      'Idempotent on `(tenant, event_id)`: a retried batch never duplicates. An `event_id` is tenant-wide: one already used for another player is a rejected line (`pointer: /event_id`), never a second event.',
       'Invalid lines are listed in `errors` and kept in the dead-letter table. A line that is not valid UTF-8 is rejected on its own (NDJSON);',
       'a JSON array that is not valid UTF-8 or not valid JSON fails as a whole with 400.',
       'If a shard is unavailable the response is **503** (problem+json, `retryable: true`, `Retry-After`) carrying the same report under `report`:',
-      'lines on healthy shards are committed, and re-sending the whole batch is safe.',
+      'lines that need only healthy shards (their player\'s, and the one holding their event id\'s claim) are committed, and re-sending the whole batch is safe.',
       `Limits: ${limits.maxBodyBytes} bytes and ${limits.maxLines} events per request (413).`,
     ].join(' '),
     security: [{ bearer: [] }],
@@ -53,7 +53,7 @@ export function registerEventRoutes(app: OpenAPIHono<AppEnv>, deps: IngestDeps, 
       403: { description: 'Role lacks events:write.', content: problemContent },
       413: { description: 'Body or line count over the limit.', content: problemContent },
       415: { description: 'Content type other than NDJSON or JSON, a charset other than UTF-8, or a content encoding.', content: problemContent },
-      503: { description: 'Some lines are on an unavailable shard (retryable); the others are committed.', content: problemContent },
+      503: { description: 'Some lines need an unavailable shard (retryable); the others are committed.', content: problemContent },
     },
   });
 
@@ -76,7 +76,7 @@ export function registerEventRoutes(app: OpenAPIHono<AppEnv>, deps: IngestDeps, 
     const report = await ingestCandidates(deps, tenant, nonEmpty(candidates));
     if (report.retryable > 0) {
       throw new ApiError('shard-unavailable', {
-        detail: `${report.retryable} line(s) are on an unavailable shard; the other lines are committed, re-send the batch`,
+        detail: `${report.retryable} line(s) need an unavailable shard; the other lines are committed, re-send the batch`,
         extensions: { retryable: true, report },
         headers: { 'retry-after': '1' },
       });
