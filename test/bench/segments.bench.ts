@@ -11,8 +11,8 @@
 // the players split over four databases queried at once, as storage fans a
 // preview out to its physical shards. Then, as an EXPERIMENT (labelled so in its
 // figures), layouts storage does not have: the wide one (the segment's feature
-// column in players; with 21 feature columns in its index) and an integer
-// player key, on the same databases.
+// column in players; with 21 feature columns in its index; with the last
+// bet.placed in players too) and an integer player key, on the same databases.
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { pipeline } from 'node:stream/promises';
@@ -138,6 +138,8 @@ const WIDE_FILLERS = Array.from({ length: 20 }, (_, i) => `feature_${i}`);
 //   deposit_sum_30d), so the players and feature conditions are one index-only range and need no join;
 // - wide_all: the same with 20 more bigint columns standing for core's other features, all in the covering index
 //   (what storage would carry to serve any feature from the index: 21 in all);
+// - wide_act: wide plus the player's last bet.placed (player_activity's last_at for that type) as a players column in
+//   the covering index, so the whole segment is one index-only range with no join at all;
 // - intkey: a per-database bigint `player_key` in `players`, `player_features` and `player_activity`, the joins on it.
 // Each copies the rows once (storage would have to keep them current on ingestion and feature refresh).
 const EXPERIMENT_LAYOUTS = `
@@ -153,6 +155,12 @@ CREATE TABLE wide_all.players AS SELECT p.*, ${WIDE_FILLERS.map((f, i) => `(abs(
 ALTER TABLE wide_all.players ADD PRIMARY KEY (tenant_id, player_id);
 CREATE INDEX players_segment_wide_all ON wide_all.players (tenant_id, country, registered_at)
   INCLUDE (player_id, deposit_sum_30d, blocked, self_excluded_until, timed_out_until, risk_band, ${WIDE_FILLERS.join(', ')});
+CREATE SCHEMA wide_act;
+CREATE TABLE wide_act.players AS SELECT p.*, a.last_at AS last_bet_placed_at FROM wide.players p
+  LEFT JOIN public.player_activity a ON a.tenant_id = p.tenant_id AND a.player_id = p.player_id AND a.type = 'bet.placed' ORDER BY p.player_id;
+ALTER TABLE wide_act.players ADD PRIMARY KEY (tenant_id, player_id);
+CREATE INDEX players_segment_wide_act ON wide_act.players (tenant_id, country, registered_at)
+  INCLUDE (player_id, deposit_sum_30d, last_bet_placed_at, blocked, self_excluded_until, timed_out_until, risk_band);
 CREATE SCHEMA intkey;
 CREATE TABLE intkey.players AS SELECT p.*, row_number() OVER (ORDER BY p.tenant_id, p.player_id) AS player_key FROM public.players p ORDER BY p.player_id;
 ALTER TABLE intkey.players ADD PRIMARY KEY (tenant_id, player_id);
@@ -175,6 +183,21 @@ function intKeyForm(q: SegmentSql): SegmentSql {
     .replace('f.player_id = p.player_id', 'f.player_key = p.player_key')
     .replace('a.player_id = p.player_id', 'a.player_key = p.player_key');
   if (sql === q.sql || !sql.includes('f.player_key') || !sql.includes('a.player_key')) throw new Error('intKeyForm: the compiled SQL no longer has the joins it rewrites');
+  return { sql, params: q.params };
+}
+
+/**
+ * The compiled wide form with its "did bet.placed" read from wide_act's `last_bet_placed_at` column instead of a
+ * player_activity row (the wide_act experiment; core does not emit this): the same rule, the events still decide a
+ * last occurrence after asOf. The type's parameter stays referenced so the parameter list is unchanged.
+ */
+function inlineActivityForm(q: SegmentSql): SegmentSql {
+  const sql = q.sql
+    .replace(/EXISTS \(SELECT 1 FROM player_activity a WHERE a\.tenant_id = p\.tenant_id AND a\.player_id = p\.player_id AND a\.type = (\$\d+) AND a\.last_at /, '($1::text IS NOT NULL AND p.last_bet_placed_at ')
+    .replace('(a.last_at <= ', '(p.last_bet_placed_at <= ');
+  if (sql.includes('player_activity') || sql.includes('a.last_at') || q.params.filter((x) => x === 'bet.placed').length === 0) {
+    throw new Error('inlineActivityForm: the compiled SQL no longer has the player_activity condition it rewrites');
+  }
   return { sql, params: q.params };
 }
 
@@ -317,7 +340,7 @@ async function postgres(ctx: BenchContext, n: number, repeats: number, { rollup,
       await c.query(EXPERIMENT_LAYOUTS);
       await c.query('VACUUM ANALYZE');
     }));
-    ctx.log(`postgres: EXPERIMENT layouts (wide, wide_all, intkey) built and vacuumed on ${SHARD_DATABASES} databases in ${((performance.now() - t4) / 1000).toFixed(1)} s`);
+    ctx.log(`postgres: EXPERIMENT layouts (wide, wide_all, wide_act, intkey) built and vacuumed on ${SHARD_DATABASES} databases in ${((performance.now() - t4) / 1000).toFixed(1)} s`);
     const serialIn = (schema: string) => Promise.all(shards.map(async (db) => {
       const c = new pg.Client({ connectionString: pgUrl(db) });
       await c.connect();
@@ -326,18 +349,20 @@ async function postgres(ctx: BenchContext, n: number, repeats: number, { rollup,
       await c.query(`SET search_path = ${schema}, public`);
       return { c, pid: Number((await c.query('SELECT pg_backend_pid() AS pid')).rows[0].pid) };
     }));
-    const [wideSerial, wideAllSerial, keySerial] = await Promise.all([serialIn('wide'), serialIn('wide_all'), serialIn('intkey')]);
+    const [wideSerial, wideAllSerial, wideActSerial, keySerial] = await Promise.all([serialIn('wide'), serialIn('wide_all'), serialIn('wide_act'), serialIn('intkey')]);
     const keyed = intKeyForm(rollup);
-    for (const [name, set, q] of [['wide', wideSerial, wide], ['wide_all', wideAllSerial, wide], ['intkey', keySerial, keyed]] as const) {
+    const inlined = inlineActivityForm(wide);
+    for (const [name, set, q] of [['wide', wideSerial, wide], ['wide_all', wideAllSerial, wide], ['wide_act', wideActSerial, inlined], ['intkey', keySerial, keyed]] as const) {
       const got = await onEvery(set.map((x) => x.c), q)();
       if (got !== count) throw new Error(`experiment layout ${name} counts ${got}, storage's ${count}`);
     }
-    const xcpu = { base: [] as number[], seg: [] as number[], wide: [] as number[], wideAll: [] as number[], key: [] as number[] };
-    const [xBase, xSeg, xWide, xWideAll, xKey] = await interleaved([
+    const xcpu = { base: [] as number[], seg: [] as number[], wide: [] as number[], wideAll: [] as number[], wideAct: [] as number[], key: [] as number[] };
+    const [xBase, xSeg, xWide, xWideAll, xWideAct, xKey] = await interleaved([
       onEverySerial(base, xcpu.base), onEverySerial(rollup, xcpu.seg), onSet(wideSerial, wide, xcpu.wide), onSet(wideAllSerial, wide, xcpu.wideAll),
-      onSet(keySerial, keyed, xcpu.key),
+      onSet(wideActSerial, inlined, xcpu.wideAct), onSet(keySerial, keyed, xcpu.key),
     ], repeats);
     ctx.log(`postgres plan, EXPERIMENT wide layout, one of ${SHARD_DATABASES} databases:\n    ${await plan(wideSerial[0]!.c, wide)}`);
+    ctx.log(`postgres plan, EXPERIMENT wide layout with last bet.placed in players, one of ${SHARD_DATABASES} databases:\n    ${await plan(wideActSerial[0]!.c, inlined)}`);
     ctx.log(`postgres plan, EXPERIMENT integer player key, one of ${SHARD_DATABASES} databases:\n    ${await plan(keySerial[0]!.c, keyed)}`);
     ctx.log(`postgres: load average ${load()} at the end`);
     // The warm-up runs pushed CPU samples too: keep the timed ones.
@@ -375,15 +400,17 @@ async function postgres(ctx: BenchContext, n: number, repeats: number, { rollup,
         fig(`Postgres 4-condition segment count, ${fanned4}, no parallel workers (max_parallel_workers_per_gather = 0), storage indexes through 0008`, segSerial7, median(bSerial7), fanBase(', no parallel workers')),
         fig(`Postgres 4-condition segment count, ${fanned4}, no parallel workers (max_parallel_workers_per_gather = 0), + players_segment (0009)`, segSerial, median(bSerial), fanBase(', no parallel workers')),
         ...cpuFigures,
-        fig(`EXPERIMENT (not storage's layout): Postgres 4-condition segment count, ${fanned4}, no parallel workers, storage's layout through 0009 (taken in turn with the three below)`, xSeg, median(xBase), fanBase(', no parallel workers')),
+        fig(`EXPERIMENT (not storage's layout): Postgres 4-condition segment count, ${fanned4}, no parallel workers, storage's layout through 0009 (taken in turn with the four below)`, xSeg, median(xBase), fanBase(', no parallel workers')),
         fig(`EXPERIMENT: Postgres 4-condition segment count, ${fanned4}, no parallel workers, wide layout (deposit_sum_30d in players, one covering index)`, xWide, median(xBase), fanBase(', no parallel workers')),
         fig(`EXPERIMENT: Postgres 4-condition segment count, ${fanned4}, no parallel workers, wide layout with 21 feature columns in its covering index`, xWideAll, median(xBase), fanBase(', no parallel workers')),
+        fig(`EXPERIMENT: Postgres 4-condition segment count, ${fanned4}, no parallel workers, wide layout with the last bet.placed in players too (no join)`, xWideAct, median(xBase), fanBase(', no parallel workers')),
         fig(`EXPERIMENT: Postgres 4-condition segment count, ${fanned4}, no parallel workers, integer player key (joins on a per-database bigint)`, xKey, median(xBase), fanBase(', no parallel workers')),
         ...(cpuReadable
           ? [
             cpuFig(`EXPERIMENT: Postgres CPU (4 backends) of the segment count, ${n} players on ${SHARD_DATABASES} databases, storage's layout through 0009`, xcpu.seg, xcpu.base),
             cpuFig(`EXPERIMENT: Postgres CPU (4 backends) of the segment count, ${n} players on ${SHARD_DATABASES} databases, wide layout`, xcpu.wide, xcpu.base),
             cpuFig(`EXPERIMENT: Postgres CPU (4 backends) of the segment count, ${n} players on ${SHARD_DATABASES} databases, wide layout, 21 feature columns in the index`, xcpu.wideAll, xcpu.base),
+            cpuFig(`EXPERIMENT: Postgres CPU (4 backends) of the segment count, ${n} players on ${SHARD_DATABASES} databases, wide layout with the last bet.placed in players (no join)`, xcpu.wideAct, xcpu.base),
             cpuFig(`EXPERIMENT: Postgres CPU (4 backends) of the segment count, ${n} players on ${SHARD_DATABASES} databases, integer player key`, xcpu.key, xcpu.base),
           ]
           : []),
