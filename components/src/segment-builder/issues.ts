@@ -1,3 +1,5 @@
+// Where each validation issue shows: at the node its path lies in, at the control it names.
+// Used by validation.ts only, so it loads with the validator.
 import type { SegmentIssue } from '@pitboss/core';
 import { children, nodeKind, pathString, type DraftNode, type NodePath } from './tree.js';
 
@@ -44,15 +46,4 @@ export function placeIssues(issues: readonly SegmentIssue[], root: DraftNode, id
     out.set(best, list);
   });
   return out;
-}
-
-/**
- * Whether an issue at `issueControl` is about `control`: the same key, a part
- * of it (`value[0]` for `value`), or the whole of it (`value` for `value[1]`:
- * a pair in the wrong order concerns both ends).
- */
-export function concerns(issueControl: string, control: string): boolean {
-  if (issueControl === control) return true;
-  const under = (a: string, b: string) => a.startsWith(`${b}.`) || a.startsWith(`${b}[`);
-  return under(issueControl, control) || under(control, issueControl);
 }

@@ -11,7 +11,7 @@ import { CountScheduler, type CountState, type SegmentCountResult, type SegmentC
 import { selectControl, type EditorHost } from './editors/controls.js';
 import { adaptValue, fieldValueEditor } from './editors/field-value.js';
 import { fieldLabels, fieldOptions, type FieldOption } from './field-catalog.js';
-import { concerns, placeIssues, type PlacedIssue } from './issues.js';
+import type { PlacedIssue } from './issues.js';
 import { fill, messages } from '../shared/messages.js';
 import { segmentBuilderMessages, type SegmentBuilderMessages } from './segment-builder.messages.js';
 import { styles } from './segment-builder.styles.js';
@@ -32,6 +32,17 @@ const behaviourEditors = lazyModule(() => import('./editors/behaviour.js'));
 
 /** Core's segment checker with its English messages, imported when a builder first renders (see validation.ts). */
 const validator = lazyModule(() => import('./validation.js'));
+
+/**
+ * Whether an issue at `issueControl` is about `control`: the same key, a part
+ * of it (`value[0]` for `value`), or the whole of it (`value` for `value[1]`:
+ * a pair in the wrong order concerns both ends).
+ */
+function concerns(issueControl: string, control: string): boolean {
+  if (issueControl === control) return true;
+  const under = (a: string, b: string) => a.startsWith(`${b}.`) || a.startsWith(`${b}[`);
+  return under(issueControl, control) || under(control, issueControl);
+}
 
 const sanitize = (s: string): string => s.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '');
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
@@ -241,7 +252,7 @@ export class PbSegmentBuilder extends LitElement {
     const issues = r.ok ? [] : r.issues;
     this.#validation = {
       checked: true, valid: r.ok, issues, normalised: r.ok ? r.segment : null,
-      placed: placeIssues(issues, this.segment as unknown as DraftNode, 'issue-'),
+      placed: check.placeIssues(issues, this.segment as unknown as DraftNode, 'issue-'),
     };
     this.#validatedFor = key;
     return this.#validation;
