@@ -15,7 +15,8 @@ import type { ConsoleDuckDBOptions } from './open-engine.js';
 import { fill } from '../shared/messages.js';
 import { sqlConsoleMessages, type SqlConsoleMessages } from './sql-console.messages.js';
 import { styles } from './sql-console.styles.js';
-import { scanSql, type SqlLocation } from './sql-text.js';
+import { isBlankSql } from './sql-blank.js';
+import type { SqlLocation } from './sql-text.js';
 import type {} from './sql-console.events.js';
 
 type State = 'idle' | 'opening' | 'running';
@@ -243,7 +244,7 @@ export class PbSqlConsole extends LitElement {
    */
   run(sql: string = this.value): Promise<void> {
     if (this.#run) return this.#run;
-    if (scanSql(sql).statements === 0) return Promise.resolve();
+    if (isBlankSql(sql)) return Promise.resolve();
     this.#run = this.#execute(sql);
     return this.#run;
   }

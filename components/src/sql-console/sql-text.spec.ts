@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@pitboss/test/harness';
 import { describeSqlError, locate } from './sql-error.js';
+import { isBlankSql } from './sql-blank.js';
 import { isSingleQuery, scanSql } from './sql-text.js';
 
 describe('scanSql / isSingleQuery', () => {
@@ -25,6 +26,17 @@ describe('scanSql / isSingleQuery', () => {
     for (const q of ['CREATE TABLE t (a INT)', 'INSERT INTO t VALUES (1)', 'PRAGMA version', 'DESCRIBE t', 'SELECT 1; SELECT 2', '', '-- only a comment']) {
       expect(isSingleQuery(q), q).to.equal(false);
     }
+  });
+});
+
+describe('isBlankSql', () => {
+  it('says what scanSql says about holding no statement', () => {
+    const cases = [
+      '', '   ', ';', ' ;; \n ;', '-- only a comment', '-- a\n-- b\n;', '/* block */', '/* unclosed', '/* a */ ; -- b',
+      '-- ----------\n', 'SELECT 1', ' x', "''", '""', "'--'", '"/*"', '/* a */ x */', '-- a\nb', '/* a */b', '-;', '/', '*/',
+      '-- ' + '-'.repeat(5000) + '\nX', '/*' + ' '.repeat(5000) + '*/X', '-- a'.repeat(2000) + '\nX',
+    ];
+    for (const q of cases) expect(isBlankSql(q), JSON.stringify(q.slice(0, 40))).to.equal(scanSql(q).statements === 0);
   });
 });
 
