@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError, errorHandler, notFoundHandler } from './errors.js';
+import { chain } from './chain.js';
 import { createMetrics } from './metrics.js';
 import type { Metrics } from './metrics.js';
 import { observe } from './observe.js';
@@ -100,20 +101,25 @@ export function createApp(options: CreateAppOptions): PitbossApp {
     },
   });
 
-  app.use(requestId(), observe({ logger, metrics }));
-  app.use(securityHeaders({ hsts: options.security?.hsts ?? false, docsHtml: DOCS_HTML }));
+  const onError = errorHandler();
+  // Each `chain` is one Hono layer that runs its links as Hono would run them one layer each (errors
+  // answered at the link that threw, so the links before it still add their headers), without an
+  // async frame and a promise per link held across the database wait (see chain.ts).
+  app.use(chain(onError, requestId(), observe({ logger, metrics }), securityHeaders({ hsts: options.security?.hsts ?? false, docsHtml: DOCS_HTML })));
   const security = createSecurity(storage, options.security);
-  app.onError(errorHandler());
+  app.onError(onError);
   app.notFound(notFoundHandler());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'An API key, an embed token or a backoffice user JWT: `Authorization: Bearer <credential>`' });
-  if (config.limits.maxInFlight) app.use('/v1/*', shedLoad(config.limits.maxInFlight));
+  const v1: MiddlewareHandler<AppEnv>[] = [];
+  if (config.limits.maxInFlight) v1.push(shedLoad(config.limits.maxInFlight));
   // Platform keys (`pbp_…`) are checked first and only open /v1/admin; the tenant chain skips their requests.
-  if (hasPlatformStorage(storage)) app.use('/v1/*', authenticatePlatform(storage.control));
+  if (hasPlatformStorage(storage)) v1.push(authenticatePlatform(storage.control));
   // Each link skips platform requests on its own: hono's `except` composed the chain anew on every request.
-  app.use('/v1/*', ...security.middleware.map((m) => unless(isPlatformRequest, m)));
-  app.use('/v1/*', maskPersonalData());
-  if (hasAuditStorage(storage)) app.use('/v1/*', auditAccess(storage));
+  v1.push(...security.middleware.map((m) => unless(isPlatformRequest, m)));
+  v1.push(maskPersonalData());
+  if (hasAuditStorage(storage)) v1.push(auditAccess(storage));
+  app.use('/v1/*', chain(onError, ...v1));
   registerEventRoutes(app, { storage, metrics, ...(options.now ? { now: options.now } : {}), maxDeadLetterChars: config.limits.maxDeadLetterChars }, config.limits);
   registerPlayerRoutes(app, storage, options.sortKeys ?? SORT_KEYS, config.limits.maxBodyBytes);
   registerMeRoutes(app);
