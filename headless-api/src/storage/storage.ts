@@ -120,6 +120,25 @@ LEFT JOIN LATERAL (SELECT s.score, s.band, s.model_version, s.scored_at FROM pla
                    WHERE s.tenant_id = $1 AND s.player_id = $2 ORDER BY s.scored_at DESC, s.id DESC LIMIT 1) sc ON true
 WHERE p.tenant_id = $1 AND p.player_id = $2`;
 
+/** A player read's row as the API answers it. */
+function playerDetail(rows: Record<string, unknown>[]): PlayerDetail | null {
+  const row = rows[0];
+  if (!row) return null;
+  // Parsed from this row's JSON just now and held by no one else: converted in place rather than copied.
+  const recent = row.recent_events as { event_id: string; type: string; occurred_at: string; payload: Record<string, unknown> }[];
+  for (const e of recent) e.occurred_at = iso(e.occurred_at)!;
+  return {
+    ...summaryOf(row),
+    profile: row.profile as PlayerProfile,
+    personal: (row.personal as PersonalData | null) ?? null,
+    features_computed_at: iso(row.features_computed_at),
+    score: row.score_value === null || row.score_value === undefined
+      ? null
+      : { value: Number(row.score_value), band: String(row.score_band), model_version: String(row.score_model_version), scored_at: iso(row.score_scored_at)! },
+    recent_events: recent,
+  };
+}
+
 /**
  * The sharded storage: every player's rows on the physical database that the
  * shard map assigns to `shardOf(tenant, player)`, tenant-wide tables on the
@@ -127,6 +146,8 @@ WHERE p.tenant_id = $1 AND p.player_id = $2`;
  */
 export class ShardedStorage {
   #map: Promise<Int16Array> | null = null;
+  /** What `#map` resolved to, once it has (null while loading, reloading or failed). */
+  #loadedMap: Int16Array | null = null;
   #closed = false;
   readonly #refresher: FeatureRefresher;
   readonly #committed = new Set<(tenantId: string, events: readonly Event[]) => void>();
@@ -182,6 +203,7 @@ export class ShardedStorage {
       [this.databases.length],
     );
     this.#map = null;
+    this.#loadedMap = null;
     const map = await this.#shardMap();
     // Events stored before shard migration 0010 get their tenant-wide claims once (several databases only).
     if (this.databases.length > 1) {
@@ -512,23 +534,15 @@ export class ShardedStorage {
    * @example
    * const player = await storage.getPlayer('acme', 'p-17');
    */
-  async getPlayer(tenantId: string, playerId: string): Promise<PlayerDetail | null> {
-    const db = this.databases[await this.databaseOf(tenantId, playerId)]!;
-    const [row] = await db.query(GET_PLAYER, [tenantId, playerId], { name: 'pb_get_player', timeoutMs: this.deadlines.read });
-    if (!row) return null;
-    // Parsed from this row's JSON just now and held by no one else: converted in place rather than copied.
-    const recent = row.recent_events as { event_id: string; type: string; occurred_at: string; payload: Record<string, unknown> }[];
-    for (const e of recent) e.occurred_at = iso(e.occurred_at)!;
-    return {
-      ...summaryOf(row),
-      profile: row.profile as PlayerProfile,
-      personal: (row.personal as PersonalData | null) ?? null,
-      features_computed_at: iso(row.features_computed_at),
-      score: row.score_value === null || row.score_value === undefined
-        ? null
-        : { value: Number(row.score_value), band: String(row.score_band), model_version: String(row.score_model_version), scored_at: iso(row.score_scored_at)! },
-      recent_events: recent,
-    };
+  getPlayer(tenantId: string, playerId: string): Promise<PlayerDetail | null> {
+    // With the shard map loaded (every read but the first), one promise: the statement's.
+    const map = this.#loadedMap;
+    if (!map) return this.databaseOf(tenantId, playerId).then((index) => this.#readPlayer(index, tenantId, playerId));
+    return this.#readPlayer(map[shardOf(tenantId, playerId)]!, tenantId, playerId);
+  }
+
+  #readPlayer(index: number, tenantId: string, playerId: string): Promise<PlayerDetail | null> {
+    return this.databases[index]!.query(GET_PLAYER, [tenantId, playerId], { name: 'pb_get_player', timeoutMs: this.deadlines.read }).then(playerDetail);
   }
 
   /**
@@ -756,6 +770,7 @@ LIMIT ${query.limit + 1}`;
     if (beyond !== undefined) {
       throw new StorageConfigError(`the shard map assigns shards to database ${beyond}, but only ${this.databases.length} shard URL(s) are configured`);
     }
+    this.#loadedMap = map;
     return map;
   }
 }
@@ -803,7 +818,7 @@ export async function createStorage(config: StorageConfig): Promise<ShardedStora
     const o = { ...options, ...(onIdleError ? { onIdleError } : {}) };
     const pool = config.driver === 'neon' ? createNeonPool(url, o, config.neon) : createPgPool(url, o);
     // COPY needs node-postgres' stream protocol; Neon's WebSocket client takes the statement path.
-    return new Database(index, pool, 0, true, config.driver === 'pg' ? pgCopyIn : undefined);
+    return new Database(index, pool, 0, true, config.driver === 'pg' ? pgCopyIn : undefined, true);
   };
   const databases = urls.map(open);
   const control = config.controlUrl === undefined || config.controlUrl === urls[0] ? databases[0]! : open(config.controlUrl, CONTROL_DATABASE);
