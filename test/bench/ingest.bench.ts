@@ -2,26 +2,66 @@
 // 4 physical shard databases on the local Postgres) and through
 // `storage.ingest` directly, each against COPY (pg-copy-streams) of the same
 // event rows into the same `events` tables of the same databases, in the same run.
+// The API runs in a process of its own (ingest-server.ts) and the senders in
+// this one, as an operator's senders run elsewhere; the API process's CPU per
+// event is logged. Before, senders and API shared one event loop, and the POST
+// figure carried the senders' work too (building and streaming the bodies).
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { EVENT_COLUMNS, parseEvent, shardOf, toEventRow } from '@pitboss/core';
 import type { Event } from '@pitboss/core';
-import { createApp } from '../../headless-api/src/app/app.js';
-import { createJsonLogger } from '../../headless-api/src/app/logger.js';
-import { listen } from '../../headless-api/src/server.js';
+import { fork } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { createStorage } from '../../headless-api/src/storage/index.js';
 import type { ShardedStorage } from '../../headless-api/src/storage/index.js';
 import { median } from './types.js';
 import type { Bench, BenchContext, Figure } from './types.js';
 import { ADMIN_URL, admin } from './pg-admin.js';
+import type { FromIngestServer, IngestServerSpec, ToIngestServer } from './ingest-server.js';
 
 const DATABASES = 4;
 const BATCH = 5000;
 /** Batches in flight at once, as two sender processes of an operator would have. */
 const CONCURRENCY = 2;
 const TENANT = 'bench';
+
+/** The API in its own process (ingest-server.ts), driven over IPC. */
+async function startServer(spec: IngestServerSpec): Promise<{ url: string; settle(): Promise<void>; cpuMs(): Promise<number>; close(): Promise<void> }> {
+  const entry = fileURLToPath(new URL('./ingest-server.ts', import.meta.url));
+  const child = fork(entry, [JSON.stringify(spec)], { execArgv: ['--conditions=source', '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const exited = new Promise<never>((_, reject) => child.once('exit', (code, signal) => reject(new Error(`ingest server exited (${signal ?? code})`))));
+  exited.catch(() => undefined);
+  const reply = <T extends FromIngestServer['type']>(type: T, message?: ToIngestServer): Promise<Extract<FromIngestServer, { type: T }>> =>
+    Promise.race([
+      exited,
+      new Promise<Extract<FromIngestServer, { type: T }>>((resolve, reject) => {
+        const on = (m: FromIngestServer) => {
+          if (m.type === 'error' || m.type === type) child.off('message', on);
+          if (m.type === 'error') reject(new Error(`ingest server: ${m.message}`));
+          else if (m.type === type) resolve(m as Extract<FromIngestServer, { type: T }>);
+        };
+        child.on('message', on);
+        if (message) child.send(message);
+      }),
+    ]);
+  const { url } = await reply('ready');
+  return {
+    url,
+    settle: async () => void (await reply('settled', { type: 'settle' })),
+    cpuMs: async () => (await reply('cpu', { type: 'cpu' })).ms,
+    close: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const gone = new Promise<void>((r) => child.once('exit', () => r()));
+      child.send({ type: 'close' } satisfies ToIngestServer);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await gone;
+      clearTimeout(timer);
+    },
+  };
+}
 
 function dbUrl(name: string): string {
   const u = new URL(ADMIN_URL);
@@ -102,16 +142,11 @@ const bench: Bench = {
     await admin(names.map((n) => `CREATE DATABASE ${n}`));
     const pools = names.map((n) => new pg.Pool({ connectionString: dbUrl(n), max: 2 }));
     const storage = await createStorage({ driver: 'pg', urls: names.map(dbUrl), poolSize: 4 });
+    let server: Awaited<ReturnType<typeof startServer>> | undefined;
     try {
       await storage.migrate();
-      const { app } = createApp({
-        storage,
-        config: { limits: { maxBodyBytes: 64 << 20, maxLines: BATCH, maxDeadLetterChars: 8192 } },
-        logger: createJsonLogger({ level: 'error' }),
-        // A throughput figure, not a rate-limit one.
-        security: { rateLimit: false },
-      });
-      const server = await listen({ fetch: app.fetch, host: '127.0.0.1', port: 0, logger: createJsonLogger({ level: 'error' }) });
+      server = await startServer({ urls: names.map(dbUrl), poolSize: 4, maxLines: BATCH });
+      const api = server;
       const { key } = await storage.createApiKey(TENANT, 'admin');
       const events = generate(total, Math.max(1000, total / 20));
       const batches: Event[][] = [];
@@ -120,7 +155,7 @@ const bench: Bench = {
       ctx.log(`${total} events, ${batches.length} batches of ${BATCH} (${CONCURRENCY} in flight), ${DATABASES} shard databases, ${Math.round(bodies.reduce((a, b) => a + b.length, 0) / 1e6)} MB NDJSON`);
 
       const post = async (body: string, expected: number): Promise<void> => {
-        const res = await fetch(`${server.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson' }, body });
+        const res = await fetch(`${api.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson' }, body });
         const report = (await res.json()) as { accepted?: number };
         if (res.status !== 200 || report.accepted !== expected) throw new Error(`POST /v1/events answered ${res.status}: ${JSON.stringify(report).slice(0, 300)}`);
       };
@@ -129,9 +164,13 @@ const bench: Bench = {
       await storage.ingest(TENANT, batches[1]!.map((event, i) => ({ line: i + 1, event })));
       await storage.featuresSettled();
 
-      /** Runs one ingest pass; returns [events/s when the last batch was acknowledged, events/s once features caught up]. */
-      const pass = async (send: (i: number) => Promise<void>): Promise<[number, number]> => {
-        await storage.featuresSettled();
+      await api.settle();
+      /**
+       * Runs one ingest pass; returns [events/s when the last batch was acknowledged, events/s once features caught up].
+       * `settle` waits for the feature refreshes of the process that ingested.
+       */
+      const pass = async (send: (i: number) => Promise<void>, settle: () => Promise<void>): Promise<[number, number]> => {
+        await settle();
         await truncate(pools);
         const started = performance.now();
         let next = 0;
@@ -139,7 +178,7 @@ const bench: Bench = {
           while (next < batches.length) await send(next++);
         }));
         const acked = performance.now();
-        await storage.featuresSettled();
+        await settle();
         const done = performance.now();
         if ((await eventCount(pools)) !== total) throw new Error('ingest stored a different number of events');
         return [total / ((acked - started) / 1000), total / ((done - started) / 1000)];
@@ -150,21 +189,23 @@ const bench: Bench = {
       const directAll: number[] = [];
       const copy: number[] = [];
       for (let r = 0; r < ctx.repeats; r++) {
-        const [h, hAll] = await pass((i) => post(bodies[i]!, batches[i]!.length));
+        const cpu0 = await api.cpuMs();
+        const [h, hAll] = await pass((i) => post(bodies[i]!, batches[i]!.length), () => api.settle());
+        const serverCpu = (await api.cpuMs()) - cpu0;
         http.push(h);
         httpAll.push(hAll);
         const [d, dAll] = await pass(async (i) => {
           const outcome = await storage.ingest(TENANT, batches[i]!.map((event, j) => ({ line: j + 1, event })));
           if (outcome.accepted.length !== batches[i]!.length) throw new Error(`storage.ingest accepted ${outcome.accepted.length} of ${batches[i]!.length}`);
-        });
+        }, () => storage.featuresSettled());
         direct.push(d);
         directAll.push(dAll);
         await truncate(pools);
         copy.push(total / (await copyAll(pools, storage, events)));
         if ((await eventCount(pools)) !== total) throw new Error('COPY stored a different number of events');
-        ctx.log(`run ${r + 1}: POST /v1/events ${Math.round(h)} ev/s (${Math.round(hAll)} with features caught up), storage.ingest ${Math.round(d)} ev/s (${Math.round(dAll)}), COPY ${Math.round(copy.at(-1)!)} ev/s`);
+        ctx.log(`run ${r + 1}: POST /v1/events ${Math.round(h)} ev/s (${Math.round(hAll)} with features caught up; API process CPU ${((serverCpu * 1000) / total).toFixed(1)} µs/event), storage.ingest ${Math.round(d)} ev/s (${Math.round(dAll)}), COPY ${Math.round(copy.at(-1)!)} ev/s, load ${loadavg()[0]!.toFixed(1)}`);
       }
-      await server.close(1000);
+      await api.close();
       const copyMedian = median(copy);
       const figure = (name: string, samples: number[]): Figure => {
         const value = median(samples);
@@ -181,6 +222,7 @@ const bench: Bench = {
         figure(`ingest events/s (storage.ingest, until features caught up)`, directAll),
       ];
     } finally {
+      await server?.close();
       await storage.close();
       await Promise.all(pools.map((p) => p.end()));
       await admin(names.map((n) => `DROP DATABASE IF EXISTS ${n} WITH (FORCE)`));
