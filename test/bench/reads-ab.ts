@@ -11,6 +11,7 @@ import { fork } from 'node:child_process';
 import pg from 'pg';
 import { createStorage } from '../../headless-api/src/storage/index.js';
 import type { FromLoad, FromServer, LoadResult, ProcessStats } from './reads-protocol.js';
+import { playerPaths } from './reads.bench.js';
 import { ADMIN_URL } from './pg-admin.js';
 
 const TENANT = 'bench-reads';
@@ -18,16 +19,9 @@ const names = [0, 1, 2, 3].map((i) => `pb_reads_prof_${i}`);
 const urls = names.map((n) => Object.assign(new URL(ADMIN_URL), { pathname: `/${n}` }).toString());
 const [newRoot, secs = '8', rounds = '3'] = process.argv.slice(2);
 const storage = await createStorage({ driver: 'pg', urls, poolSize: 2 });
-const ids: string[] = [];
-for (let cursor: string | null = null; ; ) {
-  const page = await storage.listPlayers(TENANT, { sort: 'player_id', order: 'asc', limit: 1000, ...(cursor ? { cursor } : {}) });
-  ids.push(...page.items.map((p) => p.player_id));
-  if (!(cursor = page.next_cursor)) break;
-}
+const { paths } = await playerPaths(storage, TENANT);
 const key = (await storage.createApiKey(TENANT, 'analyst')).key;
 await storage.close();
-let s = 1;
-const paths = ids.map((id) => ({ id, k: (s = (Math.imul(s, 48271) >>> 0) % 2147483647) })).sort((a, b) => a.k - b.k).map((x) => `/v1/players/${encodeURIComponent(x.id)}`);
 
 function server(root: string) {
   const child = fork(`${root}/test/bench/reads-server.ts`, [JSON.stringify({ kind: 'pitboss', urls, poolSize: 10, tenant: TENANT })], {

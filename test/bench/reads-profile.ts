@@ -12,6 +12,7 @@ import pg from 'pg';
 import { seedTenant } from '../../headless-api/src/app/seed.js';
 import { createStorage } from '../../headless-api/src/storage/index.js';
 import type { FromLoad, FromServer, LoadResult, ServerSpec, ProcessStats } from './reads-protocol.js';
+import { playerPaths } from './reads.bench.js';
 import { ADMIN_URL, admin } from './pg-admin.js';
 
 const TENANT = 'bench-reads';
@@ -46,12 +47,7 @@ if (args.includes('--reseed') || !(await seeded())) {
 }
 
 const storage = await createStorage({ driver: 'pg', urls, poolSize: 2 });
-const ids: string[] = [];
-for (let cursor: string | null = null; ; ) {
-  const page = await storage.listPlayers(TENANT, { sort: 'player_id', order: 'asc', limit: 1000, ...(cursor ? { cursor } : {}) });
-  ids.push(...page.items.map((p) => p.player_id));
-  if (!(cursor = page.next_cursor)) break;
-}
+const { ids, paths } = await playerPaths(storage, TENANT);
 const key = (await storage.createApiKey(TENANT, 'analyst')).key;
 let sql: string | undefined;
 for (const db of storage.databases) {
@@ -63,8 +59,6 @@ for (const db of storage.databases) {
 }
 await storage.getPlayer(TENANT, ids[0]!);
 await storage.close();
-let s = 1;
-const paths = ids.map((id) => ({ id, k: (s = (Math.imul(s, 48271) >>> 0) % 2147483647) })).sort((a, b) => a.k - b.k).map((x) => `/v1/players/${encodeURIComponent(x.id)}`);
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 const server = fork(here('./reads-server.ts'), [JSON.stringify({ kind, urls, poolSize: 10, tenant: TENANT, ...(kind === 'bare' ? { sql } : {}) } satisfies ServerSpec)], {

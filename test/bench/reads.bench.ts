@@ -145,6 +145,22 @@ function dbUrl(name: string): string {
 }
 
 /** The exact SQL storage runs for a player read, caught on its way into the shard's `Database`. */
+/**
+ * Every player id of `tenant`, and the `GET /v1/players/{id}` paths of them in a fixed shuffle, so that
+ * every server of a run (and of reads-profile.ts, reads-ab.ts) sees the same request sequence.
+ */
+export async function playerPaths(storage: ShardedStorage, tenant: string): Promise<{ ids: string[]; paths: string[] }> {
+  const ids: string[] = [];
+  for (let cursor: string | null = null; ; ) {
+    const page = await storage.listPlayers(tenant, { sort: 'player_id', order: 'asc', limit: 1000, ...(cursor ? { cursor } : {}) });
+    ids.push(...page.items.map((p) => p.player_id));
+    if (!(cursor = page.next_cursor)) break;
+  }
+  let s = 1;
+  const shuffled = ids.map((id) => ({ id, k: (s = (Math.imul(s, 48271) >>> 0) % 2147483647) })).sort((a, b) => a.k - b.k);
+  return { ids, paths: shuffled.map((x) => `/v1/players/${encodeURIComponent(x.id)}`) };
+}
+
 async function captureGetPlayerSql(storage: ShardedStorage, ids: string[]): Promise<string> {
   type Query = ShardedStorage['databases'][number]['query'];
   let sql: string | undefined;
@@ -181,16 +197,7 @@ const bench: Bench = {
       const seeded = await seedTenant({ storage }, { tenant: TENANT, players, days: 30, seed: 7 });
       await storage.featuresSettled();
       ctx.log(`seeded ${seeded.accepted} events in ${(seeded.elapsedMs / 1000).toFixed(1)} s`);
-      const ids: string[] = [];
-      for (let cursor: string | null = null; ; ) {
-        const page = await storage.listPlayers(TENANT, { sort: 'player_id', order: 'asc', limit: 1000, ...(cursor ? { cursor } : {}) });
-        ids.push(...page.items.map((p) => p.player_id));
-        if (!(cursor = page.next_cursor)) break;
-      }
-      // A fixed shuffle, so both servers see the same request sequence.
-      let s = 1;
-      const shuffled = ids.map((id) => ({ id, k: (s = (Math.imul(s, 48271) >>> 0) % 2147483647) })).sort((a, b) => a.k - b.k);
-      const paths = shuffled.map((x) => `/v1/players/${encodeURIComponent(x.id)}`);
+      const { ids, paths } = await playerPaths(storage, TENANT);
       const key = (await storage.createApiKey(TENANT, 'analyst')).key;
       const sql = await captureGetPlayerSql(storage, ids);
       // The servers open their own pools; this one is done.
