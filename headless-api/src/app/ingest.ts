@@ -83,8 +83,7 @@ export async function ingestCandidates(deps: IngestDeps, tenant: string, candida
     if (parsed.ok) {
       good.push({ line: c.line, event: parsed.event });
       goodRaw.push(c.raw);
-    }
-    else rejects.push({ line: c.line, raw: rawText(c.raw, maxRaw), event_id: eventIdOf(c.value), issues: parsed.issues });
+    } else rejects.push({ line: c.line, raw: rawText(c.raw, maxRaw), event_id: eventIdOf(c.value), issues: parsed.issues });
   };
   for await (const item of candidates) {
     if (Array.isArray(item)) for (const c of item as readonly Candidate[]) take(c);
