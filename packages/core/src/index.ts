@@ -52,6 +52,7 @@ export type { SegmentIssue, SegmentValidation, SegmentIssueRenderer } from './se
 export { validateSegment, parseSegment, formatSegmentIssue, SegmentValidationError } from './segments/validate.js';
 export type { SegmentValidateOptions } from './segments/validate.js';
 export { compileSegment } from './segments/compile.js';
+export { lastSeenColumn } from './segments/plan.js';
 export { LOCAL_SEGMENT_TABLES, localSegmentTables } from './segments/local.js';
 export type { LocalColumn, LocalSegmentSource, LocalSegmentTables } from './segments/local.js';
 export type { CompileSegmentOptions, CompiledSegment, MemberPage, SegmentLayout } from './segments/compile.js';

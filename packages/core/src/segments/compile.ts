@@ -37,6 +37,14 @@ export interface CompileSegmentOptions {
    * same (see `docs/segments.md`). Default `false`.
    */
   playerActivity?: boolean;
+  /**
+   * `players` has the last occurrence of every event type as a column
+   * (`lastSeenColumn(type)`, e.g. `last_bet_placed_at`), kept with `events`
+   * (storage's shard migration 0011). The conditions `playerActivity` serves
+   * read it instead: same result, no join. Not with `layout: 'local'`.
+   * Default `false`.
+   */
+  lastSeenColumns?: boolean;
 }
 
 export type SegmentLayout = 'joined' | 'wide' | 'local';
@@ -126,8 +134,9 @@ export function compileSegment(input: unknown, options: CompileSegmentOptions): 
   const layout = options.layout ?? 'joined';
   if (layout === 'local' && options.dialect !== 'duckdb') throw new RangeError("layout 'local' is DuckDB's (the tables localSegmentTables derives)");
   if (layout === 'local' && options.tenantId !== undefined) throw new RangeError("layout 'local' holds one tenant and no tenant_id: omit tenantId");
+  if (layout === 'local' && options.lastSeenColumns) throw new RangeError("layout 'local' has no last-seen columns (it derives player_activity)");
   const playerActivity = options.playerActivity === true;
-  const { expr, usesFeatures } = planSegment(segment, fieldsForLayout(options.fields, layout), { playerActivity });
+  const { expr, usesFeatures } = planSegment(segment, fieldsForLayout(options.fields, layout), { playerActivity, lastSeenColumns: options.lastSeenColumns === true });
   const source: SqlSource = {
     joinFeatures: usesFeatures, ...(playerActivity ? { playerActivity } : {}), ...(layout === 'local' ? { local: true } : {}),
     ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }),

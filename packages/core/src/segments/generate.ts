@@ -74,6 +74,12 @@ abstract class SegmentSqlGenerator {
       case 'list_contains': return this.listContains(this.expr(e.list), e.value);
       case 'events': return this.events(e);
       case 'last_seen': return this.lastSeen(e);
+      case 'last_seen_column': {
+        // The rule of lastSeen on the player's own column: in the window, true;
+        // before it or none, false; after asOf, the player's events decide.
+        const at = this.instantColumn(this.column('p', e.column));
+        return `(${at} > ${this.minusHours24(this.asOfExpr(), this.expr(e.days))} AND (${at} <= ${this.asOfExpr()} OR ${this.expr(e.fallback)}))`;
+      }
     }
   }
 

@@ -99,6 +99,24 @@ function fieldExpr(c: FieldCondition, field: SegmentField): SqlExpr {
 export interface PlanOptions {
   /** `player_activity` exists: "did TYPE at least once / never" without other filters reads it (`last_seen`). */
   playerActivity?: boolean;
+  /**
+   * `players` has the last occurrence of every event type as a column
+   * (`lastSeenColumn`): the same conditions read it (`last_seen_column`),
+   * in preference to `player_activity`.
+   */
+  lastSeenColumns?: boolean;
+}
+
+/**
+ * The `players` column that holds a player's last occurrence of an event
+ * type, in storages that keep one (`lastSeenColumns`).
+ *
+ * @example
+ * lastSeenColumn('bet.placed') // 'last_bet_placed_at'
+ */
+export function lastSeenColumn(type: string): string {
+  if (!/^[a-z]+(\.[a-z]+)*$/.test(type)) throw new RangeError(`not an event type name: ${JSON.stringify(type)}`);
+  return `last_${type.replaceAll('.', '_')}_at`;
 }
 
 /** Only `type` is filtered: the key of `player_activity`. */
@@ -121,7 +139,10 @@ function nodeExpr(n: SegmentNode, fields: SegmentFields, used: { features: boole
     const where = eventFilters(n.did);
     if ((n.op === 'at_least' && n.times === 1) || (n.op === 'at_most' && n.times === 0)) {
       const exists: SqlEvents = { kind: 'events', agg: 'exists', days, where };
-      const did: SqlExpr = options.playerActivity && typeOnly(n.did) ? { kind: 'last_seen', type: param(n.did.type), days, fallback: exists } : exists;
+      const did: SqlExpr = !typeOnly(n.did) ? exists
+        : options.lastSeenColumns ? { kind: 'last_seen_column', column: lastSeenColumn(n.did.type), days, fallback: exists }
+        : options.playerActivity ? { kind: 'last_seen', type: param(n.did.type), days, fallback: exists }
+        : exists;
       return n.op === 'at_least' ? did : { kind: 'not', arg: did };
     }
     return {

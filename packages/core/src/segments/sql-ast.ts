@@ -62,7 +62,14 @@ export type SqlExpr =
    * `events` decide (`fallback`, the same condition on the raw events).
    * Exact, like `fallback` alone.
    */
-  | { kind: 'last_seen'; type: SqlExpr; days: SqlExpr; fallback: SqlEvents };
+  | { kind: 'last_seen'; type: SqlExpr; days: SqlExpr; fallback: SqlEvents }
+  /**
+   * The same rule as `last_seen`, read from the player's own row: `column` of
+   * `players` holds the last occurrence of the type (`lastSeenColumn`), kept
+   * with `events` by the storage that has it. No join and no probe: a
+   * covering index of `players` can answer it alone.
+   */
+  | { kind: 'last_seen_column'; column: string; days: SqlExpr; fallback: SqlEvents };
 
 /** The relation a segment query reads: `players p`, left-joined with `player_features f` when a feature is used. */
 export interface SqlSource {

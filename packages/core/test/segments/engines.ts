@@ -1,7 +1,7 @@
 import { DuckDBInstance, LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import pg from 'pg';
-import { EVENT_COLUMNS, FEATURES } from '@pitboss/core';
+import { EVENT_COLUMNS, EVENT_TYPES, FEATURES, lastSeenColumn } from '@pitboss/core';
 import type { SegmentSql, SqlDialect } from '@pitboss/core';
 import { EVENT_TEST_COLUMNS, PLAYER_COLUMNS } from './data.js';
 import type { DataSet } from './data.js';
@@ -42,8 +42,9 @@ function ddl(t: Types, pgCollate: boolean): string[] {
   const players = PLAYER_COLUMNS.map((c) => `${c} ${c === 'player_id' ? id : t[PLAYER_TYPES[c]]}`).join(', ');
   const feats = FEATURES.map((f) => `${f.key} ${f.type === 'number' ? t.dbl : t.big}`).join(', ');
   const events = EVENT_COLUMNS.map((c) => `${c} ${c === 'player_id' ? id : t[EVENT_TYPES_BY_COLUMN[c] ?? 'text']}`).join(', ');
+  const lastSeen = EVENT_TYPES.map((type) => `${lastSeenColumn(type)} ${t.ts}`).join(', ');
   return [
-    `CREATE TABLE players (${players}, PRIMARY KEY (tenant_id, player_id))`,
+    `CREATE TABLE players (${players}, ${lastSeen}, PRIMARY KEY (tenant_id, player_id))`,
     `CREATE TABLE player_features (tenant_id ${t.text}, player_id ${id}, ${feats}, PRIMARY KEY (tenant_id, player_id))`,
     `CREATE TABLE events (tenant_id ${t.text}, ${events})`,
     'CREATE INDEX events_player_time ON events (tenant_id, player_id, occurred_at)',
@@ -56,6 +57,14 @@ function ddl(t: Types, pgCollate: boolean): string[] {
  * equal to this aggregate (headless-api/test/storage/player-activity.test.ts).
  */
 const ACTIVITY = 'CREATE TABLE player_activity AS SELECT tenant_id, player_id, type, max(occurred_at) AS last_at FROM events GROUP BY tenant_id, player_id, type';
+
+/**
+ * The last-seen columns of `players` as storage keeps them (shard migration
+ * 0011): each equal to the player's `player_activity.last_at` for its type
+ * (headless-api's storage suite checks storage against this).
+ */
+const LAST_SEEN = EVENT_TYPES.map((type) =>
+  `UPDATE players SET ${lastSeenColumn(type)} = a.last_at FROM player_activity a WHERE a.tenant_id = players.tenant_id AND a.player_id = players.player_id AND a.type = '${type}'`);
 
 function rowsOf<T extends object>(rows: readonly T[], columns: readonly string[]): unknown[][] {
   return rows.map((r) => columns.map((c) => (r as Record<string, unknown>)[c] ?? null));
@@ -99,6 +108,7 @@ export async function postgresSegmentEngine(label: string): Promise<SegmentEngin
       await insert('player_features', fc, rowsOf(data.features, fc), fc.map((c, i) => (i < 2 ? 'text' : FEATURES[i - 2]!.type === 'number' ? PG_T.dbl : 'bigint')));
       await insert('events', EVENT_TEST_COLUMNS, rowsOf(data.events, EVENT_TEST_COLUMNS), EVENT_TEST_COLUMNS.map((c) => PG_T[EVENT_TYPES_BY_COLUMN[c] ?? 'text']));
       await client.query(ACTIVITY);
+      for (const sql of LAST_SEEN) await client.query(sql);
       await client.query('ALTER TABLE player_activity ADD PRIMARY KEY (tenant_id, player_id, type) INCLUDE (last_at)');
       await client.query('ANALYZE');
     },
@@ -153,6 +163,7 @@ export async function duckdbSegmentEngine(options: { timeZone?: string } = {}): 
       await insert('player_features', fc, rowsOf(data.features, fc), fc.map((_, i) => (i < 2 ? 'text' : FEATURES[i - 2]!.type === 'number' ? 'dbl' : 'big')));
       await insert('events', EVENT_TEST_COLUMNS, rowsOf(data.events, EVENT_TEST_COLUMNS), EVENT_TEST_COLUMNS.map((c) => EVENT_TYPES_BY_COLUMN[c] ?? 'text'));
       await conn.run(ACTIVITY);
+      for (const sql of LAST_SEEN) await conn.run(sql);
     },
     async query(q) {
       const reader = await conn.runAndReadAll(q.sql, q.params as DuckDBValue[]);

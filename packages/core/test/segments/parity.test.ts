@@ -162,21 +162,22 @@ afterAll(async () => {
 });
 
 /**
- * Members on the raw events; the same members must come from the `playerActivity` form, and on DuckDB for
+ * Members on the raw events; the same members must come from the `playerActivity` and `lastSeenColumns` forms, and on DuckDB for
  * tenant t1 from the tables localSegmentTables derives (`layout: 'local'`, with and without player_activity),
  * else the test fails.
  */
 async function members(e: SegmentEngine, rule: unknown, tenantId?: string, asOf: string = AS_OF): Promise<string[]> {
-  const forms = [false, true].map((playerActivity) =>
-    compileSegment(rule, { dialect: e.dialect, fields: FIELDS_FOR_TESTS, asOf, playerActivity, ...(tenantId ? { tenantId } : {}) }));
+  const forms = [{}, { playerActivity: true }, { lastSeenColumns: true }].map((form) =>
+    compileSegment(rule, { dialect: e.dialect, fields: FIELDS_FOR_TESTS, asOf, ...form, ...(tenantId ? { tenantId } : {}) }));
   const read = async (members: SegmentSql, count: SegmentSql): Promise<string[]> => {
     const list = (await e.query(members)).map((r) => r.player_id as string);
     const [n] = await e.query(count);
     expect(n?.count, `${e.dialect} count form`).toBe(list.length);
     return list;
   };
-  const [ids, rolled] = await Promise.all(forms.map((c) => read(c.members(), c.count())));
+  const [ids, rolled, columns] = await Promise.all(forms.map((c) => read(c.members(), c.count())));
   expect(rolled, `${e.dialect}, playerActivity`).toEqual(ids);
+  expect(columns, `${e.dialect}, lastSeenColumns`).toEqual(ids);
   const local = locals.get(e);
   if (local && tenantId === 't1') {
     for (const playerActivity of [false, true]) {
@@ -257,6 +258,17 @@ describe('Postgres and DuckDB return the reference members', () => {
     expect(compileSegment({ all: [{ did: { type: 'bet.placed' }, op: 'at_least', times: 1, days: 7 }] }, { dialect: 'postgres', fields: FIELDS_FOR_TESTS, asOf: AS_OF }).count().sql).not.toContain('player_activity');
   });
 
+  it('reads the last-seen column for the same conditions with lastSeenColumns, and no player_activity', () => {
+    const at = (rule: unknown): string =>
+      compileSegment(rule, { dialect: 'postgres', fields: FIELDS_FOR_TESTS, asOf: AS_OF, playerActivity: true, lastSeenColumns: true }).count().sql;
+    const once = at({ all: [{ did: { type: 'bet.placed' }, op: 'at_least', times: 1, days: 7 }] });
+    expect(once).toContain('p.last_bet_placed_at > ');
+    expect(once).not.toContain('player_activity');
+    expect(at({ all: [{ did: { type: 'session.started' }, op: 'at_most', times: 0, days: 7 }] })).toContain('p.last_session_started_at');
+    expect(at({ all: [{ did: { type: 'payment', direction: 'deposit' }, op: 'at_least', times: 1, days: 7 }] })).not.toContain('last_payment_at');
+    expect(() => compileSegment({ all: [f('country', 'eq', 'BR')] }, { dialect: 'duckdb', fields: FIELDS_FOR_TESTS, asOf: AS_OF, layout: 'local', lastSeenColumns: true })).toThrow(RangeError);
+  });
+
   it('counts the guardrail removals alike on the tables localSegmentTables derives (layout: local)', async () => {
     const rules = CASES.filter(([name]) => /feature|money|did|nested|four|any$/.test(name)).map(([, rule]) => rule);
     expect(rules.length).toBeGreaterThan(10);
@@ -279,7 +291,7 @@ describe('Postgres and DuckDB return the reference members', () => {
   });
 
   it('reads features from a wide players table without a join (layout: wide)', async () => {
-    const rules = CASES.filter(([name]) => /feature|money|number|nested|four|any$/.test(name)).map(([, rule]) => rule);
+    const rules = CASES.filter(([name]) => /feature|money|number|did|nested|four|any$/.test(name)).map(([, rule]) => rule);
     expect(rules.length).toBeGreaterThan(10);
     const wide = (d: 'postgres' | 'duckdb'): string[] => [
       'CREATE SCHEMA wide',
@@ -292,7 +304,8 @@ describe('Postgres and DuckDB return the reference members', () => {
       try {
         for (const rule of rules) {
           const root = 'all' in rule || 'any' in rule || 'not' in rule ? rule : { all: [rule] };
-          const c = compileSegment(root, { dialect: e.dialect, fields: FIELDS_FOR_TESTS, asOf: AS_OF, tenantId: 't1', layout: 'wide' });
+          // As storage compiles: features and last-seen times both read from the players row.
+          const c = compileSegment(root, { dialect: e.dialect, fields: FIELDS_FOR_TESTS, asOf: AS_OF, tenantId: 't1', layout: 'wide', playerActivity: true, lastSeenColumns: true });
           expect(c.count().sql).not.toContain('player_features');
           const expected = oracle.members(c.segment, 't1');
           expect((await e.query(c.members())).map((r) => r.player_id as string), e.dialect).toEqual(expected);
