@@ -1,3 +1,4 @@
+import { EVENT_TYPES, lastSeenColumn } from '@pitboss/core';
 import type { Tx } from './pool.js';
 
 /**
@@ -37,6 +38,10 @@ const UPSERT_ACTIVITY = activityUpsertSql(2, true);
 // Every event before the cutoff is gone: a last occurrence before it was the
 // only kind left, and any other row still has its maximum.
 const TRIM_ACTIVITY = 'DELETE FROM player_activity WHERE tenant_id = $1 AND last_at < $2::timestamptz';
+// The players' last-seen columns (shard migration 0011) follow player_activity: one before the cutoff lost every occurrence.
+const LAST_SEEN_COLUMNS = EVENT_TYPES.map(lastSeenColumn);
+const TRIM_LAST_SEEN = `UPDATE players SET ${LAST_SEEN_COLUMNS.map((c) => `${c} = CASE WHEN ${c} < $2::timestamptz THEN NULL ELSE ${c} END`).join(', ')}
+WHERE tenant_id = $1 AND (${LAST_SEEN_COLUMNS.map((c) => `${c} < $2::timestamptz`).join(' OR ')})`;
 
 /** The latest occurrence of one event type in a batch, for one player. */
 interface Latest {
@@ -133,14 +138,17 @@ export function textArray(values: readonly string[]): string {
 /**
  * After the retention job deleted a tenant's events that occurred before
  * `cutoff` (inside the same transaction `tx`), drops the activity rows that
- * lost every occurrence. Returns how many.
+ * lost every occurrence, and clears the players' last-seen columns that held
+ * them. Returns how many activity rows.
  *
  * @example
  * await trimActivity(tx, 'acme', '2025-06-01T00:00:00.000Z');
  */
 export async function trimActivity(tx: Tx, tenantId: string, cutoff: string): Promise<number> {
-  return (await tx.query(`${TRIM_ACTIVITY} RETURNING 1`, [tenantId, cutoff])).length;
+  const trimmed = (await tx.query(`${TRIM_ACTIVITY} RETURNING 1`, [tenantId, cutoff])).length;
+  if (trimmed > 0) await tx.query(TRIM_LAST_SEEN, [tenantId, cutoff]);
+  return trimmed;
 }
 
 /** The statements, for tests and the bench that run them against a real engine. */
-export const ACTIVITY_SQL = { UPSERT_ACTIVITY, TRIM_ACTIVITY } as const;
+export const ACTIVITY_SQL = { UPSERT_ACTIVITY, TRIM_ACTIVITY, TRIM_LAST_SEEN } as const;

@@ -186,9 +186,12 @@ export class SegmentStorage {
   async #compile(tenant: string, input: unknown, marketing: boolean | undefined, options: EvaluateOptions): Promise<Compiled> {
     const { segment, marketing: on } = this.validate(input, marketing, options.locale);
     const asOf = options.asOf ?? new Date();
-    // Every shard holds player_activity (migration 0007), kept with events by ingestion and retention.
+    // Every shard's players rows carry the features and the last occurrence of every event type (migration 0011),
+    // kept with player_features and events by ingestion, the feature refresh and retention: the segment reads the
+    // player's row alone (layout wide, lastSeenColumns), and players_segment covers the columns segments use most.
     const compiled = compileSegment(segment, {
-      dialect: 'postgres', fields: SEGMENT_FIELDS, asOf, tenantId: tenant, playerActivity: true, ...(options.locale ? { locale: options.locale } : {}),
+      dialect: 'postgres', fields: SEGMENT_FIELDS, asOf, tenantId: tenant, layout: 'wide', lastSeenColumns: true,
+      ...(options.locale ? { locale: options.locale } : {}),
     });
     if (!on) return { run: compiled, guarded: null, band: null, segment };
     const band = await this.guardrailBand(tenant);
@@ -197,7 +200,22 @@ export class SegmentStorage {
   }
 
   async #onEveryShard<R extends Record<string, unknown>>(sql: string, params: readonly unknown[]): Promise<R[][]> {
-    return Promise.all(this.databases.map((db) => db.query<R>(sql, [...params], { timeoutMs: this.readTimeoutMs })));
+    return Promise.all(this.databases.map((db) => this.#read<R>(db, sql, params)));
+  }
+
+  /**
+   * One segment statement on one database, with JIT off: a "did TYPE"
+   * condition keeps the player's events as a fallback for a last occurrence
+   * after asOf, which the planner costs as if it ran for every player (about
+   * 1M per shard of 250k players, over jit_above_cost), and JIT then compiled
+   * for ~170 ms per shard on every count though the fallback never ran
+   * (docs/segments.md).
+   */
+  #read<R extends Record<string, unknown>>(db: Database, sql: string, params: readonly unknown[]): Promise<R[]> {
+    return db.transaction(async (tx) => {
+      await tx.query('SET LOCAL jit = off');
+      return tx.query<R>(sql, [...params]);
+    }, { timeoutMs: this.readTimeoutMs });
   }
 
   async #count(c: Compiled): Promise<{ count: number; guardrail: GuardrailReport | null }> {
@@ -283,7 +301,7 @@ ORDER BY p.player_id`,
     const c = await this.#compile(tenant, input, options.marketing, options);
     const next = async (db: Database, after: string | undefined): Promise<MemberRow[]> => {
       const { sql, params } = this.#memberSql(c.run, { ...(after !== undefined ? { after } : {}), limit: chunk }, tenant);
-      return (await db.query(sql, params, { timeoutMs: this.readTimeoutMs })).map(memberRow);
+      return (await this.#read(db, sql, params)).map(memberRow);
     };
     const state = await Promise.all(this.databases.map(async (db) => ({ db, rows: await next(db, undefined), at: 0 })));
     for (;;) {

@@ -1,4 +1,4 @@
-import { EVENT_COLUMNS, compileFeatureQuery, featureColumns, toEventRow } from '@pitboss/core';
+import { EVENT_COLUMNS, EVENT_TYPES as EVENT_TYPE_NAMES, compileFeatureQuery, featureColumns, lastSeenColumn, toEventRow } from '@pitboss/core';
 import type { Event, EventRow, PersonalData, PlayerProfile } from '@pitboss/core';
 import { ActivityRows, PlayerActivity, activityUpsertSql, textArray } from './activity.js';
 import type { Database, Tx } from './pool.js';
@@ -101,9 +101,40 @@ const PROFILE_COLUMNS: { key: keyof PlayerProfile; insert: (patch: string) => st
 
 // A field present in the patch replaces the stored one (null included); an
 // absent field keeps it. Consents merge one level deeper, per channel.
-const UPSERT_PLAYERS = `INSERT INTO players AS p (tenant_id, player_id, shard, last_event_at, profile, ${PROFILE_COLUMNS.map((c) => c.key).join(', ')})
-SELECT $1, r.player_id, r.shard, r.last_event_at, r.patch, ${PROFILE_COLUMNS.map((c) => c.insert('r.patch')).join(', ')}
-FROM json_to_recordset($2::json) AS r(player_id text, shard smallint, last_event_at timestamptz, patch jsonb)
+/**
+ * The last-seen columns of `players` (shard migration 0011), one per event
+ * type: ingestion sets them from the rows its `player_activity` upsert
+ * returns (the `seen` CTE of `ingestPlayersSql`), so each equals
+ * `player_activity.last_at` for its type.
+ */
+const LAST_SEEN = EVENT_TYPE_NAMES.map((type) => ({ type, column: lastSeenColumn(type) }));
+const SEEN_CTE = `seen AS (SELECT player_id, ${LAST_SEEN.map(({ type, column }) => `max(last_at) FILTER (WHERE type = '${type}') AS ${column}`).join(', ')}
+FROM activity GROUP BY player_id)`;
+
+/**
+ * The parts a players upsert adds when it also takes the last-seen times of
+ * the `seen` CTE: columns, values, the join, the SET items and the reason to
+ * write a row whose last_event_at did not move. Rows are inserted in
+ * `player_id` byte order, the order every writer of `players` locks in.
+ */
+function seenParts(seen: boolean): { columns: string; values: string; join: string; set: string; changed: string; order: string } {
+  if (!seen) return { columns: '', values: '', join: '', set: '', changed: '', order: '' };
+  return {
+    columns: `, ${LAST_SEEN.map((c) => c.column).join(', ')}`,
+    values: `, ${LAST_SEEN.map((c) => `s.${c.column}`).join(', ')}`,
+    join: ' LEFT JOIN seen s ON s.player_id = r.player_id',
+    set: `${LAST_SEEN.map((c) => `${c.column} = GREATEST(p.${c.column}, EXCLUDED.${c.column}),
+  `).join('')}`,
+    changed: ` OR num_nonnulls(${LAST_SEEN.map((c) => `EXCLUDED.${c.column}`).join(', ')}) > 0`,
+    order: '\nORDER BY r.player_id COLLATE "C"',
+  };
+}
+
+const upsertPlayersSql = (seen: boolean): string => {
+  const x = seenParts(seen);
+  return `INSERT INTO players AS p (tenant_id, player_id, shard, last_event_at, profile, ${PROFILE_COLUMNS.map((c) => c.key).join(', ')}${x.columns})
+SELECT $1, r.player_id, r.shard, r.last_event_at, r.patch, ${PROFILE_COLUMNS.map((c) => c.insert('r.patch')).join(', ')}${x.values}
+FROM json_to_recordset($2::json) AS r(player_id text, shard smallint, last_event_at timestamptz, patch jsonb)${x.join}${x.order}
 ON CONFLICT (tenant_id, player_id) DO UPDATE SET
   last_event_at = GREATEST(p.last_event_at, EXCLUDED.last_event_at),
   profile = p.profile || EXCLUDED.profile || CASE WHEN EXCLUDED.profile ? 'marketing_consents'
@@ -113,35 +144,43 @@ ON CONFLICT (tenant_id, player_id) DO UPDATE SET
     .map((c) => `${c.key} = CASE WHEN EXCLUDED.profile ? '${c.key}' THEN EXCLUDED.${c.key} ELSE p.${c.key} END`)
     .join(',\n  ')},
   marketing_consents = p.marketing_consents || EXCLUDED.marketing_consents,
-  updated_at = now()
+  ${x.set}updated_at = now()
 -- Most events of a busy player are not its newest: skipping those no-op updates saves a row version and its index entries.
-WHERE EXCLUDED.profile <> '{}'::jsonb OR p.last_event_at IS NULL OR EXCLUDED.last_event_at > p.last_event_at
+WHERE EXCLUDED.profile <> '{}'::jsonb OR p.last_event_at IS NULL OR EXCLUDED.last_event_at > p.last_event_at${x.changed}
 RETURNING (xmax = 0) AS created`;
+};
+const UPSERT_PLAYERS = upsertPlayersSql(false);
 
 // A batch's players when none of its events changes a profile (nearly every
 // batch: the statement above with an empty patch comes to this). Arrays
 // rather than a JSON document: no JSON to parse, nor 14 profile expressions
 // per row. The other columns take their defaults, as an empty patch gives them.
-const TOUCH_PLAYERS = `INSERT INTO players AS p (tenant_id, player_id, shard, last_event_at)
-SELECT $1, r.player_id, r.shard, r.last_event_at
-FROM unnest($2::text[], $3::smallint[], $4::timestamptz[]) AS r(player_id, shard, last_event_at)
+const touchPlayersSql = (seen: boolean): string => {
+  const x = seenParts(seen);
+  return `INSERT INTO players AS p (tenant_id, player_id, shard, last_event_at${x.columns})
+SELECT $1, r.player_id, r.shard, r.last_event_at${x.values}
+FROM unnest($2::text[], $3::smallint[], $4::timestamptz[]) AS r(player_id, shard, last_event_at)${x.join}${x.order}
 ON CONFLICT (tenant_id, player_id) DO UPDATE SET
   last_event_at = GREATEST(p.last_event_at, EXCLUDED.last_event_at),
-  updated_at = now()
-WHERE p.last_event_at IS NULL OR EXCLUDED.last_event_at > p.last_event_at`;
+  ${x.set}updated_at = now()
+WHERE p.last_event_at IS NULL OR EXCLUDED.last_event_at > p.last_event_at${x.changed}`;
+};
+const TOUCH_PLAYERS = touchPlayersSql(false);
 
 /**
  * Ingestion's players and their activity rollup in one round trip: the
- * players' upsert (`TOUCH_PLAYERS`, or `UPSERT_PLAYERS` when a profile
- * changes) is the main statement and runs first; the unreferenced activity
- * upsert runs to completion after it. Every writer thus locks in one order,
- * players then activity, each sorted by key.
+ * activity upsert returns the (player, type) rows whose last occurrence it
+ * moved, `seen` folds them into one row per player, and the players' upsert
+ * (`touchPlayersSql`, or `upsertPlayersSql` when a profile changes) takes
+ * them into the last-seen columns. The aggregate reads every activity row
+ * before the first players row is written, so every ingest writer locks in
+ * one order: activity, then players, each sorted by key.
  */
 function ingestPlayersSql(profiles: boolean, grouped: boolean): string {
   const key = `${profiles ? 'profiles' : 'touch'}:${grouped ? 'grouped' : 'rows'}`;
   let sql = INGEST_PLAYERS_SQL.get(key);
   if (!sql) {
-    sql = `WITH activity AS (${activityUpsertSql(profiles ? 3 : 5, grouped)})\n${profiles ? UPSERT_PLAYERS : TOUCH_PLAYERS}`;
+    sql = `WITH activity AS (${activityUpsertSql(profiles ? 3 : 5, grouped)}\nRETURNING a.player_id, a.type, a.last_at),\n${SEEN_CTE}\n${profiles ? upsertPlayersSql(true) : touchPlayersSql(true)}`;
     INGEST_PLAYERS_SQL.set(key, sql);
   }
   return sql;
@@ -177,11 +216,27 @@ ON CONFLICT (tenant_id, player_id) DO UPDATE SET
   computed_at = EXCLUDED.computed_at,
   ${featureKeys.map((k) => `${k} = EXCLUDED.${k}`).join(',\n  ')}`;
 
-/** Statements that make `player_features` match core's feature list (new features add columns and their sort index). */
+// The refreshed players' rows, locked in player_id order (the order ingestion
+// locks them in) before the copy below writes them, so a refresh and a
+// concurrent batch never deadlock; locked only now, after the features were
+// computed, so ingestion waits for the copy alone.
+const LOCK_PLAYERS = 'SELECT 1 FROM players WHERE tenant_id = $1 AND player_id = ANY($2::text[]) ORDER BY player_id FOR UPDATE';
+// The segment copy of the features on players (shard migration 0011): the same values, in the same transaction.
+const COPY_FEATURES = `UPDATE players AS p SET ${featureKeys.map((k) => `${k} = f.${k}`).join(', ')}
+FROM player_features f
+WHERE p.tenant_id = $1 AND p.player_id = ANY($2::text[]) AND f.tenant_id = p.tenant_id AND f.player_id = p.player_id
+  AND (${featureKeys.map((k) => `p.${k}`).join(', ')}) IS DISTINCT FROM (${featureKeys.map((k) => `f.${k}`).join(', ')})`;
+
+/**
+ * Statements that make `player_features` and the players' segment copy
+ * match core's feature list (new features add columns, and a sort index on
+ * `player_features`).
+ */
 export function featureColumnsSql(): string[] {
   return featureColumns.flatMap((c) => [
     `ALTER TABLE player_features ADD COLUMN IF NOT EXISTS ${c.key} ${c.sqlType.postgres}`,
     `CREATE INDEX IF NOT EXISTS player_features_${c.key} ON player_features (tenant_id, ${c.key}, player_id)`,
+    `ALTER TABLE players ADD COLUMN IF NOT EXISTS ${c.key} ${c.sqlType.postgres}`,
   ]);
 }
 
@@ -442,7 +497,9 @@ export async function writeProfile(tx: Tx, tenantId: string, playerId: string, s
 
 /**
  * Recomputes the features of `playerIds` from their events with core's
- * compiled feature SQL (player filter) and upserts them into `player_features`.
+ * compiled feature SQL (player filter), upserts them into `player_features`
+ * and copies them onto the players' rows (segments read them there), in one
+ * transaction.
  *
  * @example
  * await refreshFeatures(db, 'acme', ['p1', 'p2'], new Date());
@@ -454,8 +511,11 @@ export async function refreshFeatures(db: Database, tenantId: string, playerIds:
     // The aggregation sorts every event of the touched players; the default 4 MB work_mem spills that to disk.
     await tx.query("SET LOCAL work_mem = '64MB'");
     await tx.query(REFRESH_FEATURES, FEATURE_QUERY.params.map((p) => values[p]));
+    const ids = textArray(playerIds);
+    await tx.query(LOCK_PLAYERS, [tenantId, ids]);
+    await tx.query(COPY_FEATURES, [tenantId, ids]);
   }, { timeoutMs });
 }
 
 /** The statements, for tests and the bench that run them against a real engine. */
-export const WRITE_SQL = { INSERT_EVENTS, COPY_DIRECT, STAGE_EVENTS, COPY_EVENTS, INSERT_STAGED_EVENTS, UPSERT_PLAYERS, TOUCH_PLAYERS, UPSERT_PERSONAL, APPLY_EXCLUSIONS, REFRESH_FEATURES } as const;
+export const WRITE_SQL = { INSERT_EVENTS, COPY_DIRECT, STAGE_EVENTS, COPY_EVENTS, INSERT_STAGED_EVENTS, UPSERT_PLAYERS, TOUCH_PLAYERS, UPSERT_PERSONAL, APPLY_EXCLUSIONS, REFRESH_FEATURES, COPY_FEATURES } as const;

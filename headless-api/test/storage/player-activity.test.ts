@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { FIELDS, compileSegment, parseEvent, registrySegmentFields } from '@pitboss/core';
+import { EVENT_TYPES, FIELDS, FEATURES, compileSegment, lastSeenColumn, parseEvent, registrySegmentFields } from '@pitboss/core';
 import type { Event } from '@pitboss/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStorage } from '../../src/storage/index.js';
@@ -11,8 +11,10 @@ import { ADMIN_URL } from './backends.js';
 
 /**
  * player_activity (shard migration 0007) must always equal the last
- * occurrence per (tenant, player, type) of what `events` holds: after bulk
- * and small batches, replayed (duplicate) batches, and a retention run. And a
+ * occurrence per (tenant, player, type) of what `events` holds, and the
+ * players' segment columns (shard migration 0011) must equal it and
+ * player_features: after bulk and small batches, replayed (duplicate)
+ * batches, and a retention run. And a
  * segment that reads it must count exactly what the raw-events form counts,
  * including at an asOf in the past (the last occurrence then lies after asOf).
  */
@@ -54,6 +56,17 @@ const MISMATCH = `SELECT count(*)::int AS n FROM (
   (SELECT tenant_id, player_id, type, shard, last_at FROM player_activity
    EXCEPT SELECT tenant_id, player_id, type, min(shard), max(occurred_at) FROM events GROUP BY 1, 2, 3)) d`;
 
+// The players' last-seen columns against player_activity: a player differs when any column differs.
+const LAST_SEEN_MISMATCH = `SELECT count(*)::int AS n FROM players p
+LEFT JOIN (SELECT tenant_id, player_id, ${EVENT_TYPES.map((t) => `max(last_at) FILTER (WHERE type = '${t}') AS ${lastSeenColumn(t)}`).join(', ')}
+           FROM player_activity GROUP BY 1, 2) a ON a.tenant_id = p.tenant_id AND a.player_id = p.player_id
+WHERE (${EVENT_TYPES.map((t) => `p.${lastSeenColumn(t)}`).join(', ')}) IS DISTINCT FROM (${EVENT_TYPES.map((t) => `a.${lastSeenColumn(t)}`).join(', ')})`;
+
+// The players' copy of the features against player_features.
+const FEATURES_MISMATCH = `SELECT count(*)::int AS n FROM players p
+LEFT JOIN player_features f ON f.tenant_id = p.tenant_id AND f.player_id = p.player_id
+WHERE (${FEATURES.map((x) => `p.${x.key}`).join(', ')}) IS DISTINCT FROM (${FEATURES.map((x) => `f.${x.key}`).join(', ')})`;
+
 const backends: [string, () => Promise<{ storage: ShardedStorage; cleanup: () => Promise<void> }>][] = [
   ['PGlite', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pb-act-'));
@@ -84,7 +97,13 @@ const backends: [string, () => Promise<{ storage: ShardedStorage; cleanup: () =>
 describe.each(backends)('player_activity on %s', (_name, open) => {
   let storage: ShardedStorage;
   let cleanup: () => Promise<void>;
-  const mismatches = async (): Promise<number> => (await storage.databases[0]!.query<{ n: number }>(MISMATCH))[0]!.n;
+  // Rows of player_activity off the events, plus players whose segment columns are off player_activity or player_features.
+  const mismatches = async (): Promise<number> => {
+    await storage.featuresSettled();
+    let n = 0;
+    for (const sql of [MISMATCH, LAST_SEEN_MISMATCH, FEATURES_MISMATCH]) n += (await storage.databases[0]!.query<{ n: number }>(sql))[0]!.n;
+    return n;
+  };
 
   beforeAll(async () => {
     ({ storage, cleanup } = await open());
@@ -106,6 +125,12 @@ describe.each(backends)('player_activity on %s', (_name, open) => {
     expect(await mismatches()).toBe(0);
     const [{ n }] = await storage.databases[0]!.query<{ n: number }>('SELECT count(*)::int AS n FROM player_activity WHERE tenant_id = $1', [TENANT]) as [{ n: number }];
     expect(n).toBe(36);
+    // The copies are not trivially equal: every player has last-seen times and computed features.
+    const [copied] = await storage.databases[0]!.query<{ seen: number; features: number }>(
+      'SELECT count(last_bet_placed_at)::int AS seen, count(tenure_days)::int AS features FROM players WHERE tenant_id = $1',
+      [TENANT],
+    );
+    expect(copied).toEqual({ seen: 12, features: 12 });
   });
 
   it('takes the latest of timestamps that tie at the millisecond but differ below it or in their offset', async () => {
