@@ -1,25 +1,28 @@
 // Segment preview count over 1M players (100k with --quick): a 4-condition
 // segment (enum, relative date, feature, behaviour) compiled by core for
 // Postgres and DuckDB, each next to a plain count of the same players in the
-// same run. Postgres runs as the API does: storage's indexes and its
-// player_activity rollup, built by the shard migration's own SQL (0007, its
-// backfill from events), read through compileSegment's `playerActivity`; the
-// raw-events form (no rollup) is timed next to it. The marketing form (core's
-// guardrail `removals()`, what `POST /v1/segments/preview` runs per shard) is
-// timed as the API runs it. Each form is timed before and after shard
-// migration 0009 (players_segment, by its own SQL), in one database and with
-// the players split over four databases queried at once, as storage fans a
-// preview out to its physical shards. Then, as an EXPERIMENT (labelled so in its
-// figures), layouts storage does not have: the wide one (the segment's feature
-// column in players; with 21 feature columns in its index; with the last
-// bet.placed in players too) and an integer player key, on the same databases.
+// same run. Postgres runs as the API does, on storage's tables built by the
+// shard migrations' own SQL, in one database and with the players split over
+// four databases queried at once (storage fans a preview out to its physical
+// shards), in two layouts taken one after the other on the same rows:
+// - through migration 0010 (the previous release): players joined with
+//   player_features and player_activity (0007) for the feature and "did TYPE"
+//   conditions, players_segment (0009) covering country, registration and the
+//   guardrail;
+// - with migration 0011 (what storage runs now): the features and last-seen
+//   times on the players row, read by core's layout 'wide' with
+//   lastSeenColumns through the wider players_segment, no join; JIT off as
+//   storage runs segment statements.
+// The marketing form (core's guardrail `removals()`, what
+// `POST /v1/segments/preview` runs per shard) is timed in both, and the CPU the
+// four backends spent (when Postgres runs on this machine).
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { pipeline } from 'node:stream/promises';
 import { DuckDBInstance } from '@duckdb/node-api';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { FIELDS, compileSegment, localSegmentTables, registrySegmentFields, withGuardrail } from '@pitboss/core';
+import { FEATURES, FIELDS, compileSegment, localSegmentTables, registrySegmentFields, withGuardrail } from '@pitboss/core';
 import type { SegmentFields, SegmentSql } from '@pitboss/core';
 import { median } from './types.js';
 import type { Bench, BenchContext, Figure } from './types.js';
@@ -30,6 +33,7 @@ const TENANT = 'bench';
 const AS_OF = '2026-06-01T12:00:00.000Z';
 const ACTIVITY_MIGRATION = readFileSync(new URL('../../headless-api/migrations/shard/0007_player_activity.sql', import.meta.url), 'utf8');
 const SEGMENT_INDEX_MIGRATION = readFileSync(new URL('../../headless-api/migrations/shard/0009_players_segment.sql', import.meta.url), 'utf8');
+const SEGMENT_COLUMNS_MIGRATION = readFileSync(new URL('../../headless-api/migrations/shard/0011_players_segment_columns.sql', import.meta.url), 'utf8');
 
 export const SEGMENT = {
   all: [
@@ -58,12 +62,28 @@ function featuresSelect(n: number, series: string): string {
     FROM ${series.replace('$N', String(n))}`;
 }
 
+// The Postgres bench's features carry net_loss_30d too (players_segment covers it since 0011): a value per player,
+// so the covering index entries are as wide as storage's.
+function netLossSelect(n: number, series: string): string {
+  return `SELECT 'p' || lpad(CAST(i AS VARCHAR), 7, '0') AS player_id, (${r(11)} % 400000) - 100000 AS net_loss_30d
+    FROM ${series.replace('$N', String(n))}`;
+}
+
 function eventsSelect(n: number, ago: (expr: string) => string, series: string, ks: string): string {
   return `SELECT '${TENANT}', 'p' || lpad(CAST(i AS VARCHAR), 7, '0'),
     CASE WHEN k % 3 = 0 THEN 'payment' ELSE 'bet.placed' END,
     ${ago(`(${r(9)} + k * 7919) % 129600`)},
     500 + (${r(10)} + k * 31) % 10000
     FROM ${series.replace('$N', String(n))}, ${ks} WHERE k < ${r(8)} % 8`;
+}
+
+// Postgres only: the other event types players_segment covers since 0011 (casino.round, session.started) for two
+// players in three, so those last-seen columns hold values as storage's do. No segment condition reads them.
+function otherEventsSelect(n: number, ago: (expr: string) => string, series: string): string {
+  return `SELECT '${TENANT}', 'p' || lpad(CAST(i AS VARCHAR), 7, '0'),
+    CASE WHEN k = 0 THEN 'casino.round' ELSE 'session.started' END,
+    ${ago(`(${r(12)} + k * 7919) % 129600`)}, CASE WHEN k = 0 THEN 100 END
+    FROM ${series.replace('$N', String(n))}, generate_series(0, 1) AS k WHERE ${r(13)} % 3 <> 0`;
 }
 
 async function timed(run: () => Promise<unknown>, repeats: number): Promise<number[]> {
@@ -92,14 +112,15 @@ async function interleaved<const R extends readonly (() => Promise<unknown>)[]>(
 }
 
 interface PostgresForms {
-  /** What the API runs: `playerActivity: true`. */
-  rollup: SegmentSql;
-  /** The same segment on the raw events (no rollup). */
+  /** What the API runs since migration 0011: `layout: 'wide'`, `lastSeenColumns`. */
+  product: SegmentSql;
+  productMarketing: SegmentSql;
+  /** What it ran through migration 0010: `playerActivity` (joins with player_features and player_activity). */
+  joined: SegmentSql;
+  joinedMarketing: SegmentSql;
+  /** The same segment on the raw events (no rollup): a check of the count. */
   raw: SegmentSql;
   base: SegmentSql;
-  marketing: SegmentSql;
-  /** The same segment for `layout: 'wide'` (features read from `players`): the experiment's wide layout. */
-  wide: SegmentSql;
 }
 
 /** The physical shard databases of the fan-out figures (storage's suites run with 1 and 4). */
@@ -112,8 +133,9 @@ async function createTables(client: pg.Client): Promise<void> {
   await client.query(`CREATE TABLE players (tenant_id text COLLATE "C" NOT NULL, player_id text COLLATE "C" NOT NULL,
     registered_at timestamptz, country text, blocked boolean NOT NULL DEFAULT false,
     self_excluded_until timestamptz, timed_out_until timestamptz, risk_band text, PRIMARY KEY (tenant_id, player_id))`);
+  // Every feature column (storage adds them from core's list), so that migration 0011 copies them as it would.
   await client.query(`CREATE TABLE player_features (tenant_id text COLLATE "C" NOT NULL, player_id text COLLATE "C" NOT NULL,
-    deposit_sum_30d bigint, PRIMARY KEY (tenant_id, player_id))`);
+    ${FEATURES.map((f) => `${f.key} ${f.type === 'number' ? 'double precision' : 'bigint'}`).join(', ')}, PRIMARY KEY (tenant_id, player_id))`);
   await client.query(`CREATE TABLE events (tenant_id text COLLATE "C" NOT NULL, player_id text COLLATE "C" NOT NULL, type text NOT NULL,
     occurred_at timestamptz NOT NULL, amount_minor bigint, shard smallint NOT NULL DEFAULT 0)`);
 }
@@ -130,78 +152,8 @@ async function indexTables(client: pg.Client, through: 7 | 9): Promise<void> {
   await client.query('VACUUM ANALYZE');
 }
 
-/** Stand-ins for core's 20 other features (21 in all), carried by wide_all's covering index as storage's would have to. */
-const WIDE_FILLERS = Array.from({ length: 20 }, (_, i) => `feature_${i}`);
-
-// EXPERIMENT layouts (see docs/segments.md, "Layouts measured"), built from storage's tables after migration 0009:
-// - wide: `players` with the segment's feature column, read by one covering index (players_segment plus
-//   deposit_sum_30d), so the players and feature conditions are one index-only range and need no join;
-// - wide_all: the same with 20 more bigint columns standing for core's other features, all in the covering index
-//   (what storage would carry to serve any feature from the index: 21 in all);
-// - wide_act: wide plus the player's last bet.placed (player_activity's last_at for that type) as a players column in
-//   the covering index, so the whole segment is one index-only range with no join at all;
-// - intkey: a per-database bigint `player_key` in `players`, `player_features` and `player_activity`, the joins on it.
-// Each copies the rows once (storage would have to keep them current on ingestion and feature refresh).
-const EXPERIMENT_LAYOUTS = `
-CREATE SCHEMA wide;
-CREATE TABLE wide.players AS SELECT p.*, f.deposit_sum_30d FROM public.players p
-  LEFT JOIN public.player_features f ON f.tenant_id = p.tenant_id AND f.player_id = p.player_id ORDER BY p.player_id;
-ALTER TABLE wide.players ADD PRIMARY KEY (tenant_id, player_id);
-CREATE INDEX players_segment_wide ON wide.players (tenant_id, country, registered_at)
-  INCLUDE (player_id, deposit_sum_30d, blocked, self_excluded_until, timed_out_until, risk_band);
-CREATE SCHEMA wide_all;
-CREATE TABLE wide_all.players AS SELECT p.*, ${WIDE_FILLERS.map((f, i) => `(abs(hashtext(p.player_id || '${i}')) % 100000)::bigint AS ${f}`).join(', ')}
-  FROM wide.players p ORDER BY p.player_id;
-ALTER TABLE wide_all.players ADD PRIMARY KEY (tenant_id, player_id);
-CREATE INDEX players_segment_wide_all ON wide_all.players (tenant_id, country, registered_at)
-  INCLUDE (player_id, deposit_sum_30d, blocked, self_excluded_until, timed_out_until, risk_band, ${WIDE_FILLERS.join(', ')});
-CREATE SCHEMA wide_act;
-CREATE TABLE wide_act.players AS SELECT p.*, a.last_at AS last_bet_placed_at FROM wide.players p
-  LEFT JOIN public.player_activity a ON a.tenant_id = p.tenant_id AND a.player_id = p.player_id AND a.type = 'bet.placed' ORDER BY p.player_id;
-ALTER TABLE wide_act.players ADD PRIMARY KEY (tenant_id, player_id);
-CREATE INDEX players_segment_wide_act ON wide_act.players (tenant_id, country, registered_at)
-  INCLUDE (player_id, deposit_sum_30d, last_bet_placed_at, blocked, self_excluded_until, timed_out_until, risk_band);
-CREATE SCHEMA intkey;
-CREATE TABLE intkey.players AS SELECT p.*, row_number() OVER (ORDER BY p.tenant_id, p.player_id) AS player_key FROM public.players p ORDER BY p.player_id;
-ALTER TABLE intkey.players ADD PRIMARY KEY (tenant_id, player_id);
-CREATE UNIQUE INDEX players_key ON intkey.players (player_key);
-CREATE INDEX players_segment_key ON intkey.players (tenant_id, country, registered_at)
-  INCLUDE (player_key, player_id, blocked, self_excluded_until, timed_out_until, risk_band);
-CREATE TABLE intkey.player_features AS SELECT f.*, k.player_key FROM public.player_features f
-  JOIN intkey.players k ON k.tenant_id = f.tenant_id AND k.player_id = f.player_id ORDER BY f.player_id;
-ALTER TABLE intkey.player_features ADD PRIMARY KEY (tenant_id, player_key);
-CREATE INDEX player_features_key_deposit_sum_30d ON intkey.player_features (tenant_id, deposit_sum_30d) INCLUDE (player_key);
-CREATE TABLE intkey.player_activity AS SELECT a.*, k.player_key FROM public.player_activity a
-  JOIN intkey.players k ON k.tenant_id = a.tenant_id AND k.player_id = a.player_id ORDER BY a.player_id, a.type;
-ALTER TABLE intkey.player_activity ADD PRIMARY KEY (tenant_id, player_key, type) INCLUDE (last_at);
-CREATE INDEX player_activity_key_recent ON intkey.player_activity (tenant_id, type, last_at) INCLUDE (player_key);
-`;
-
-/** The compiled joined form with its player_features and player_activity joins on `player_key` (the intkey experiment; core does not emit this). */
-function intKeyForm(q: SegmentSql): SegmentSql {
-  const sql = q.sql
-    .replace('f.player_id = p.player_id', 'f.player_key = p.player_key')
-    .replace('a.player_id = p.player_id', 'a.player_key = p.player_key');
-  if (sql === q.sql || !sql.includes('f.player_key') || !sql.includes('a.player_key')) throw new Error('intKeyForm: the compiled SQL no longer has the joins it rewrites');
-  return { sql, params: q.params };
-}
-
-/**
- * The compiled wide form with its "did bet.placed" read from wide_act's `last_bet_placed_at` column instead of a
- * player_activity row (the wide_act experiment; core does not emit this): the same rule, the events still decide a
- * last occurrence after asOf. The type's parameter stays referenced so the parameter list is unchanged.
- */
-function inlineActivityForm(q: SegmentSql): SegmentSql {
-  const sql = q.sql
-    .replace(/EXISTS \(SELECT 1 FROM player_activity a WHERE a\.tenant_id = p\.tenant_id AND a\.player_id = p\.player_id AND a\.type = (\$\d+) AND a\.last_at /, '($1::text IS NOT NULL AND p.last_bet_placed_at ')
-    .replace('(a.last_at <= ', '(p.last_bet_placed_at <= ');
-  if (sql.includes('player_activity') || sql.includes('a.last_at') || q.params.filter((x) => x === 'bet.placed').length === 0) {
-    throw new Error('inlineActivityForm: the compiled SQL no longer has the player_activity condition it rewrites');
-  }
-  return { sql, params: q.params };
-}
-
-async function postgres(ctx: BenchContext, n: number, repeats: number, { rollup, raw, base, marketing, wide }: PostgresForms): Promise<{ figures: Figure[]; count: number }> {
+async function postgres(ctx: BenchContext, n: number, repeats: number, forms: PostgresForms): Promise<{ figures: Figure[]; count: number }> {
+  const { product, productMarketing, joined, joinedMarketing, raw, base } = forms;
   const shards = Array.from({ length: SHARD_DATABASES }, (_, d) => `${DB}_s${d}`);
   await admin([DB, ...shards].flatMap((db) => [`DROP DATABASE IF EXISTS ${db}`, `CREATE DATABASE ${db}`]));
   const client = new pg.Client({ connectionString: pgUrl(DB) });
@@ -220,17 +172,21 @@ async function postgres(ctx: BenchContext, n: number, repeats: number, { rollup,
       CASE WHEN abs(hashtext(x.player_id)) % 40 = 1 THEN '${AS_OF}'::timestamptz + interval '1 day' END,
       (ARRAY['none', 'low', 'medium', 'high', 'very_high'])[1 + abs(hashtext(x.player_id || 'r')) % 5]
       FROM (${playersSelect(n, (d) => `'${AS_OF}'::timestamptz - (${d}) * interval '1 day'`, series)}) AS x(tenant_id, player_id, registered_at, country, blocked)`);
-    await client.query(`INSERT INTO player_features ${featuresSelect(n, series)}`);
-    await client.query(`INSERT INTO events ${eventsSelect(n, (m) => `'${AS_OF}'::timestamptz - (${m}) * interval '1 minute'`, series, 'generate_series(0, 7) AS k')}`);
+    await client.query(`INSERT INTO player_features (tenant_id, player_id, deposit_sum_30d, net_loss_30d)
+      SELECT f.*, l.net_loss_30d FROM (${featuresSelect(n, series)}) AS f(tenant_id, player_id, deposit_sum_30d)
+      JOIN (${netLossSelect(n, series)}) AS l ON l.player_id = f.player_id`);
+    const ago = (m: string): string => `'${AS_OF}'::timestamptz - (${m}) * interval '1 minute'`;
+    await client.query(`INSERT INTO events ${eventsSelect(n, ago, series, 'generate_series(0, 7) AS k')}`);
+    await client.query(`INSERT INTO events ${otherEventsSelect(n, ago, series)}`);
     const t1 = performance.now();
-    await indexTables(client, 7);
-    ctx.log(`postgres: storage indexes, shard migration 0007 (player_activity and its backfill) and VACUUM in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+    await indexTables(client, 9);
+    ctx.log(`postgres: storage indexes, shard migrations 0007 (player_activity and its backfill) and 0009, VACUUM in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
     const events = Number((await client.query('SELECT count(*) AS n FROM events')).rows[0].n);
     const activity = Number((await client.query('SELECT count(*) AS n FROM player_activity')).rows[0].n);
     ctx.log(`postgres: ${n} players, ${events} events, ${activity} player_activity rows, loaded and indexed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
     const run = (c: pg.Client, q: SegmentSql) => () => c.query(q.sql, q.params);
-    const count = Number((await client.query(rollup.sql, rollup.params)).rows[0].count);
+    const count = Number((await client.query(joined.sql, joined.params)).rows[0].count);
     const rawCount = Number((await client.query(raw.sql, raw.params)).rows[0].count);
     if (rawCount !== count) throw new Error(`player_activity form counts ${count}, raw events form ${rawCount}`);
     const plan = async (c: pg.Client, q: SegmentSql): Promise<string> =>
@@ -244,21 +200,20 @@ async function postgres(ctx: BenchContext, n: number, repeats: number, { rollup,
       };
     };
     const oneBase = `count(*) of the tenant's ${n} players, taken in turn with it`;
+    // Storage runs every segment statement with JIT off (storage/segments.ts); the joined forms never reach
+    // jit_above_cost, so this changes only the wide forms' figures.
+    await client.query('SET jit = off');
 
-    // Storage's indexes through migration 0008.
-    const [b7, rolled7, rawEvents, guarded7] = await interleaved([run(client, base), run(client, rollup), run(client, raw), run(client, marketing)], repeats);
-    ctx.log(`postgres plan, player_activity, storage indexes through 0008:\n    ${await plan(client, rollup)}`);
-    ctx.log(`postgres plan, raw events:\n    ${await plan(client, raw)}`);
-
-    // With migration 0009's players_segment.
+    // One database: through 0010, then with 0011 (its own SQL: columns, their backfill, the wider players_segment).
+    const [b10, seg10, mkt10] = await interleaved([run(client, base), run(client, joined), run(client, joinedMarketing)], repeats);
+    ctx.log(`postgres plan, one database, through 0010:\n    ${await plan(client, joined)}`);
     const t2 = performance.now();
-    await client.query(SEGMENT_INDEX_MIGRATION);
+    await client.query(SEGMENT_COLUMNS_MIGRATION);
     await client.query('VACUUM ANALYZE players');
-    ctx.log(`postgres: shard migration 0009 (players_segment) and VACUUM in ${((performance.now() - t2) / 1000).toFixed(1)} s`);
-    if (Number((await client.query(rollup.sql, rollup.params)).rows[0].count) !== count) throw new Error('players_segment changed the count');
-    const [b9, rolled9, guarded9] = await interleaved([run(client, base), run(client, rollup), run(client, marketing)], repeats);
-    ctx.log(`postgres plan, player_activity, with players_segment (0009):\n    ${await plan(client, rollup)}`);
-    ctx.log(`postgres plan, marketing form, with players_segment (0009):\n    ${await plan(client, marketing)}`);
+    ctx.log(`postgres: shard migration 0011 (segment columns, their backfill, players_segment) and VACUUM in ${((performance.now() - t2) / 1000).toFixed(1)} s`);
+    if (Number((await client.query(product.sql, product.params)).rows[0].count) !== count) throw new Error('the 0011 form changed the count');
+    const [b11, seg11, mkt11] = await interleaved([run(client, base), run(client, product), run(client, productMarketing)], repeats);
+    ctx.log(`postgres plan, one database, with 0011:\n    ${await plan(client, product)}`);
 
     // As storage runs it: the same players split over SHARD_DATABASES databases, each built by the same migrations,
     // every statement sent to all of them at once and the counts summed. Split by a hash of player_id, as storage
@@ -272,20 +227,26 @@ async function postgres(ctx: BenchContext, n: number, repeats: number, { rollup,
       const source = new pg.Client({ connectionString: pgUrl(DB) });
       await source.connect();
       try {
-        for (const table of ['players', 'player_features', 'events']) {
+        // players as loaded (its 0011 columns are added again below, by the migration on each database).
+        const sources: [string, string][] = [
+          ['players', 'SELECT tenant_id, player_id, registered_at, country, blocked, self_excluded_until, timed_out_until, risk_band FROM players'],
+          ['player_features', 'SELECT * FROM player_features'], ['events', 'SELECT * FROM events'],
+        ];
+        for (const [table, select] of sources) {
           await pipeline(
-            source.query(copyTo(`COPY (SELECT * FROM ${table} WHERE abs(hashtext(player_id)) % ${SHARD_DATABASES} = ${d}) TO STDOUT`)),
+            source.query(copyTo(`COPY (${select} WHERE abs(hashtext(player_id)) % ${SHARD_DATABASES} = ${d}) TO STDOUT`)),
             c.query(copyFrom(`COPY ${table} FROM STDIN`)),
           );
         }
       } finally {
         await source.end();
       }
-      await indexTables(c, 7);
+      await indexTables(c, 9);
+      await c.query('SET jit = off');
       return c;
     };
     const fan = await Promise.all(shards.map(split));
-    ctx.log(`postgres: ${SHARD_DATABASES} shard databases (tables, COPY of their players' rows, storage indexes, migration 0007, VACUUM) in ${((performance.now() - t3) / 1000).toFixed(1)} s`);
+    ctx.log(`postgres: ${SHARD_DATABASES} shard databases (tables, COPY of their players' rows, storage indexes, migrations 0007 and 0009, VACUUM) in ${((performance.now() - t3) / 1000).toFixed(1)} s`);
     // The same databases without parallel workers (set on these connections): with several shard databases on one
     // server the fan-out already keeps its cores busy. On these, the CPU time of the four backends is read too
     // (/proc/<pid>/schedstat, when Postgres runs on this machine): the work a form costs, which a busy machine
@@ -295,6 +256,7 @@ async function postgres(ctx: BenchContext, n: number, repeats: number, { rollup,
       await c.connect();
       open.push(c);
       await c.query('SET max_parallel_workers_per_gather = 0');
+      await c.query('SET jit = off');
       return { c, pid: Number((await c.query('SELECT pg_backend_pid() AS pid')).rows[0].pid) };
     }));
     // Only for a Postgres on this machine: a remote backend's pid names some local process, or none.
@@ -304,71 +266,33 @@ async function postgres(ctx: BenchContext, n: number, repeats: number, { rollup,
     if (!cpuReadable) ctx.log('postgres: backend CPU time not readable from here (/proc/<pid>/schedstat of a local server): CPU figures left out');
     const onEvery = (clients: readonly pg.Client[], q: SegmentSql, column = 'count') => async (): Promise<number> =>
       (await Promise.all(clients.map((c) => c.query(q.sql, q.params)))).reduce((s, r) => s + Number(r.rows[0][column]), 0);
-    /** onEvery on the connections of `set`, pushing the CPU time their backends spent into `cpu`. */
-    const onSet = (set: readonly { c: pg.Client; pid: number }[], q: SegmentSql, cpu: number[], column = 'count') => async (): Promise<number> => {
-      const before = set.map((x) => cpuMs(x.pid));
-      const n = await onEvery(set.map((x) => x.c), q, column)();
-      cpu.push(set.reduce((sum, x, i) => sum + cpuMs(x.pid) - before[i]!, 0));
-      return n;
-    };
     /** onEvery on the serial connections, pushing the CPU time the four backends spent into `cpu`. */
-    const onEverySerial = (q: SegmentSql, cpu: number[], column = 'count') => onSet(serial, q, cpu, column);
-    const fanned = await onEvery(fan, rollup)();
-    if (fanned !== count) throw new Error(`${SHARD_DATABASES} databases count ${fanned}, one database ${count}`);
-    const cpu = { base7: [] as number[], seg7: [] as number[], mkt7: [] as number[], base9: [] as number[], seg9: [] as number[], mkt9: [] as number[] };
-    const [bFan7, segFan7, mktFan7, bSerial7, segSerial7] = await interleaved([
-      onEvery(fan, base), onEvery(fan, rollup), onEvery(fan, marketing, 'kept'),
-      onEverySerial(base, cpu.base7), onEverySerial(rollup, cpu.seg7), onEverySerial(marketing, cpu.mkt7, 'kept'),
+    const onEverySerial = (q: SegmentSql, cpu: number[], column = 'count') => async (): Promise<number> => {
+      const before = serial.map((x) => cpuMs(x.pid));
+      const got = await onEvery(serial.map((x) => x.c), q, column)();
+      cpu.push(serial.reduce((sum, x, i) => sum + cpuMs(x.pid) - before[i]!, 0));
+      return got;
+    };
+    if ((await onEvery(fan, joined)()) !== count) throw new Error(`${SHARD_DATABASES} databases disagree with one database`);
+    const cpu = { base10: [] as number[], seg10: [] as number[], mkt10: [] as number[], base11: [] as number[], seg11: [] as number[], mkt11: [] as number[] };
+    const [bFan10, segFan10, mktFan10, bSerial10, segSerial10] = await interleaved([
+      onEvery(fan, base), onEvery(fan, joined), onEvery(fan, joinedMarketing, 'kept'),
+      onEverySerial(base, cpu.base10), onEverySerial(joined, cpu.seg10), onEverySerial(joinedMarketing, cpu.mkt10, 'kept'),
     ], repeats);
-    ctx.log(`postgres plan, player_activity, one of ${SHARD_DATABASES} databases, storage indexes through 0008:\n    ${await plan(fan[0]!, rollup)}`);
-    await Promise.all(fan.map(async (c) => {
-      await c.query(SEGMENT_INDEX_MIGRATION);
-      await c.query('VACUUM ANALYZE players');
-    }));
-    const [bFan, segFan, mktFan, bSerial, segSerial] = await interleaved([
-      onEvery(fan, base), onEvery(fan, rollup), onEvery(fan, marketing, 'kept'),
-      onEverySerial(base, cpu.base9), onEverySerial(rollup, cpu.seg9), onEverySerial(marketing, cpu.mkt9, 'kept'),
-    ], repeats);
-    ctx.log(`postgres plan, player_activity, one of ${SHARD_DATABASES} databases, + players_segment (0009):\n    ${await plan(fan[0]!, rollup)}`);
-    ctx.log(`postgres plan, marketing form, one of ${SHARD_DATABASES} databases, + players_segment (0009):\n    ${await plan(fan[0]!, marketing)}`);
-
-    // EXPERIMENT, not what storage does: two candidate layouts built next to storage's tables on the same four
-    // databases, each in a schema of its own that connections put first in their search_path (`players` and
-    // `player_features` resolve there, `player_activity` and `events` to storage's own where the schema has none).
+    ctx.log(`postgres plan, one of ${SHARD_DATABASES} databases, through 0010:\n    ${await plan(fan[0]!, joined)}`);
     const t4 = performance.now();
     await Promise.all(fan.map(async (c) => {
-      await c.query(EXPERIMENT_LAYOUTS);
-      await c.query('VACUUM ANALYZE');
+      await c.query(SEGMENT_COLUMNS_MIGRATION);
+      await c.query('VACUUM ANALYZE players');
     }));
-    ctx.log(`postgres: EXPERIMENT layouts (wide, wide_all, wide_act, intkey) built and vacuumed on ${SHARD_DATABASES} databases in ${((performance.now() - t4) / 1000).toFixed(1)} s`);
-    const serialIn = (schema: string) => Promise.all(shards.map(async (db) => {
-      const c = new pg.Client({ connectionString: pgUrl(db) });
-      await c.connect();
-      open.push(c);
-      await c.query('SET max_parallel_workers_per_gather = 0');
-      await c.query(`SET search_path = ${schema}, public`);
-      // wide_act's rewritten condition keeps the events fallback as an OR arm, which the planner costs as if it ran
-      // (~990k per shard against ~13k for the other forms): JIT then started on every count and compiled for ~170 ms
-      // per shard, though the fallback never runs. None of the other forms reaches jit_above_cost (100k), so this
-      // changes only wide_act's figures.
-      await c.query('SET jit = off');
-      return { c, pid: Number((await c.query('SELECT pg_backend_pid() AS pid')).rows[0].pid) };
-    }));
-    const [wideSerial, wideAllSerial, wideActSerial, keySerial] = await Promise.all([serialIn('wide'), serialIn('wide_all'), serialIn('wide_act'), serialIn('intkey')]);
-    const keyed = intKeyForm(rollup);
-    const inlined = inlineActivityForm(wide);
-    for (const [name, set, q] of [['wide', wideSerial, wide], ['wide_all', wideAllSerial, wide], ['wide_act', wideActSerial, inlined], ['intkey', keySerial, keyed]] as const) {
-      const got = await onEvery(set.map((x) => x.c), q)();
-      if (got !== count) throw new Error(`experiment layout ${name} counts ${got}, storage's ${count}`);
-    }
-    const xcpu = { base: [] as number[], seg: [] as number[], wide: [] as number[], wideAll: [] as number[], wideAct: [] as number[], key: [] as number[] };
-    const [xBase, xSeg, xWide, xWideAll, xWideAct, xKey] = await interleaved([
-      onEverySerial(base, xcpu.base), onEverySerial(rollup, xcpu.seg), onSet(wideSerial, wide, xcpu.wide), onSet(wideAllSerial, wide, xcpu.wideAll),
-      onSet(wideActSerial, inlined, xcpu.wideAct), onSet(keySerial, keyed, xcpu.key),
+    ctx.log(`postgres: shard migration 0011 and VACUUM on ${SHARD_DATABASES} databases in ${((performance.now() - t4) / 1000).toFixed(1)} s`);
+    if ((await onEvery(fan, product)()) !== count) throw new Error(`${SHARD_DATABASES} databases with 0011 disagree`);
+    const [bFan11, segFan11, mktFan11, bSerial11, segSerial11] = await interleaved([
+      onEvery(fan, base), onEvery(fan, product), onEvery(fan, productMarketing, 'kept'),
+      onEverySerial(base, cpu.base11), onEverySerial(product, cpu.seg11), onEverySerial(productMarketing, cpu.mkt11, 'kept'),
     ], repeats);
-    ctx.log(`postgres plan, EXPERIMENT wide layout, one of ${SHARD_DATABASES} databases:\n    ${await plan(wideSerial[0]!.c, wide)}`);
-    ctx.log(`postgres plan, EXPERIMENT wide layout with last bet.placed in players, one of ${SHARD_DATABASES} databases:\n    ${await plan(wideActSerial[0]!.c, inlined)}`);
-    ctx.log(`postgres plan, EXPERIMENT integer player key, one of ${SHARD_DATABASES} databases:\n    ${await plan(keySerial[0]!.c, keyed)}`);
+    ctx.log(`postgres plan, one of ${SHARD_DATABASES} databases, with 0011:\n    ${await plan(fan[0]!, product)}`);
+    ctx.log(`postgres plan, marketing form, one of ${SHARD_DATABASES} databases, with 0011:\n    ${await plan(fan[0]!, productMarketing)}`);
     ctx.log(`postgres: load average ${load()} at the end`);
     // The warm-up runs pushed CPU samples too: keep the timed ones.
     const timedCpu = (samples: number[]): number[] => samples.slice(-repeats);
@@ -380,43 +304,28 @@ async function postgres(ctx: BenchContext, n: number, repeats: number, { rollup,
         baseline: { name: `Postgres CPU of a count(*) of the tenant's ${n} players on the same databases, taken in turn with it`, value: b }, ratio: b / value,
       };
     };
-    const cpuFigures = cpuReadable
-      ? [
-        cpuFig(`Postgres CPU (4 backends) of the 4-condition segment count, ${n} players on ${SHARD_DATABASES} databases, no parallel workers, storage indexes through 0008`, cpu.seg7, cpu.base7),
-        cpuFig(`Postgres CPU (4 backends) of the 4-condition marketing preview, ${n} players on ${SHARD_DATABASES} databases, no parallel workers, storage indexes through 0008`, cpu.mkt7, cpu.base7),
-        cpuFig(`Postgres CPU (4 backends) of the 4-condition segment count, ${n} players on ${SHARD_DATABASES} databases, no parallel workers, + players_segment (0009)`, cpu.seg9, cpu.base9),
-        cpuFig(`Postgres CPU (4 backends) of the 4-condition marketing preview, ${n} players on ${SHARD_DATABASES} databases, no parallel workers, + players_segment (0009)`, cpu.mkt9, cpu.base9),
-      ]
-      : [];
     const fanBase = (how: string): string => `count(*) of the tenant's ${n} players on ${SHARD_DATABASES} databases at once${how}, taken in turn with it`;
-    const fanned4 = `${n} players on ${SHARD_DATABASES} databases queried at once`;
+    const fanned = `${n} players on ${SHARD_DATABASES} databases queried at once`;
+    const cpuOf = `${n} players on ${SHARD_DATABASES} databases, no parallel workers`;
     return {
       count,
       figures: [
-        fig(`Postgres 4-condition segment count, ${n} players, one database, storage indexes through 0008 + player_activity (as the API ran it)`, rolled7, median(b7), oneBase),
-        fig(`Postgres 4-condition segment count, ${n} players, one database, storage indexes through 0008, raw events (no rollup)`, rawEvents, median(b7), oneBase),
-        fig(`Postgres 4-condition marketing preview (guardrail removals: matched, 4 reasons, kept), ${n} players, one database, storage indexes through 0008 + player_activity`, guarded7, median(b7), oneBase),
-        fig(`Postgres 4-condition segment count, ${n} players, one database, + players_segment (0009)`, rolled9, median(b9), oneBase),
-        fig(`Postgres 4-condition marketing preview, ${n} players, one database, + players_segment (0009)`, guarded9, median(b9), oneBase),
-        fig(`Postgres 4-condition segment count, ${fanned4} (as the API runs it), storage indexes through 0008`, segFan7, median(bFan7), fanBase('')),
-        fig(`Postgres 4-condition marketing preview, ${fanned4}, storage indexes through 0008`, mktFan7, median(bFan7), fanBase('')),
-        fig(`Postgres 4-condition segment count, ${fanned4} (as the API runs it), + players_segment (0009)`, segFan, median(bFan), fanBase('')),
-        fig(`Postgres 4-condition marketing preview, ${fanned4}, + players_segment (0009)`, mktFan, median(bFan), fanBase('')),
-        fig(`Postgres 4-condition segment count, ${fanned4}, no parallel workers (max_parallel_workers_per_gather = 0), storage indexes through 0008`, segSerial7, median(bSerial7), fanBase(', no parallel workers')),
-        fig(`Postgres 4-condition segment count, ${fanned4}, no parallel workers (max_parallel_workers_per_gather = 0), + players_segment (0009)`, segSerial, median(bSerial), fanBase(', no parallel workers')),
-        ...cpuFigures,
-        fig(`EXPERIMENT (not storage's layout): Postgres 4-condition segment count, ${fanned4}, no parallel workers, storage's layout through 0009 (taken in turn with the four below)`, xSeg, median(xBase), fanBase(', no parallel workers')),
-        fig(`EXPERIMENT: Postgres 4-condition segment count, ${fanned4}, no parallel workers, wide layout (deposit_sum_30d in players, one covering index)`, xWide, median(xBase), fanBase(', no parallel workers')),
-        fig(`EXPERIMENT: Postgres 4-condition segment count, ${fanned4}, no parallel workers, wide layout with 21 feature columns in its covering index`, xWideAll, median(xBase), fanBase(', no parallel workers')),
-        fig(`EXPERIMENT: Postgres 4-condition segment count, ${fanned4}, no parallel workers, wide layout with the last bet.placed in players too (no join)`, xWideAct, median(xBase), fanBase(', no parallel workers')),
-        fig(`EXPERIMENT: Postgres 4-condition segment count, ${fanned4}, no parallel workers, integer player key (joins on a per-database bigint)`, xKey, median(xBase), fanBase(', no parallel workers')),
+        fig(`Postgres 4-condition segment count, ${fanned} (as the API runs it), with 0011: one players row per member, no join`, segFan11, median(bFan11), fanBase('')),
+        fig(`Postgres 4-condition marketing preview (guardrail removals: matched, 4 reasons, kept), ${fanned}, with 0011`, mktFan11, median(bFan11), fanBase('')),
+        fig(`Postgres 4-condition segment count, ${fanned}, through 0010 (joins with player_features and player_activity)`, segFan10, median(bFan10), fanBase('')),
+        fig(`Postgres 4-condition marketing preview, ${fanned}, through 0010`, mktFan10, median(bFan10), fanBase('')),
+        fig(`Postgres 4-condition segment count, ${fanned}, no parallel workers, with 0011`, segSerial11, median(bSerial11), fanBase(', no parallel workers')),
+        fig(`Postgres 4-condition segment count, ${fanned}, no parallel workers, through 0010`, segSerial10, median(bSerial10), fanBase(', no parallel workers')),
+        fig(`Postgres 4-condition segment count, ${n} players, one database, with 0011`, seg11, median(b11), oneBase),
+        fig(`Postgres 4-condition marketing preview, ${n} players, one database, with 0011`, mkt11, median(b11), oneBase),
+        fig(`Postgres 4-condition segment count, ${n} players, one database, through 0010`, seg10, median(b10), oneBase),
+        fig(`Postgres 4-condition marketing preview, ${n} players, one database, through 0010`, mkt10, median(b10), oneBase),
         ...(cpuReadable
           ? [
-            cpuFig(`EXPERIMENT: Postgres CPU (4 backends) of the segment count, ${n} players on ${SHARD_DATABASES} databases, storage's layout through 0009`, xcpu.seg, xcpu.base),
-            cpuFig(`EXPERIMENT: Postgres CPU (4 backends) of the segment count, ${n} players on ${SHARD_DATABASES} databases, wide layout`, xcpu.wide, xcpu.base),
-            cpuFig(`EXPERIMENT: Postgres CPU (4 backends) of the segment count, ${n} players on ${SHARD_DATABASES} databases, wide layout, 21 feature columns in the index`, xcpu.wideAll, xcpu.base),
-            cpuFig(`EXPERIMENT: Postgres CPU (4 backends) of the segment count, ${n} players on ${SHARD_DATABASES} databases, wide layout with the last bet.placed in players (no join)`, xcpu.wideAct, xcpu.base),
-            cpuFig(`EXPERIMENT: Postgres CPU (4 backends) of the segment count, ${n} players on ${SHARD_DATABASES} databases, integer player key`, xcpu.key, xcpu.base),
+            cpuFig(`Postgres CPU (4 backends) of the 4-condition segment count, ${cpuOf}, with 0011`, cpu.seg11, cpu.base11),
+            cpuFig(`Postgres CPU (4 backends) of the 4-condition marketing preview, ${cpuOf}, with 0011`, cpu.mkt11, cpu.base11),
+            cpuFig(`Postgres CPU (4 backends) of the 4-condition segment count, ${cpuOf}, through 0010`, cpu.seg10, cpu.base10),
+            cpuFig(`Postgres CPU (4 backends) of the 4-condition marketing preview, ${cpuOf}, through 0010`, cpu.mkt10, cpu.base10),
           ]
           : []),
       ],
@@ -513,11 +422,13 @@ const bench: Bench = {
     const all = { all: [{ field: 'blocked', op: 'is_not_null' }] };
     // PITBOSS_BENCH_ENGINES=duckdb skips the slow Postgres load when only DuckDB is of interest.
     const engines = (process.env.PITBOSS_BENCH_ENGINES ?? 'postgres,duckdb').split(',');
-    const removals = withGuardrail(compileSegment(SEGMENT, { dialect: 'postgres', fields, asOf: AS_OF, tenantId: TENANT, playerActivity: true }), fields).removals();
+    const product = compileSegment(SEGMENT, { dialect: 'postgres', fields, asOf: AS_OF, tenantId: TENANT, layout: 'wide', lastSeenColumns: true });
+    const joined = compileSegment(SEGMENT, { dialect: 'postgres', fields, asOf: AS_OF, tenantId: TENANT, playerActivity: true });
     const p = engines.includes('postgres')
       ? await postgres(ctx, n, repeats, {
-        rollup: compile('postgres', SEGMENT, 'joined', true), raw: compile('postgres', SEGMENT), base: compile('postgres', all), marketing: removals,
-        wide: compile('postgres', SEGMENT, 'wide', true),
+        product: product.count(), productMarketing: withGuardrail(product, fields).removals(),
+        joined: joined.count(), joinedMarketing: withGuardrail(joined, fields).removals(),
+        raw: compile('postgres', SEGMENT), base: compile('postgres', all),
       })
       : null;
     const d = engines.includes('duckdb')
