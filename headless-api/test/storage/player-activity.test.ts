@@ -197,6 +197,26 @@ describe.each(backends)('player_activity on %s', (_name, open) => {
     expect(sawActivity).toBeGreaterThan(5);
   });
 
+  it('migration 0011 fills the segment columns of players stored before it', async () => {
+    const db = storage.databases[0]!;
+    // Back to the schema before 0011: no segment columns, 0009's index, 0011 not applied.
+    const columns = [...EVENT_TYPES.map(lastSeenColumn), ...FEATURES.map((x) => x.key)];
+    await db.transaction(async (tx) => {
+      await tx.query('DROP INDEX players_segment');
+      await tx.query(`ALTER TABLE players ${columns.map((c) => `DROP COLUMN ${c}`).join(', ')}`);
+      await tx.query("DELETE FROM schema_migrations WHERE scope = 'shard' AND version = 11");
+    });
+    const reports = await storage.migrate();
+    expect(reports.flatMap((r) => r.applied)).toContain('shard/0011_players_segment_columns');
+    expect(await mismatches()).toBe(0);
+    const [copied] = await db.query<{ seen: number; features: number }>(
+      'SELECT count(last_bet_placed_at)::int AS seen, count(tenure_days)::int AS features FROM players WHERE tenant_id = $1',
+      [TENANT],
+    );
+    expect(copied!.seen).toBeGreaterThan(0);
+    expect(copied!.features).toBeGreaterThan(0);
+  });
+
   it('the retention job keeps it equal to the events it leaves', async () => {
     // A player whose only event falls before the horizon: the row must go with it.
     expect((await storage.ingest(TENANT, lines([event(10_000, 'payment', 'p-old', NOW - 150 * 86_400_000)]))).accepted).toHaveLength(1);
