@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { problemResponse } from './errors.js';
 import { hasCompleteHeaders } from './fast-json.js';
+import type { HeaderRecord } from './fast-json.js';
 import type { AppEnv } from './types.js';
 
 export interface SecurityHeaderOptions {
@@ -84,8 +85,12 @@ export function securityHeaders(options: SecurityHeaderOptions = {}): Middleware
     else {
       const docs = c.req.path === '/docs';
       if (!docs) {
+        // Copied with Object.assign, not spread: V8 (Node 20) adds each key after a spread (`x-request-id` here,
+        // `content-type` and `vary` in fast-json.ts) through a slow path, ~3 µs each; here they are plain stores.
+        const headers: HeaderRecord = Object.assign({}, apiHeaders);
         const id = c.get('requestId');
-        c.set('responseHeaders', id === undefined ? { ...apiHeaders } : { ...apiHeaders, 'x-request-id': id });
+        if (id !== undefined) headers['x-request-id'] = id;
+        c.set('responseHeaders', headers);
       }
       await next();
       // Made by `fastJsonResponse` over the record above: its headers already hold all of the below.
