@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
-import { ApiError, errorHandler, notFoundHandler } from './errors.js';
+import { errorHandler, notFoundHandler, validationFailed } from './errors.js';
 import { chain } from './chain.js';
 import { createMetrics } from './metrics.js';
 import type { Metrics } from './metrics.js';
@@ -92,12 +92,7 @@ export function createApp(options: CreateAppOptions): PitbossApp {
 
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
-      if (!result.success) {
-        throw new ApiError('validation-failed', {
-          detail: `invalid ${result.target}`,
-          extensions: { errors: result.error.issues.map((i) => ({ in: result.target, pointer: pointer(i.path), message: i.message })) },
-        });
-      }
+      if (!result.success) throw validationFailed(result.target, result.error.issues);
     },
   });
 
@@ -165,8 +160,4 @@ export function createApp(options: CreateAppOptions): PitbossApp {
 /** `middleware`, except for requests that meet `skip` (they go straight on). */
 function unless(skip: (c: Context<AppEnv>) => boolean, middleware: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> {
   return (c, next) => (skip(c) ? next() : middleware(c, next));
-}
-
-function pointer(path: readonly PropertyKey[]): string {
-  return path.map((p) => '/' + String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
 }

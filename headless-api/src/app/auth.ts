@@ -172,11 +172,23 @@ export function authenticate(storage: Pick<ApiStorage, 'verifyApiKey'>, options:
  */
 export function requirePermission(permission: Permission): MiddlewareHandler<AppEnv> {
   return function checkPermission(c, next) {
-    const principal = c.get('principal');
-    if (!principal) throw new ApiError('unauthorized', { detail: 'no credentials' });
-    if (!can(principal.role, permission)) {
-      throw new ApiError('forbidden', { detail: `role ${principal.role} lacks ${permission}`, extensions: { permission } });
-    }
+    assertPermission(c, permission);
     return next();
   };
+}
+
+/**
+ * What `requirePermission` checks, for a handler that checks it itself
+ * (see `one-layer-route.ts`): 401 without a principal, 403 unless its role
+ * holds `permission`.
+ *
+ * @example
+ * assertPermission(c, 'players:read');
+ */
+export function assertPermission(c: Context<AppEnv>, permission: Permission): void {
+  const principal = c.get('principal');
+  if (!principal) throw new ApiError('unauthorized', { detail: 'no credentials' });
+  if (!can(principal.role, permission)) {
+    throw new ApiError('forbidden', { detail: `role ${principal.role} lacks ${permission}`, extensions: { permission } });
+  }
 }

@@ -110,6 +110,25 @@ const SLUG_BY_STATUS: Partial<Record<number, ProblemSlug>> = {
 };
 
 /**
+ * The error for a request part that failed its zod schema: 400
+ * `validation-failed` naming each issue's place (`in`, a JSON pointer) and message.
+ * The app's validation hook and routes that validate on their own both throw it.
+ *
+ * @example
+ * if (!result.success) throw validationFailed('param', result.error.issues);
+ */
+export function validationFailed(target: string, issues: readonly { path: readonly PropertyKey[]; message: string }[]): ApiError {
+  return new ApiError('validation-failed', {
+    detail: `invalid ${target}`,
+    extensions: { errors: issues.map((i) => ({ in: target, pointer: pointer(i.path), message: i.message })) },
+  });
+}
+
+function pointer(path: readonly PropertyKey[]): string {
+  return path.map((p) => '/' + String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+}
+
+/**
  * The single place where thrown errors become responses. Known errors keep
  * their status; anything else is logged with the request id and answered as
  * a bare 500, so no message, stack, SQL or path leaks to the client.
