@@ -197,6 +197,21 @@ describe.each(backends)('player_activity on %s', (_name, open) => {
     expect(sawActivity).toBeGreaterThan(5);
   });
 
+  it('keeps up with concurrent batches and feature refreshes over the same players, with no deadlock', async () => {
+    // Eight batches at once over the same 40 players, each batch's players in another order: their transactions and
+    // the refreshes that follow them (inline on Postgres) all lock players rows, in one order.
+    const batches = Array.from({ length: 8 }, (_, b) => Array.from({ length: 240 }, (_, i) => {
+      const n = 30_000 + b * 1000 + i;
+      return event(n, TYPES[(i + b) % 3]!, `busy-${String((i * 7 + b * 13) % 40).padStart(2, '0')}`, NOW - 3_600_000 - ((n * 7919) % 86_400_000));
+    }));
+    const outcomes = await Promise.all(batches.map((events) => storage.ingest(TENANT, lines(events))));
+    for (const o of outcomes) {
+      expect(o.retryable).toHaveLength(0);
+      expect(o.accepted).toHaveLength(240);
+    }
+    expect(await mismatches()).toBe(0);
+  });
+
   it('migration 0011 fills the segment columns of players stored before it', async () => {
     const db = storage.databases[0]!;
     // Back to the schema before 0011: no segment columns, 0009's index, 0011 not applied.
