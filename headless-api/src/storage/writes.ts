@@ -155,8 +155,9 @@ const UPSERT_PLAYERS = upsertPlayersSql(false);
 // batch: the statement above with an empty patch comes to this). Arrays
 // rather than a JSON document: no JSON to parse, nor 14 profile expressions
 // per row. The other columns take their defaults, as an empty patch gives them.
-const touchPlayersSql = (seen: boolean): string => {
-  const x = seenParts(seen);
+// Used only inside ingestPlayersSql, whose `seen` CTE it reads.
+const touchPlayersSql = (): string => {
+  const x = seenParts(true);
   return `INSERT INTO players AS p (tenant_id, player_id, shard, last_event_at${x.columns})
 SELECT $1, r.player_id, r.shard, r.last_event_at${x.values}
 FROM unnest($2::text[], $3::smallint[], $4::timestamptz[]) AS r(player_id, shard, last_event_at)${x.join}${x.order}
@@ -165,7 +166,6 @@ ON CONFLICT (tenant_id, player_id) DO UPDATE SET
   ${x.set}updated_at = now()
 WHERE p.last_event_at IS NULL OR EXCLUDED.last_event_at > p.last_event_at${x.changed}`;
 };
-const TOUCH_PLAYERS = touchPlayersSql(false);
 
 /**
  * Ingestion's players and their activity rollup in one round trip: the
@@ -180,7 +180,7 @@ function ingestPlayersSql(profiles: boolean, grouped: boolean): string {
   const key = `${profiles ? 'profiles' : 'touch'}:${grouped ? 'grouped' : 'rows'}`;
   let sql = INGEST_PLAYERS_SQL.get(key);
   if (!sql) {
-    sql = `WITH activity AS (${activityUpsertSql(profiles ? 3 : 5, grouped)}\nRETURNING a.player_id, a.type, a.last_at),\n${SEEN_CTE}\n${profiles ? upsertPlayersSql(true) : touchPlayersSql(true)}`;
+    sql = `WITH activity AS (${activityUpsertSql(profiles ? 3 : 5, grouped)}\nRETURNING a.player_id, a.type, a.last_at),\n${SEEN_CTE}\n${profiles ? upsertPlayersSql(true) : touchPlayersSql()}`;
     INGEST_PLAYERS_SQL.set(key, sql);
   }
   return sql;
@@ -518,4 +518,4 @@ export async function refreshFeatures(db: Database, tenantId: string, playerIds:
 }
 
 /** The statements, for tests and the bench that run them against a real engine. */
-export const WRITE_SQL = { INSERT_EVENTS, COPY_DIRECT, STAGE_EVENTS, COPY_EVENTS, INSERT_STAGED_EVENTS, UPSERT_PLAYERS, TOUCH_PLAYERS, UPSERT_PERSONAL, APPLY_EXCLUSIONS, REFRESH_FEATURES, COPY_FEATURES } as const;
+export const WRITE_SQL = { INSERT_EVENTS, COPY_DIRECT, STAGE_EVENTS, COPY_EVENTS, INSERT_STAGED_EVENTS, UPSERT_PLAYERS, UPSERT_PERSONAL, APPLY_EXCLUSIONS, REFRESH_FEATURES, COPY_FEATURES } as const;
