@@ -99,7 +99,7 @@ function copyText(value: unknown): string {
 }
 
 async function truncate(pools: pg.Pool[]): Promise<void> {
-  await Promise.all(pools.map((p) => p.query('TRUNCATE events, event_claims, players, player_personal, player_features, player_activity')));
+  await Promise.all(pools.map((p) => p.query('TRUNCATE events, event_claims, players, player_personal, player_features')));
 }
 
 async function eventCount(pools: pg.Pool[]): Promise<number> {

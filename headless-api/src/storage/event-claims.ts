@@ -1,5 +1,6 @@
 import { shardOf } from '@pitboss/core';
 import { textArray } from './activity.js';
+import { CopyData, copyValue } from './copy-text.js';
 import { ShardUnavailableError, StorageError, wrapDriverError } from './errors.js';
 import type { Database } from './pool.js';
 
@@ -48,6 +49,16 @@ const CLAIM = `WITH claimed AS (
 )
 SELECT count(*)::int AS n FROM claimed`;
 
+// The usual batch's claims are all new: COPY writes them (the plain inserts of COPY cost about a third of
+// the statement's speculative ones, measured on 200k claims), and a claim stored before fails it with a
+// unique violation (or, against a concurrent batch, a deadlock), after which the statement above decides
+// per id. The COPY commits on its own, as the statement does.
+const COPY_CLAIMS = 'COPY event_claims (tenant_id, event_id, shard, player_id, occurred_at) FROM STDIN';
+/** SQLSTATEs of a COPY of claims that met an id claimed before (or being claimed by a concurrent batch). */
+const COPY_CONFLICTS = new Set(['23505', '40P01']);
+/** Fewest claims of one database that go through COPY (its BEGIN and COMMIT cost two round trips). */
+const COPY_MIN_CLAIMS = 200;
+
 const OWNERS = 'SELECT event_id, player_id FROM event_claims WHERE tenant_id = $1 AND event_id = ANY($2::text[])';
 
 /**
@@ -82,6 +93,10 @@ export async function claimEventIds(
     [...byDatabase].map(async ([index, group]) => {
       const db = databases[index]!;
       try {
+        if (db.copies && group.claims.length >= COPY_MIN_CLAIMS && (await copyClaims(db, tenantId, group, timeoutMs))) {
+          result.claimedNow += group.claims.length;
+          return;
+        }
         const ids = textArray(group.claims.map((c) => c.event_id));
         const [claimed] = await db.query<{ n: number }>(
           CLAIM,
@@ -110,6 +125,32 @@ export async function claimEventIds(
   );
   if (failures.length > 0) throw failures.length === 1 ? failures[0]! : new StorageError(`claiming event ids failed on ${failures.length} databases`, { cause: new AggregateError(failures) });
   return result;
+}
+
+/**
+ * COPYs one database's claims in one transaction of their own, sorted by id
+ * (concurrent batches then wait for each other in one order). Returns false,
+ * with nothing written, when an id was claimed before or by a concurrent batch.
+ */
+async function copyClaims(db: Database, tenantId: string, group: { claims: Claim[]; shards: number[] }, timeoutMs: number): Promise<boolean> {
+  const order = group.claims.map((_, i) => i).sort((a, b) => {
+    const x = group.claims[a]!.event_id;
+    const y = group.claims[b]!.event_id;
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  const tenant = copyValue(tenantId);
+  const data = new CopyData();
+  for (const i of order) {
+    const c = group.claims[i]!;
+    data.append(`${tenant}\t${copyValue(c.event_id)}\t${group.shards[i]}\t${copyValue(c.player_id)}\t${copyValue(c.occurred_at)}\n`);
+  }
+  try {
+    await db.transaction((tx) => tx.copyFrom!(COPY_CLAIMS, data.bytes()), { timeoutMs });
+    return true;
+  } catch (error) {
+    if (error instanceof StorageError && error.code !== undefined && COPY_CONFLICTS.has(error.code)) return false;
+    throw error;
+  }
 }
 
 /**

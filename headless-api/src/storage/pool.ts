@@ -274,6 +274,11 @@ export class Database {
     return this.#deadline(work(), options.timeoutMs ?? this.timeoutMs, 'transaction');
   }
 
+  /** Whether transactions on this database have `Tx.copyFrom` (the driver supports COPY FROM STDIN). */
+  get copies(): boolean {
+    return this.copyIn !== undefined;
+  }
+
   /** Whether `close()` was called: every later call fails. */
   get closed(): boolean {
     return this.#closed;

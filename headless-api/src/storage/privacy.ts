@@ -1,4 +1,4 @@
-import { trimActivity } from './activity.js';
+import { trimLastSeen } from './activity.js';
 import { appendAudit } from './audit.js';
 import type { AuditRecord } from './audit.js';
 import type { Database } from './pool.js';
@@ -284,10 +284,10 @@ export class PrivacyStorage {
       const cutoff = new Date(now.getTime() - t.retention_days * 86_400_000).toISOString();
       const deleted = await Promise.all(
         this.databases.map(async (db) => {
-          // player_activity loses the deleted occurrences in the same transaction, so segments never see one without the other.
+          // The players' last-seen times lose the deleted occurrences in the same transaction, so segments never see one without the other.
           const rows = await db.transaction(async (tx) => {
             const gone = await tx.query<{ player_id: string }>('DELETE FROM events WHERE tenant_id = $1 AND occurred_at < $2::timestamptz RETURNING player_id', [t.tenant_id, cutoff]);
-            if (gone.length > 0) await trimActivity(tx, t.tenant_id, cutoff);
+            if (gone.length > 0) await trimLastSeen(tx, t.tenant_id, cutoff);
             // Claims of the deleted events (those of this database's claim shards; every database runs this).
             await tx.query('DELETE FROM event_claims WHERE tenant_id = $1 AND occurred_at < $2::timestamptz', [t.tenant_id, cutoff]);
             return gone;

@@ -1,6 +1,7 @@
 import { EVENT_COLUMNS, EVENT_TYPES as EVENT_TYPE_NAMES, compileFeatureQuery, featureColumns, lastSeenColumn, toEventRow } from '@pitboss/core';
 import type { Event, EventRow, PersonalData, PlayerProfile } from '@pitboss/core';
-import { ActivityRows, PlayerActivity, activityUpsertSql, textArray } from './activity.js';
+import { ActivityRows, PlayerActivity, textArray } from './activity.js';
+import { CopyData, copyValue } from './copy-text.js';
 import type { Database, Tx } from './pool.js';
 
 /**
@@ -44,42 +45,6 @@ const DIRECT_COPY_CONFLICTS = new Set(['23505', '40P01']);
 
 /** Fewest events of one database's batch that go through COPY (see `writeShardEvents`). */
 const COPY_MIN_EVENTS = 200;
-const COPY_SPECIAL = /[\\\t\n\r]/;
-const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-
-/** One value in COPY text format: `\N` for null, backslash escapes for the four characters that need them. */
-function copyValue(value: unknown): string {
-  if (value === null || value === undefined) return '\\N';
-  const text = typeof value === 'string' ? value : typeof value === 'boolean' ? (value ? 't' : 'f') : typeof value === 'number' ? String(value) : JSON.stringify(value);
-  return COPY_SPECIAL.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : text;
-}
-
-const utf8 = new TextEncoder();
-
-/**
- * COPY data written line by line straight into UTF-8 bytes. Appending the
- * lines to one string kept every line alive until the end and then encoded
- * the whole text again: twice the CPU of this for a 5000-event batch.
- */
-class CopyData {
-  #buffer = new Uint8Array(1 << 16);
-  #length = 0;
-
-  append(line: string): void {
-    // UTF-8 needs at most 3 bytes per UTF-16 code unit.
-    const needed = this.#length + 3 * line.length;
-    if (needed > this.#buffer.length) {
-      const grown = new Uint8Array(Math.max(needed, 2 * this.#buffer.length));
-      grown.set(this.#buffer.subarray(0, this.#length));
-      this.#buffer = grown;
-    }
-    this.#length += utf8.encodeInto(line, this.#buffer.subarray(this.#length)).written;
-  }
-
-  bytes(): Uint8Array {
-    return this.#buffer.subarray(0, this.#length);
-  }
-}
 
 /** Profile fields with a typed column on `players`; the rest live only in `players.profile`. */
 const PROFILE_COLUMNS: { key: keyof PlayerProfile; insert: (patch: string) => string }[] = [
@@ -99,23 +64,25 @@ const PROFILE_COLUMNS: { key: keyof PlayerProfile; insert: (patch: string) => st
   { key: 'marketing_consents', insert: (j) => `COALESCE(${j}->'marketing_consents', '{}'::jsonb)` },
 ];
 
-// A field present in the patch replaces the stored one (null included); an
-// absent field keeps it. Consents merge one level deeper, per channel.
 /**
  * The last-seen columns of `players` (shard migration 0011), one per event
- * type: ingestion sets them from the rows its `player_activity` upsert
- * returns (the `seen` CTE of `ingestPlayersSql`), so each equals
- * `player_activity.last_at` for its type.
+ * type: the time of the player's last stored event of that type. Ingestion
+ * sends the latest occurrence per (player, type) of the events it inserted
+ * (`ActivityRows`, arrays from parameter `$first`); the `seen` CTE folds them
+ * into one row per player (Postgres picks the maximum of timestamps that tie
+ * at the millisecond), and the upsert keeps the later of stored and new.
  */
 const LAST_SEEN = EVENT_TYPE_NAMES.map((type) => ({ type, column: lastSeenColumn(type) }));
-const SEEN_CTE = `seen AS (SELECT player_id, ${LAST_SEEN.map(({ type, column }) => `max(last_at) FILTER (WHERE type = '${type}') AS ${column}`).join(', ')}
-FROM activity GROUP BY player_id)`;
+const seenCte = (first: number): string => `seen AS (SELECT s.player_id, ${LAST_SEEN.map(({ type, column }) => `max(s.at) FILTER (WHERE s.type = '${type}') AS ${column}`).join(', ')}
+FROM unnest($${first}::text[], $${first + 1}::text[], $${first + 2}::timestamptz[]) AS s(player_id, type, at)
+GROUP BY s.player_id)`;
 
 /**
  * The parts a players upsert adds when it also takes the last-seen times of
  * the `seen` CTE: columns, values, the join, the SET items and the reason to
- * write a row whose last_event_at did not move. Rows are inserted in
- * `player_id` byte order, the order every writer of `players` locks in.
+ * write a row whose last_event_at did not move (a type's occurrence later
+ * than the stored one). Rows are inserted in `player_id` byte order, the
+ * order every writer of `players` locks in.
  */
 function seenParts(seen: boolean): { columns: string; values: string; join: string; set: string; changed: string; order: string } {
   if (!seen) return { columns: '', values: '', join: '', set: '', changed: '', order: '' };
@@ -125,11 +92,13 @@ function seenParts(seen: boolean): { columns: string; values: string; join: stri
     join: ' LEFT JOIN seen s ON s.player_id = r.player_id',
     set: `${LAST_SEEN.map((c) => `${c.column} = GREATEST(p.${c.column}, EXCLUDED.${c.column}),
   `).join('')}`,
-    changed: ` OR num_nonnulls(${LAST_SEEN.map((c) => `EXCLUDED.${c.column}`).join(', ')}) > 0`,
+    changed: LAST_SEEN.map((c) => `\n  OR EXCLUDED.${c.column} > COALESCE(p.${c.column}, '-infinity')`).join(''),
     order: '\nORDER BY r.player_id COLLATE "C"',
   };
 }
 
+// A field present in the patch replaces the stored one (null included); an
+// absent field keeps it. Consents merge one level deeper, per channel.
 const upsertPlayersSql = (seen: boolean): string => {
   const x = seenParts(seen);
   return `INSERT INTO players AS p (tenant_id, player_id, shard, last_event_at, profile, ${PROFILE_COLUMNS.map((c) => c.key).join(', ')}${x.columns})
@@ -168,19 +137,16 @@ WHERE p.last_event_at IS NULL OR EXCLUDED.last_event_at > p.last_event_at${x.cha
 };
 
 /**
- * Ingestion's players and their activity rollup in one round trip: the
- * activity upsert returns the (player, type) rows whose last occurrence it
- * moved, `seen` folds them into one row per player, and the players' upsert
- * (`touchPlayersSql`, or `upsertPlayersSql` when a profile changes) takes
- * them into the last-seen columns. The aggregate reads every activity row
- * before the first players row is written, so every ingest writer locks in
- * one order: activity, then players, each sorted by key.
+ * Ingestion's players upsert, last-seen columns included, in one statement:
+ * `touchPlayersSql`, or `upsertPlayersSql` when a profile changes (players
+ * as one JSON document, `$2`), with the `seen` CTE over the activity arrays
+ * that follow the players' parameters.
  */
-function ingestPlayersSql(profiles: boolean, grouped: boolean): string {
-  const key = `${profiles ? 'profiles' : 'touch'}:${grouped ? 'grouped' : 'rows'}`;
+function ingestPlayersSql(profiles: boolean): string {
+  const key = profiles ? 'profiles' : 'touch';
   let sql = INGEST_PLAYERS_SQL.get(key);
   if (!sql) {
-    sql = `WITH activity AS (${activityUpsertSql(profiles ? 3 : 5, grouped)}\nRETURNING a.player_id, a.type, a.last_at),\n${SEEN_CTE}\n${profiles ? upsertPlayersSql(true) : touchPlayersSql()}`;
+    sql = `WITH ${seenCte(profiles ? 3 : 5)}\n${profiles ? upsertPlayersSql(true) : touchPlayersSql()}`;
     INGEST_PLAYERS_SQL.set(key, sql);
   }
   return sql;
@@ -299,16 +265,16 @@ async function writePlayers(tx: Tx, tenantId: string, changes: Iterable<PlayerCh
 }
 
 /**
- * Ingestion's player writes: the players of the batch's new events, their
- * activity rollup (one statement, `ingestPlayersSql`), then personal data.
+ * Ingestion's player writes: the players of the batch's new events with
+ * their last-seen times (one statement, `ingestPlayersSql`), then personal data.
  * `profiles`: whether any change carries a profile or personal data.
  */
 async function writeIngestPlayers(tx: Tx, tenantId: string, changes: Iterable<PlayerChange>, profiles: boolean): Promise<void> {
   const list = [...changes].sort(byPlayer);
   if (list.length === 0) return;
   const activity = new ActivityRows();
-  for (const c of list) c.activity?.appendRows(activity, c.player_id, c.shard);
-  const sql = ingestPlayersSql(profiles, activity.grouped);
+  for (const c of list) c.activity?.appendRows(activity, c.player_id);
+  const sql = ingestPlayersSql(profiles);
   if (profiles) {
     await tx.query(sql, [tenantId, playersJson(list), ...activity.params()]);
     await writePersonal(tx, tenantId, list);
@@ -356,7 +322,7 @@ class DirectCopyRefused extends Error {
  * Writes one shard database's batch in one transaction (`writeShardEvents`)
  * and returns the event ids stored now. A bulk batch on a driver with COPY
  * goes straight into `events` first: a batch of new events then takes four
- * round trips (BEGIN, COPY, players and activity, COMMIT). When the primary
+ * round trips (BEGIN, COPY, players, COMMIT). When the primary
  * key refuses one of its ids, nothing else has been written yet: the
  * transaction rolls back and the batch runs again through the staging table
  * (a savepoint around the COPY cost every batch a round trip, to save two on
@@ -379,7 +345,7 @@ export async function writeShardBatch(db: Database, tenantId: string, events: re
 /**
  * Writes one shard database's events inside `tx`: inserts them (duplicates
  * skipped by the primary key), then, for the events that were new only,
- * bumps `last_event_at`, adds them to the activity rollup and merges
+ * bumps `last_event_at` and the last-seen times per event type, and merges
  * `player.updated` profiles and personal data. Returns the event ids stored
  * now. `events` must hold no two events with one id (the caller keeps the
  * first). With `route` 'direct', bulk events are COPYed straight into

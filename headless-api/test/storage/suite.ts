@@ -121,6 +121,29 @@ export function storageSuite(backend: Backend, part: SuitePart = 'all'): void {
       });
     }
 
+    it('claims bulk batches of new ids at once, and decides id by id when a bulk batch meets claimed ones', async () => {
+      const t = tenant('bulkclaim');
+      const spread = await spreadPlayers(storage, t, 2);
+      const a = spread[0]![0]!;
+      const b = spread[spread.length - 1]![1]!;
+      // Enough ids for every database's share of the claims to go by COPY (event-claims.ts).
+      const bulk = Array.from({ length: 1200 }, (_, i) => round(i % 2 === 0 ? a : b, `bc-${i}`, 100, 0, HOUR));
+      expect((await storage.ingest(t, lines(bulk))).accepted).toHaveLength(1200);
+      const claims = sum(await countAcross(storage, 'SELECT count(*) AS n FROM event_claims WHERE tenant_id = $1', [t]));
+      expect(claims).toBe(storage.databases.length > 1 ? 1200 : 0);
+      // The same batch again: every id is claimed by its own player, every line a duplicate.
+      const again = await storage.ingest(t, lines(bulk));
+      expect(again.duplicate).toHaveLength(1200);
+      expect(again.conflicting).toEqual([]);
+      // New ids with one of b's among them, for a.
+      const mixed = Array.from({ length: 1200 }, (_, i) => round(a, `bc2-${i}`, 100, 0, HOUR));
+      mixed[600] = round(a, 'bc-1', 100, 0, HOUR);
+      const outcome = await storage.ingest(t, lines(mixed));
+      expect(outcome.accepted).toHaveLength(1199);
+      expect(outcome.conflicting).toEqual([{ line: 601, event_id: 'bc-1' }]);
+      expect(sum(await countAcross(storage, 'SELECT count(*) AS n FROM events WHERE tenant_id = $1', [t]))).toBe(2399);
+    });
+
     it('computes features for the touched players only, with the definitions\' values', async () => {
       const t = tenant('feat');
       const a = 'alice';

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,15 +11,17 @@ import type { ShardedStorage } from '../../src/storage/index.js';
 import { ADMIN_URL } from './backends.js';
 
 /**
- * player_activity (shard migration 0007) must always equal the last
- * occurrence per (tenant, player, type) of what `events` holds, and the
- * players' segment columns (shard migration 0011) must equal it and
+ * The players' last-seen columns (shard migration 0011, `last_<type>_at`)
+ * must always equal the last occurrence per (tenant, player, type) of what
+ * `events` holds, and the players' feature columns must equal
  * player_features: after bulk and small batches, replayed (duplicate)
- * batches, and a retention run. And a
- * segment that reads it must count exactly what the raw-events form counts,
- * including at an asOf in the past (the last occurrence then lies after asOf).
+ * batches, concurrent batches, an upgrade through migrations 0011 and 0012,
+ * and a retention run. And a segment that reads them must count exactly what
+ * the raw-events form counts, including at an asOf in the past (the last
+ * occurrence then lies after asOf).
  */
 
+const ACTIVITY_MIGRATION = readFileSync(new URL('../../migrations/shard/0007_player_activity.sql', import.meta.url), 'utf8');
 const NAME = `pb_st_activity_${process.pid}_${Date.now().toString(36)}`;
 const TENANT = 'act';
 /** Tenant of the edge-case batches, apart from the population the segment cases count. */
@@ -49,18 +52,13 @@ function batch(from: number, n: number): Event[] {
 
 const lines = (events: readonly Event[]) => events.map((event, i) => ({ line: i + 1, event }));
 
-const MISMATCH = `SELECT count(*)::int AS n FROM (
-  (SELECT tenant_id, player_id, type, min(shard) AS shard, max(occurred_at) AS last_at FROM events GROUP BY 1, 2, 3
-   EXCEPT SELECT tenant_id, player_id, type, shard, last_at FROM player_activity)
-  UNION ALL
-  (SELECT tenant_id, player_id, type, shard, last_at FROM player_activity
-   EXCEPT SELECT tenant_id, player_id, type, min(shard), max(occurred_at) FROM events GROUP BY 1, 2, 3)) d`;
-
-// The players' last-seen columns against player_activity: a player differs when any column differs.
+// The players' last-seen columns against the events: a player differs when any column differs (a player with no
+// events has none, hence the full join).
+const LAST_SEEN = EVENT_TYPES.map(lastSeenColumn);
 const LAST_SEEN_MISMATCH = `SELECT count(*)::int AS n FROM players p
-LEFT JOIN (SELECT tenant_id, player_id, ${EVENT_TYPES.map((t) => `max(last_at) FILTER (WHERE type = '${t}') AS ${lastSeenColumn(t)}`).join(', ')}
-           FROM player_activity GROUP BY 1, 2) a ON a.tenant_id = p.tenant_id AND a.player_id = p.player_id
-WHERE (${EVENT_TYPES.map((t) => `p.${lastSeenColumn(t)}`).join(', ')}) IS DISTINCT FROM (${EVENT_TYPES.map((t) => `a.${lastSeenColumn(t)}`).join(', ')})`;
+FULL JOIN (SELECT tenant_id, player_id, ${EVENT_TYPES.map((t) => `max(occurred_at) FILTER (WHERE type = '${t}') AS ${lastSeenColumn(t)}`).join(', ')}
+           FROM events GROUP BY 1, 2) e ON e.tenant_id = p.tenant_id AND e.player_id = p.player_id
+WHERE (${LAST_SEEN.map((c) => `p.${c}`).join(', ')}) IS DISTINCT FROM (${LAST_SEEN.map((c) => `e.${c}`).join(', ')})`;
 
 // The players' copy of the features against player_features.
 const FEATURES_MISMATCH = `SELECT count(*)::int AS n FROM players p
@@ -94,14 +92,14 @@ const backends: [string, () => Promise<{ storage: ShardedStorage; cleanup: () =>
   }],
 ];
 
-describe.each(backends)('player_activity on %s', (_name, open) => {
+describe.each(backends)('last-seen columns on %s', (_name, open) => {
   let storage: ShardedStorage;
   let cleanup: () => Promise<void>;
-  // Rows of player_activity off the events, plus players whose segment columns are off player_activity or player_features.
+  // Players whose segment columns are off the events or player_features.
   const mismatches = async (): Promise<number> => {
     await storage.featuresSettled();
     let n = 0;
-    for (const sql of [MISMATCH, LAST_SEEN_MISMATCH, FEATURES_MISMATCH]) n += (await storage.databases[0]!.query<{ n: number }>(sql))[0]!.n;
+    for (const sql of [LAST_SEEN_MISMATCH, FEATURES_MISMATCH]) n += (await storage.databases[0]!.query<{ n: number }>(sql))[0]!.n;
     return n;
   };
 
@@ -123,7 +121,11 @@ describe.each(backends)('player_activity on %s', (_name, open) => {
     expect(again.duplicate).toHaveLength(50);
     expect(again.accepted).toHaveLength(10);
     expect(await mismatches()).toBe(0);
-    const [{ n }] = await storage.databases[0]!.query<{ n: number }>('SELECT count(*)::int AS n FROM player_activity WHERE tenant_id = $1', [TENANT]) as [{ n: number }];
+    // 12 players, each with all three types.
+    const [{ n }] = await storage.databases[0]!.query<{ n: number }>(
+      `SELECT sum(num_nonnulls(${LAST_SEEN.join(', ')}))::int AS n FROM players WHERE tenant_id = $1`,
+      [TENANT],
+    ) as [{ n: number }];
     expect(n).toBe(36);
     // The copies are not trivially equal: every player has last-seen times and computed features.
     const [copied] = await storage.databases[0]!.query<{ seen: number; features: number }>(
@@ -148,7 +150,7 @@ describe.each(backends)('player_activity on %s', (_name, open) => {
     expect((await storage.ingest(EDGES, lines(tied))).accepted).toHaveLength(240);
     expect(await mismatches()).toBe(0);
     const rows = await storage.databases[0]!.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM player_activity WHERE tenant_id = $1 AND player_id LIKE 'tie-p%' AND last_at = '2026-04-20T10:00:00.0009Z'`,
+      `SELECT count(*)::int AS n FROM players WHERE tenant_id = $1 AND player_id LIKE 'tie-p%' AND last_session_started_at = '2026-04-20T10:00:00.0009Z'`,
       [EDGES],
     );
     expect(rows[0]!.n).toBe(8);
@@ -170,7 +172,7 @@ describe.each(backends)('player_activity on %s', (_name, open) => {
     }
   });
 
-  it('segments read it and count what the raw events count, whatever asOf', async () => {
+  it('segments read them and count what the raw events count, whatever asOf', async () => {
     const fields = registrySegmentFields(FIELDS);
     const segments = [
       { all: [{ did: { type: 'bet.placed' }, op: 'at_least', times: 1, days: 30 }] },
@@ -183,8 +185,8 @@ describe.each(backends)('player_activity on %s', (_name, open) => {
       const asOf = new Date(NOW - daysBack * 86_400_000);
       for (const segment of segments) {
         const raw = compileSegment(segment, { dialect: 'postgres', fields, asOf, tenantId: TENANT }).count();
-        const rolled = compileSegment(segment, { dialect: 'postgres', fields, asOf, tenantId: TENANT, playerActivity: true }).count();
-        expect(rolled.sql).toContain('player_activity');
+        const rolled = compileSegment(segment, { dialect: 'postgres', fields, asOf, tenantId: TENANT, layout: 'wide', lastSeenColumns: true }).count();
+        expect(rolled.sql).toMatch(/last_(bet_placed|session_started|payment)_at/);
         const [want] = await db.query<{ count: number }>(raw.sql, raw.params);
         const [got] = await db.query<{ count: number }>(rolled.sql, rolled.params);
         expect(got!.count, `${JSON.stringify(segment)} at ${asOf.toISOString()}`).toBe(want!.count);
@@ -212,17 +214,18 @@ describe.each(backends)('player_activity on %s', (_name, open) => {
     expect(await mismatches()).toBe(0);
   });
 
-  it('migration 0011 fills the segment columns of players stored before it', async () => {
+  it('migrations 0011 and 0012 fill the segment columns of players stored before them, and drop player_activity', async () => {
     const db = storage.databases[0]!;
-    // Back to the schema before 0011: no segment columns, 0009's index, 0011 not applied.
-    const columns = [...EVENT_TYPES.map(lastSeenColumn), ...FEATURES.map((x) => x.key)];
+    // Back to the schema before 0011: player_activity (0007, backfilled from the events), no segment columns, 0009's index.
+    const columns = [...LAST_SEEN, ...FEATURES.map((x) => x.key)];
     await db.transaction(async (tx) => {
+      await tx.query(ACTIVITY_MIGRATION);
       await tx.query('DROP INDEX players_segment');
       await tx.query(`ALTER TABLE players ${columns.map((c) => `DROP COLUMN ${c}`).join(', ')}`);
-      await tx.query("DELETE FROM schema_migrations WHERE scope = 'shard' AND version = 11");
+      await tx.query("DELETE FROM schema_migrations WHERE scope = 'shard' AND version IN (11, 12)");
     });
     const reports = await storage.migrate();
-    expect(reports.flatMap((r) => r.applied)).toContain('shard/0011_players_segment_columns');
+    expect(reports.flatMap((r) => r.applied)).toEqual(expect.arrayContaining(['shard/0011_players_segment_columns', 'shard/0012_drop_player_activity']));
     expect(await mismatches()).toBe(0);
     const [copied] = await db.query<{ seen: number; features: number }>(
       'SELECT count(last_bet_placed_at)::int AS seen, count(tenure_days)::int AS features FROM players WHERE tenant_id = $1',
@@ -230,17 +233,19 @@ describe.each(backends)('player_activity on %s', (_name, open) => {
     );
     expect(copied!.seen).toBeGreaterThan(0);
     expect(copied!.features).toBeGreaterThan(0);
+    const [table] = await db.query<{ t: string | null }>("SELECT to_regclass('player_activity')::text AS t");
+    expect(table!.t).toBeNull();
   });
 
-  it('the retention job keeps it equal to the events it leaves', async () => {
-    // A player whose only event falls before the horizon: the row must go with it.
+  it('the retention job keeps them equal to the events it leaves', async () => {
+    // A player whose only event falls before the horizon: its last-seen time must go with it.
     expect((await storage.ingest(TENANT, lines([event(10_000, 'payment', 'p-old', NOW - 150 * 86_400_000)]))).accepted).toHaveLength(1);
     expect(await mismatches()).toBe(0);
     await storage.privacy.setRetention(TENANT, 100);
     const [report] = await storage.privacy.runRetention({ now: new Date(NOW), tenant: TENANT });
     expect(report!.events_deleted).toBeGreaterThan(0);
     expect(await mismatches()).toBe(0);
-    const old = await storage.databases[0]!.query('SELECT 1 FROM player_activity WHERE tenant_id = $1 AND player_id = $2', [TENANT, 'p-old']);
-    expect(old).toHaveLength(0);
+    const [old] = await storage.databases[0]!.query<{ n: number }>(`SELECT num_nonnulls(${LAST_SEEN.join(', ')})::int AS n FROM players WHERE tenant_id = $1 AND player_id = $2`, [TENANT, 'p-old']);
+    expect(old!.n).toBe(0);
   });
 });

@@ -1,0 +1,11 @@
+-- player_activity (0007) held the last occurrence of each event type per
+-- player. Since 0011 the players' last-seen columns (last_<type>_at) hold the
+-- same times, and segments read those. Keeping both made every ingested batch
+-- maintain the table and its two indexes (an upsert with a non-HOT row
+-- version per moved occurrence) for nothing that read it: ingestion now
+-- sends the batch's latest occurrences straight to the players' upsert
+-- (storage/writes.ts, ingestPlayersSql), and the retention job clears the
+-- columns alone (storage/activity.ts, trimLastSeen).
+-- Nothing is lost: 0011 copied every last_at into players, and ingestion has
+-- kept both equal since.
+DROP TABLE IF EXISTS player_activity;
