@@ -4,7 +4,7 @@
 // database. Each round measures, for each server in turn (the order swapped
 // every round), its peak in a closed loop and then an open loop at half of
 // that peak; then the bare server at Pitboss's half-peak rate (both at the
-// same rate). Each server runs in a child process of its own
+// same rate); every run follows 1.5 s of unmeasured load (`WARM_MS`). Each server runs in a child process of its own
 // (`reads-server.ts`), and so does the load generator of each run
 // (`reads-load.ts`): no two of them share an event loop, a heap or its
 // garbage collector. Each run also reports, per process, CPU time per
@@ -26,7 +26,7 @@ import { ADMIN_URL, admin } from './pg-admin.js';
 const DATABASES = 4;
 const CONCURRENCY = 64;
 const TENANT = 'bench-reads';
-const POOL_SIZE = 10;
+const POOL_SIZE = Number(process.env.READS_BENCH_POOL ?? 10);
 
 /** Runs one load in a fresh generator process (`reads-load.ts`). */
 function runLoad(spec: LoadSpec): Promise<LoadResult> {
@@ -115,7 +115,19 @@ async function startServer(spec: ServerSpec): Promise<ServerProcess> {
 /** One load run against `server`, with what the server process spent on it and how busy the machine was. */
 type Run = LoadResult & Pick<LoadSpec, 'mode' | 'rate'> & { server: ProcessStats; machine: MachineLoad };
 
+/**
+ * Unmeasured closed-loop load before every measured run, on both servers alike. A server waits while the
+ * other is measured. In the rounds where Pitboss ran second it had waited through three runs of the bare
+ * server (the round before ends with the bare server at Pitboss's rate; then its closed and open runs),
+ * 40 s or more: past the pools' 30 s idle timeout (storage.ts), so its closed loop began by reconnecting
+ * and preparing again on all 40 connections (max latency 1.3 s, 20-35% fewer req/s in those rounds only).
+ * The bare server never waited that long. A second and a half of load first makes every run start with
+ * the pools it ends with.
+ */
+const WARM_MS = 1500;
+
 async function measure(server: ServerProcess, spec: Omit<LoadSpec, 'url'>): Promise<Run> {
+  await runLoad({ url: server.url, paths: spec.paths, headers: spec.headers, mode: 'closed', concurrency: spec.concurrency, durationMs: WARM_MS, maxRequests: 1_000_000 });
   await server.reset();
   const before = machineCpu();
   const load = await runLoad({ ...spec, url: server.url });
