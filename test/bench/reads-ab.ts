@@ -3,8 +3,9 @@
 // time in a closed loop at concurrency 64 for `seconds`, `rounds` times. On a machine shared with
 // other work the bench's figures swing 2x from run to run; two servers under the same load at once
 // compare where two runs one after the other cannot. Uses the databases `reads-profile.ts` seeds
-// (run it once first). From the base checkout's root (e.g. `git archive HEAD~1 | tar -x -C /tmp/base`,
-// with a node_modules symlink):
+// (run it once first). From the base checkout's root, in a directory of its own (two engineers once
+// shared /tmp/base and ran each other's code): e.g. `base=$(mktemp -d) && git archive HEAD~1 | tar -x -C
+// $base && ln -s "$PWD/node_modules" $base/node_modules && cd $base`:
 //
 //   npx tsx --conditions=source test/bench/reads-ab.ts /work/main [seconds] [rounds]
 import { fork } from 'node:child_process';
