@@ -63,9 +63,10 @@ const OWNERS = 'SELECT event_id, player_id FROM event_claims WHERE tenant_id = $
 
 /**
  * Claims `claims` (ids unique within the list) on their databases, all
- * databases at once, each in one autocommit statement (a second one reads
- * the owners of ids claimed before). `databaseOf` maps a logical shard to
- * its database. An unreachable database turns its ids into `unavailable`;
+ * databases at once, each in one autocommit statement, or by COPY in a
+ * transaction of its own for 200 or more (a second statement reads the
+ * owners of ids claimed before); `timeoutMs` bounds each database's claims
+ * as a whole. `databaseOf` maps a logical shard to its database. An unreachable database turns its ids into `unavailable`;
  * any other failure is thrown once every database has settled.
  *
  * @example
@@ -92,21 +93,25 @@ export async function claimEventIds(
   await Promise.all(
     [...byDatabase].map(async ([index, group]) => {
       const db = databases[index]!;
+      const started = performance.now();
       try {
         if (db.copies && group.claims.length >= COPY_MIN_CLAIMS && (await copyClaims(db, tenantId, group, timeoutMs))) {
           result.claimedNow += group.claims.length;
           return;
         }
+        // `timeoutMs` bounds a database's claims as a whole, a COPY that met a claimed id included.
+        const left = timeoutMs > 0 ? Math.max(1, timeoutMs - (performance.now() - started)) : 0;
         const ids = textArray(group.claims.map((c) => c.event_id));
         const [claimed] = await db.query<{ n: number }>(
           CLAIM,
           [tenantId, ids, `{${group.shards.join(',')}}`, textArray(group.claims.map((c) => c.player_id)), textArray(group.claims.map((c) => c.occurred_at))],
-          { name: 'pb_claim_event_ids', timeoutMs },
+          { name: 'pb_claim_event_ids', timeoutMs: left },
         );
         result.claimedNow += claimed!.n;
         if (claimed!.n === group.claims.length) return;
         // Some ids were claimed before: by this event's player (a resend) or by another.
-        const owners = await db.query<{ event_id: string; player_id: string }>(OWNERS, [tenantId, ids], { name: 'pb_event_id_owners', timeoutMs });
+        const rest = timeoutMs > 0 ? Math.max(1, timeoutMs - (performance.now() - started)) : 0;
+        const owners = await db.query<{ event_id: string; player_id: string }>(OWNERS, [tenantId, ids], { name: 'pb_event_id_owners', timeoutMs: rest });
         const ownerOf = new Map(owners.map((r) => [r.event_id, r.player_id]));
         for (const c of group.claims) {
           const owner = ownerOf.get(c.event_id);
