@@ -79,10 +79,6 @@ export class ActivityRows {
     this.times.push(at);
   }
 
-  get size(): number {
-    return this.players.length;
-  }
-
   /** The three array parameters, as array literals (`textArray`). */
   params(): [string, string, string] {
     return [textArray(this.players), textArray(this.types), textArray(this.times)];
@@ -118,6 +114,3 @@ export function textArray(values: readonly string[]): string {
 export async function trimLastSeen(tx: Tx, tenantId: string, cutoff: string): Promise<number> {
   return (await tx.query(`${TRIM_LAST_SEEN} RETURNING 1`, [tenantId, cutoff])).length;
 }
-
-/** The statement, for tests that run it against a real engine. */
-export const ACTIVITY_SQL = { TRIM_LAST_SEEN } as const;
