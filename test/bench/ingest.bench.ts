@@ -31,7 +31,7 @@ const TENANT = 'bench';
 /** The API in its own process (ingest-server.ts), driven over IPC. */
 async function startServer(spec: IngestServerSpec): Promise<{ url: string; settle(): Promise<void>; cpuMs(): Promise<number>; close(): Promise<void> }> {
   const entry = fileURLToPath(new URL('./ingest-server.ts', import.meta.url));
-  const child = fork(entry, [JSON.stringify(spec)], { execArgv: ['--conditions=source', '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(entry, [JSON.stringify(spec)], { execArgv: ['--conditions=source', '--import', 'tsx', ...(process.env.INGEST_SERVER_ARGS?.split(' ').filter(Boolean) ?? [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise<never>((_, reject) => child.once('exit', (code, signal) => reject(new Error(`ingest server exited (${signal ?? code})`))));
   exited.catch(() => undefined);
   const reply = <T extends FromIngestServer['type']>(type: T, message?: ToIngestServer): Promise<Extract<FromIngestServer, { type: T }>> =>
@@ -141,6 +141,9 @@ const bench: Bench = {
     const names = Array.from({ length: DATABASES }, (_, i) => `pb_st_bench_${process.pid}_${i}`);
     await admin(names.map((n) => `CREATE DATABASE ${n}`));
     const pools = names.map((n) => new pg.Pool({ connectionString: dbUrl(n), max: 2 }));
+    // An idle connection's error reaches its pool, and a pool without a listener throws it, ending the bench:
+    // seen (2 runs in ~12) as "terminating connection due to administrator command" after the last run.
+    for (const p of pools) p.on('error', (error) => ctx.log(`COPY pool: idle connection failed: ${error.message}`));
     const storage = await createStorage({ driver: 'pg', urls: names.map(dbUrl), poolSize: 4 });
     let server: Awaited<ReturnType<typeof startServer>> | undefined;
     try {

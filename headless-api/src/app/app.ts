@@ -71,8 +71,8 @@ export function createApp(options: CreateAppOptions): PitbossApp {
     const stats = storage.poolStats.bind(storage);
     metrics.addGauge({
       name: 'pitboss_pool_connections',
-      help: 'Database pool connections by database and state (total, idle, waiting clients).',
-      collect: () => stats().flatMap((p) => (['total', 'idle', 'waiting'] as const).map((state) => ({ labels: { database: String(p.database), state }, value: p[state] }))),
+      help: 'Database pool connections by database, pool (main; claims: event id claims) and state (total, idle, waiting clients).',
+      collect: () => stats().flatMap((p) => (['total', 'idle', 'waiting'] as const).map((state) => ({ labels: { database: String(p.database), pool: p.pool ?? 'main', state }, value: p[state] }))),
     });
   }
 

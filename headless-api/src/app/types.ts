@@ -18,6 +18,8 @@ export interface Principal {
 /** Pool figures per physical database, exported as Prometheus gauges. */
 export interface PoolStat {
   database: number | string;
+  /** Which of the database's pools (`main`, or `claims` for event id claims). */
+  pool?: string;
   total: number;
   idle: number;
   waiting: number;

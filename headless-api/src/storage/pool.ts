@@ -47,6 +47,8 @@ export interface SqlPool {
 /** Pool gauges of one physical database, for `/metrics`. */
 export interface PoolStats {
   database: number;
+  /** `main` for every statement but event id claims, which have pools of their own (`claims`). */
+  pool: 'main' | 'claims';
   total: number;
   idle: number;
   waiting: number;
@@ -307,8 +309,8 @@ export class Database {
   }
 
   /** Pool gauges. */
-  stats(): PoolStats {
-    return { database: this.index, total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
+  stats(pool: PoolStats['pool'] = 'main'): PoolStats {
+    return { database: this.index, pool, total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
   }
 
   #closedError(): ShardUnavailableError {

@@ -36,12 +36,33 @@ const RECENT_EVENTS = 20;
 const MAX_PAGE = 1000;
 /** The storage job (control table storage_jobs) that claims the ids of events stored before shard migration 0010. */
 const CLAIMS_BACKFILL = 'event_claims_backfill';
+/**
+ * Connections per database for event id claims, besides `poolSize`: a claim is one short statement or
+ * COPY, and two let a batch's claims on a database not wait behind a slow one of a concurrent batch.
+ */
+const CLAIM_POOL_SIZE = 2;
 /** Index reported for a control database that is not also a shard. */
 export const CONTROL_DATABASE = -1;
 
 interface Deadlines {
   read: number;
   write: number;
+}
+
+/** Thrown inside a database's ingest transaction when its batch holds lines the claims turned away: it rolls back. */
+class ClaimsRefused extends Error {
+  constructor(readonly admitted: ReadonlySet<number>) {
+    super('lines of this batch lost their event id claims');
+    this.name = 'ClaimsRefused';
+  }
+}
+
+/** Thrown inside a database's ingest transaction when claiming the batch's ids failed: it rolls back. */
+class ClaimsFailed extends Error {
+  constructor() {
+    super('claiming the event ids failed');
+    this.name = 'ClaimsFailed';
+  }
 }
 
 /** When features of touched players are recomputed: before `ingest` returns, or just after, off the request path. */
@@ -166,7 +187,17 @@ export class ShardedStorage {
     readonly featureRefresh: FeatureRefreshMode = 'background',
     /** The server each database lives on (see `FeatureRefresher`); by default each its own. */
     serverOf?: (db: Database) => string,
+    /**
+     * With several databases: one more pool per database, in the same order,
+     * for event id claims alone (see `ingest`). Required then, because a
+     * batch's transactions wait for its claims before they commit: claims
+     * that queued for the same connections could wait for them forever.
+     */
+    readonly claimDatabases: readonly Database[] = [],
   ) {
+    if (databases.length > 1 && claimDatabases.length !== databases.length) {
+      throw new StorageConfigError(`${databases.length} shard databases need ${databases.length} claim pools, got ${claimDatabases.length}`);
+    }
     this.#refresher = new FeatureRefresher(deadlines.write, serverOf);
   }
 
@@ -234,8 +265,9 @@ export class ShardedStorage {
    * idempotent on (tenant, event_id), then recomputes the features of the
    * players whose events were new. An event_id is tenant-wide: one already
    * used for another player (on any database) is refused (`conflicting`);
-   * with several databases each batch first claims its ids
-   * (event-claims.ts). Lines of a database that fails come back in
+   * with several databases each batch claims its ids (event-claims.ts)
+   * while its events are written, and no database commits the events before
+   * their claims have. Lines of a database that fails come back in
    * `retryable`; the other databases commit. A failure that is not an
    * outage (a bug, a constraint) is thrown after every database has settled.
    *
@@ -258,7 +290,13 @@ export class ShardedStorage {
         kept.push(l);
       }
     }
-    if (this.databases.length > 1) kept = await this.#claim(tenantId, map, kept, outcome, owners);
+    // Several databases: the ids are claimed tenant-wide (event-claims.ts) while the events are written,
+    // on connections of their own, and each database's transaction waits for the claims before it commits
+    // (a claim is durable before its event is). Claimed one after the other, a batch waited for both.
+    // The lines that may be written (null: all of them); a write that holds another waits, rolls back and runs again without it.
+    const admitted = this.databases.length > 1 ? this.#claim(tenantId, map, kept, outcome, owners) : null;
+    // Awaited below by every database's write; this only keeps a failure from counting as unhandled meanwhile.
+    admitted?.catch(() => undefined);
     const perDatabase = new Map<number, ShardEvent[]>();
     for (const { line, event } of kept) {
       const shard = shardOf(tenantId, event.player_id);
@@ -271,20 +309,46 @@ export class ShardedStorage {
     const failures: StorageError[] = [];
     const stale: string[] = [];
     await Promise.all(
-      [...perDatabase].map(async ([index, events]) => {
+      [...perDatabase].map(async ([index, all]) => {
         const db = this.databases[index]!;
+        let events = all;
         let stored: Set<string>;
+        const claimed = admitted && (async (): Promise<void> => {
+          let lines: Set<number> | null;
+          try {
+            lines = await admitted;
+          } catch {
+            throw new ClaimsFailed();
+          }
+          if (lines && events.some((e) => !lines.has(e.line))) throw new ClaimsRefused(lines);
+        });
         // Background refreshes of this database pace themselves while ingestion writes to it.
         this.#refresher.writeStarted(db);
         try {
-          stored = await writeShardBatch(db, tenantId, events, this.deadlines.write);
+          try {
+            stored = await writeShardBatch(db, tenantId, events, this.deadlines.write, claimed ?? undefined);
+          } catch (error) {
+            if (!(error instanceof ClaimsRefused)) throw error;
+            // Ids claimed by another player, or whose claim database is down: written again without them.
+            events = events.filter((e) => error.admitted.has(e.line));
+            stored = events.length > 0 ? await writeShardBatch(db, tenantId, events, this.deadlines.write) : new Set();
+          }
         } catch (error) {
+          // The claims' own failure is thrown once, below.
+          if (error instanceof ClaimsFailed) return;
           const wrapped = wrapDriverError(error, undefined, index);
           if (!(wrapped instanceof ShardUnavailableError)) {
             failures.push(wrapped);
             return;
           }
-          for (const e of events) outcome.retryable.push({ line: e.line, event_id: e.event.event_id, message: wrapped.message });
+          // Lines the claims turned away are answered already (conflicting or retryable).
+          let lines: Set<number> | null = null;
+          try {
+            lines = admitted && (await admitted);
+          } catch {
+            return;
+          }
+          for (const e of events) if (!lines || lines.has(e.line)) outcome.retryable.push({ line: e.line, event_id: e.event.event_id, message: wrapped.message });
           return;
         } finally {
           this.#refresher.writeEnded(db);
@@ -318,6 +382,8 @@ export class ShardedStorage {
         }
       }),
     );
+    // Settled by now unless no database got as far as waiting for them; a failure of theirs is thrown here.
+    if (admitted) await admitted;
     if (failures.length > 0) throw failures.length === 1 ? failures[0]! : new StorageError(`ingest failed on ${failures.length} databases`, { cause: new AggregateError(failures) });
     if (later.length > 0) {
       const retry = new Map(outcome.retryable.map((r) => [r.event_id, r.message]));
@@ -338,24 +404,26 @@ export class ShardedStorage {
 
   /**
    * Claims the ids of `lines` tenant-wide (several databases only, see
-   * event-claims.ts) and returns the lines that may be written: an id
-   * claimed by another player goes to `conflicting`, one whose claim
-   * database is down to `retryable`.
+   * event-claims.ts, on `claimDatabases`) and returns the line numbers that
+   * may be written, or null when all of them may: an id claimed by another
+   * player goes to `conflicting`, one whose claim database is down to
+   * `retryable`.
    */
-  async #claim(tenantId: string, map: ArrayLike<number>, lines: IngestLine[], outcome: IngestOutcome, owners: Map<string, string>): Promise<IngestLine[]> {
+  async #claim(tenantId: string, map: ArrayLike<number>, lines: IngestLine[], outcome: IngestOutcome, owners: Map<string, string>): Promise<Set<number> | null> {
     const claims = lines.map(({ event }) => ({ event_id: event.event_id, player_id: event.player_id, occurred_at: event.occurred_at }));
-    const { taken, unavailable } = await claimEventIds(this.databases, map, tenantId, claims, this.deadlines.write);
-    if (taken.size === 0 && unavailable.size === 0) return lines;
-    return lines.filter(({ line, event }) => {
+    const { taken, unavailable } = await claimEventIds(this.claimDatabases, map, tenantId, claims, this.deadlines.write);
+    if (taken.size === 0 && unavailable.size === 0) return null;
+    const admitted = new Set<number>();
+    for (const { line, event } of lines) {
       const reason = unavailable.get(event.event_id);
       const owner = taken.get(event.event_id);
       if (reason !== undefined) outcome.retryable.push({ line, event_id: event.event_id, message: reason });
       else if (owner !== undefined) {
         owners.set(event.event_id, owner);
         outcome.conflicting.push({ line, event_id: event.event_id });
-      } else return true;
-      return false;
-    });
+      } else admitted.add(line);
+    }
+    return admitted;
   }
 
   /**
@@ -615,14 +683,14 @@ LIMIT ${query.limit + 1}`;
   }
 
   /**
-   * Pool gauges per database, for `/metrics`.
+   * Pool gauges per database and pool (event id claims have their own), for `/metrics`.
    *
    * @example
-   * for (const s of storage.poolStats()) gauge.set({ database: s.database }, s.waiting);
+   * for (const s of storage.poolStats()) gauge.set({ database: s.database, pool: s.pool }, s.waiting);
    */
   poolStats(): PoolStats[] {
     const all = this.databases.includes(this.control) ? [...this.databases] : [...this.databases, this.control];
-    return all.map((db) => db.stats());
+    return [...all.map((db) => db.stats()), ...this.claimDatabases.map((db) => db.stats('claims'))];
   }
 
   /**
@@ -740,7 +808,7 @@ LIMIT ${query.limit + 1}`;
     await this.#refresher.close();
     // Database.close, not pool.end: a call still queued for a connection (a late re-score) fails
     // with a clear error instead of waiting forever on an ended pool; later calls fail the same way.
-    const databases = new Set<Database>([this.control, ...this.databases]);
+    const databases = new Set<Database>([this.control, ...this.databases, ...this.claimDatabases]);
     await Promise.all([...databases].map((d) => d.close()));
   }
 
@@ -814,18 +882,23 @@ export async function createStorage(config: StorageConfig): Promise<ShardedStora
     statementTimeoutMs: t.statementMs ?? 30_000,
     idleTimeoutMs: 30_000,
   };
-  const open = (url: string, index: number): Database => {
+  const open = (url: string, index: number, poolSize = options.poolSize): Database => {
     const onIdleError = config.onIdleError ? (e: Error) => config.onIdleError!(e, index) : undefined;
-    const o = { ...options, ...(onIdleError ? { onIdleError } : {}) };
+    const o = { ...options, poolSize, ...(onIdleError ? { onIdleError } : {}) };
     const pool = config.driver === 'neon' ? createNeonPool(url, o, config.neon) : createPgPool(url, o);
     // COPY needs node-postgres' stream protocol; Neon's WebSocket client takes the statement path.
     return new Database(index, pool, 0, true, config.driver === 'pg' ? pgCopyIn : undefined, true);
   };
-  const databases = urls.map(open);
+  const databases = urls.map((url, i) => open(url, i));
   const control = config.controlUrl === undefined || config.controlUrl === urls[0] ? databases[0]! : open(config.controlUrl, CONTROL_DATABASE);
   // Databases behind one host and port share that server's CPU.
   const servers = new Map(databases.map((db, i) => [db, serverOf(urls[i]!)]));
-  return new ShardedStorage(databases, control, { read: t.shardReadMs ?? 5000, write: t.shardWriteMs ?? 30_000 }, config.featureRefresh, (db) => servers.get(db) ?? String(db.index));
+  // Claims of event ids (several databases only) on connections of their own: see `ShardedStorage.ingest`.
+  const claimDatabases = urls.length > 1 ? urls.map((url, i) => open(url, i, CLAIM_POOL_SIZE)) : [];
+  return new ShardedStorage(
+    databases, control, { read: t.shardReadMs ?? 5000, write: t.shardWriteMs ?? 30_000 }, config.featureRefresh,
+    (db) => servers.get(db) ?? String(db.index), claimDatabases,
+  );
 }
 
 /** Host and port of a database URL (the URL itself when it does not parse). */

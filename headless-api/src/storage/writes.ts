@@ -327,19 +327,33 @@ class DirectCopyRefused extends Error {
  * transaction rolls back and the batch runs again through the staging table
  * (a savepoint around the COPY cost every batch a round trip, to save two on
  * the rare batch that meets a stored id). `timeoutMs` bounds both runs together.
+ * `beforeCommit`, when given, is awaited after the writes and before COMMIT:
+ * if it throws, the transaction rolls back and the error is thrown here
+ * (ingestion waits there for the batch's event id claims, see `ShardedStorage.ingest`).
  *
  * @example
  * const stored = await writeShardBatch(db, 'acme', events, 30_000);
  */
-export async function writeShardBatch(db: Database, tenantId: string, events: readonly ShardEvent[], timeoutMs: number): Promise<Set<string>> {
+export async function writeShardBatch(
+  db: Database,
+  tenantId: string,
+  events: readonly ShardEvent[],
+  timeoutMs: number,
+  beforeCommit?: () => Promise<void>,
+): Promise<Set<string>> {
   const started = performance.now();
+  const write = async (tx: Tx, route: CopyRoute): Promise<Set<string>> => {
+    const stored = await writeShardEvents(tx, tenantId, events, route);
+    if (beforeCommit) await beforeCommit();
+    return stored;
+  };
   try {
-    return await db.transaction((tx) => writeShardEvents(tx, tenantId, events, 'direct'), { timeoutMs });
+    return await db.transaction((tx) => write(tx, 'direct'), { timeoutMs });
   } catch (error) {
     if (!(error instanceof DirectCopyRefused)) throw error;
   }
   const left = timeoutMs > 0 ? Math.max(1, timeoutMs - (performance.now() - started)) : 0;
-  return db.transaction((tx) => writeShardEvents(tx, tenantId, events, 'staged'), { timeoutMs: left });
+  return db.transaction((tx) => write(tx, 'staged'), { timeoutMs: left });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidQueryError, ShardUnavailableError } from '../../src/storage/index.js';
+import { InvalidQueryError, ShardUnavailableError, createStorage } from '../../src/storage/index.js';
 import type { PlayerSummary, ShardedStorage } from '../../src/storage/index.js';
 import type { Backend } from './backends.js';
 import { DAY, HOUR, deposit, event, lines, round, tenant, updated } from './fixtures.js';
@@ -143,6 +143,34 @@ export function storageSuite(backend: Backend, part: SuitePart = 'all'): void {
       expect(outcome.conflicting).toEqual([{ line: 601, event_id: 'bc-1' }]);
       expect(sum(await countAcross(storage, 'SELECT count(*) AS n FROM events WHERE tenant_id = $1', [t]))).toBe(2399);
     });
+
+    if (backend.urls && backend.databases > 1) {
+      it('commits concurrent batches that resend each other\'s ids, with one connection per database', async () => {
+        // Each database's transaction waits for the batch's claims before it commits. With one connection per
+        // database, claims that queued for it behind those transactions would wait until the deadline (and the
+        // lines come back retryable): claims have connections of their own.
+        const narrow = await createStorage({ driver: 'pg', urls: backend.urls!, poolSize: 1, timeouts: { shardWriteMs: 8000 } });
+        try {
+          const t = tenant('narrow');
+          const id = (i: number) => round(`np-${i % 40}`, `ne-${i}`, 100 + i, 0, HOUR);
+          // Six batches of 1,000 (every database's share of the claims goes by COPY), each sharing half its ids with the next.
+          const batches = Array.from({ length: 6 }, (_, k) => Array.from({ length: 1000 }, (_, i) => id(k * 500 + i)));
+          // One line reuses an id of another player: refused in its batch while the rest commit.
+          batches[3]![10] = round('np-other', 'ne-1600', 1, 0, HOUR);
+          const outcomes = await Promise.all(batches.map((b) => narrow.ingest(t, lines(b))));
+          expect(outcomes.flatMap((o) => o.retryable)).toEqual([]);
+          expect(outcomes[3]!.conflicting).toEqual([{ line: 11, event_id: 'ne-1600' }]);
+          const accepted = sum(outcomes.map((o) => o.accepted.length));
+          const unique = 6 * 500 + 500;
+          expect(accepted).toBe(unique);
+          expect(sum(outcomes.map((o) => o.duplicate.length))).toBe(6000 - 1 - unique);
+          expect(sum(await countAcross(storage, 'SELECT count(*) AS n FROM events WHERE tenant_id = $1', [t]))).toBe(unique);
+          expect(sum(await countAcross(storage, 'SELECT count(*) AS n FROM event_claims WHERE tenant_id = $1', [t]))).toBe(unique);
+        } finally {
+          await narrow.close();
+        }
+      }, 60_000);
+    }
 
     it('computes features for the touched players only, with the definitions\' values', async () => {
       const t = tenant('feat');
@@ -379,7 +407,10 @@ export function storageSuite(backend: Backend, part: SuitePart = 'all'): void {
       expect(map).toEqual({ n: 256, dbs: storage.databases.length });
       const health = await storage.health();
       expect(health.map((h) => h.ok)).toEqual(storage.databases.map(() => true));
-      expect(storage.poolStats()).toHaveLength(storage.databases.length);
+      // One main pool per database; with several, one more each for event id claims.
+      const pools = storage.poolStats();
+      expect(pools.filter((p) => p.pool === 'main').map((p) => p.database)).toEqual(storage.databases.map((_, i) => i));
+      expect(pools.filter((p) => p.pool === 'claims').map((p) => p.database)).toEqual(storage.databases.length > 1 ? storage.databases.map((_, i) => i) : []);
     });
   });
 }
