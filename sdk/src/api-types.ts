@@ -85,6 +85,8 @@ export interface PlayerPage {
 export interface PlayerListFilter {
   /** ISO 3166-1 alpha-2, upper case. */
   country?: string;
+  /** ISO 4217, upper case. Money features are in each player's own currency: filter by one to rank them. */
+  currency?: string;
   brand?: string;
   status?: 'active' | 'blocked' | 'self_excluded';
   test_account?: boolean;

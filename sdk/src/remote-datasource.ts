@@ -314,6 +314,7 @@ export class RemotePlayerDataSource implements DataSource<PlayerRow, PlayerListF
 function normaliseFilter(filter: PlayerListFilter | undefined): PlayerListFilter {
   const f: PlayerListFilter = {};
   if (filter?.country !== undefined) f.country = filter.country;
+  if (filter?.currency !== undefined) f.currency = filter.currency;
   if (filter?.brand !== undefined) f.brand = filter.brand;
   if (filter?.status !== undefined) f.status = filter.status;
   if (filter?.test_account !== undefined) f.test_account = filter.test_account;
@@ -328,6 +329,7 @@ function normaliseFilter(filter: PlayerListFilter | undefined): PlayerListFilter
 export function segmentOf(filter: PlayerListFilter): SegmentAst {
   const all: SegmentAst[] = [{ any: [{ field: 'blocked', op: 'is_null' }, { field: 'blocked', op: 'is_not_null' }] }];
   if (filter.country !== undefined) all.push({ field: 'country', op: 'eq', value: filter.country });
+  if (filter.currency !== undefined) all.push({ field: 'currency', op: 'eq', value: filter.currency });
   if (filter.brand !== undefined) all.push({ field: 'brand', op: 'eq', value: filter.brand });
   if (filter.test_account !== undefined) all.push({ field: 'test_account', op: 'eq', value: filter.test_account });
   if (filter.status === 'blocked') all.push({ field: 'blocked', op: 'eq', value: true });

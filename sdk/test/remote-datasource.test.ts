@@ -36,7 +36,7 @@ describe('RemotePlayerDataSource against the real API', () => {
     const events: EventInput[] = [];
     for (let i = 0; i < N; i++) {
       const id = `r-${String((i * 37) % N).padStart(3, '0')}`;
-      events.push(registered(id, COUNTRIES[i % 3], { test_account: i % 5 === 0, ...(i % 7 === 0 ? { blocked: true } : {}) }));
+      events.push(registered(id, COUNTRIES[i % 3], { test_account: i % 5 === 0, ...(i % 7 === 0 ? { blocked: true } : {}), ...(i % 4 === 1 ? { currency: 'BRL' } : {}) }));
       if (i % 4 !== 0) events.push(deposit(id, 1000 + ((i * 7919) % 5000)));
     }
     const report = await client.ingestEvents(events);
@@ -58,6 +58,7 @@ describe('RemotePlayerDataSource against the real API', () => {
     ['registered_at desc', { sort: [{ key: 'registered_at', direction: 'desc' }] }],
     ['deposit_sum_30d desc (nulls first)', { sort: [{ key: 'deposit_sum_30d', direction: 'desc' }] }],
     ['country BR by deposit_sum_30d asc', { sort: [{ key: 'deposit_sum_30d', direction: 'asc' }], filter: { country: 'BR' } }],
+    ['BRL accounts by deposit_sum_30d desc', { sort: [{ key: 'deposit_sum_30d', direction: 'desc' }], filter: { currency: 'BRL' } }],
     ['blocked', { sort: [], filter: { status: 'blocked' } }],
     ['active test accounts', { sort: [], filter: { status: 'active', test_account: true } }],
   ];

@@ -632,6 +632,7 @@ export class ShardedStorage {
     const where = ['p.tenant_id = $1'];
     const f = query.filters ?? {};
     if (f.country !== undefined) where.push(`p.country = $${params.push(f.country)}`);
+    if (f.currency !== undefined) where.push(`p.currency = $${params.push(f.currency)}`);
     if (f.brand !== undefined) where.push(`p.brand = $${params.push(f.brand)}`);
     if (f.test_account !== undefined) where.push(`p.test_account = $${params.push(f.test_account)}`);
     if (f.status === 'blocked') where.push('p.blocked');

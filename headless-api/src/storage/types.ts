@@ -73,6 +73,11 @@ export interface PlayerListQuery {
 
 export interface PlayerFilters {
   country?: string;
+  /**
+   * ISO 4217 code of the player's account. Money features (deposits, net loss,
+   * stakes) are in the player's own currency's minor units: rank them within one currency.
+   */
+  currency?: string;
   brand?: string;
   status?: 'active' | 'blocked' | 'self_excluded';
   test_account?: boolean;

@@ -220,6 +220,15 @@ describe.each(BACKENDS)('HTTP API on $name', (backend) => {
     expect((await get(`/v1/players?sort=${feature}&order=desc&limit=3`)).status).toBe(200);
     const br = (await (await get('/v1/players?country=BR')).json()) as { items: { player_id: string }[] };
     expect(br.items.map((p) => p.player_id)).toEqual(['p-10']);
+    // Money features are in each player's own currency: ranked within one.
+    const brl = (await (await get('/v1/players?currency=BRL&sort=deposit_sum_30d&order=desc')).json()) as { items: { player_id: string; currency: string }[] };
+    expect(brl.items.map((p) => [p.player_id, p.currency])).toEqual([['p-10', 'BRL']]);
+    const eur = (await (await get('/v1/players?currency=EUR')).json()) as { items: { player_id: string; currency: string }[] };
+    expect(eur.items.length).toBeGreaterThan(0);
+    expect(eur.items.every((p) => p.currency === 'EUR')).toBe(true);
+    expect(((await (await get('/v1/players?currency=JPY')).json()) as { items: unknown[] }).items).toEqual([]);
+    const lower = await problem(await get('/v1/players?currency=brl'), 400, 'validation-failed');
+    expect((lower.errors as { pointer: string }[])[0]!.pointer).toBe('/currency');
     const p = await problem(await get('/v1/players?sort=password'), 400, 'validation-failed');
     expect((p.errors as { pointer: string }[])[0]!.pointer).toBe('/sort');
     await problem(await get('/v1/players?limit=0'), 400, 'validation-failed');

@@ -44,6 +44,9 @@ export function registerPlayerRoutes(app: OpenAPIHono<AppEnv>, storage: ApiStora
         limit: z.coerce.number().int().min(1).max(500).default(50),
         cursor: z.string().max(2048).optional().openapi({ description: 'next_cursor of the previous page.' }),
         country: z.string().regex(/^[A-Z]{2}$/).optional(),
+        currency: z.string().regex(/^[A-Z]{3}$/).optional().openapi({
+          description: 'ISO 4217 code of the player account. Money features are in each player\'s own currency (minor units): filter by one to rank them.',
+        }),
         brand: z.string().max(64).optional(),
         status: z.enum(['active', 'blocked', 'self_excluded']).optional(),
         test_account: z.enum(['true', 'false']).optional(),
@@ -58,6 +61,7 @@ export function registerPlayerRoutes(app: OpenAPIHono<AppEnv>, storage: ApiStora
     const q = c.req.valid('query');
     const filters = {
       ...(q.country ? { country: q.country } : {}),
+      ...(q.currency ? { currency: q.currency } : {}),
       ...(q.brand ? { brand: q.brand } : {}),
       ...(q.status ? { status: q.status } : {}),
       ...(q.test_account ? { test_account: q.test_account === 'true' } : {}),
