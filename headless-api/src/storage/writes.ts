@@ -496,6 +496,3 @@ export async function refreshFeatures(db: Database, tenantId: string, playerIds:
     await tx.query(COPY_FEATURES, [tenantId, ids]);
   }, { timeoutMs });
 }
-
-/** The statements, for tests and the bench that run them against a real engine. */
-export const WRITE_SQL = { INSERT_EVENTS, COPY_DIRECT, STAGE_EVENTS, COPY_EVENTS, INSERT_STAGED_EVENTS, UPSERT_PLAYERS, UPSERT_PERSONAL, APPLY_EXCLUSIONS, REFRESH_FEATURES, COPY_FEATURES } as const;
