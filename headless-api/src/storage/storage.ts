@@ -41,6 +41,8 @@ const CLAIMS_BACKFILL = 'event_claims_backfill';
  * COPY, and two let a batch's claims on a database not wait behind a slow one of a concurrent batch.
  */
 const CLAIM_POOL_SIZE = 2;
+/** How much longer than the write deadline a database's ingest transaction waits for the batch's claims (see `#gatedDeadline`). */
+const CLAIMS_VERDICT_MS = 1000;
 /** Index reported for a control database that is not also a shard. */
 export const CONTROL_DATABASE = -1;
 
@@ -326,7 +328,7 @@ export class ShardedStorage {
         this.#refresher.writeStarted(db);
         try {
           try {
-            stored = await writeShardBatch(db, tenantId, events, this.deadlines.write, claimed ?? undefined);
+            stored = await writeShardBatch(db, tenantId, events, admitted ? this.#gatedDeadline() : this.deadlines.write, claimed ?? undefined);
           } catch (error) {
             if (!(error instanceof ClaimsRefused)) throw error;
             // Ids claimed by another player, or whose claim database is down: written again without them.
@@ -400,6 +402,16 @@ export class ShardedStorage {
     outcome.conflicting.sort((a, b) => a.line - b.line);
     if (stale.length > 0) outcome.stale_features = stale.sort();
     return outcome;
+  }
+
+  /**
+   * The deadline of a database's ingest transaction that waits for the batch's claims. The claims
+   * started first, within the same deadline, so theirs ends first: 1 s more lets their verdict
+   * (a hung claim database turns only its own lines retryable) arrive before this transaction's own
+   * deadline would turn all of its lines retryable.
+   */
+  #gatedDeadline(): number {
+    return this.deadlines.write > 0 ? this.deadlines.write + CLAIMS_VERDICT_MS : 0;
   }
 
   /**

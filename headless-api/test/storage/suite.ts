@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidQueryError, ShardUnavailableError, createStorage } from '../../src/storage/index.js';
 import type { PlayerSummary, ShardedStorage } from '../../src/storage/index.js';
@@ -170,6 +171,39 @@ export function storageSuite(backend: Backend, part: SuitePart = 'all'): void {
           await narrow.close();
         }
       }, 60_000);
+    }
+
+    if (backend.urls && backend.databases > 1) {
+      it('turns only the lines claimed on a hung claim database retryable; the others commit', async () => {
+        // Each database's transaction waits for the claims; a claim that hangs past its deadline turns its own
+        // lines retryable, and the transactions holding them roll back and commit the rest.
+        const quick = await createStorage({ driver: 'pg', urls: backend.urls!, poolSize: 2, timeouts: { shardWriteMs: 1500 } });
+        const t = tenant('hungclaim');
+        const target = backend.databases - 1;
+        const spread = await spreadPlayers(quick, t, 2);
+        const events = spread.flat().flatMap((p) => Array.from({ length: 4 }, (_, k) => round(p, `${p}-h${k}`, 100, 0, HOUR)));
+        const claimedThere: string[] = [];
+        for (const e of events) if ((await quick.databaseOf(t, e.event_id)) === target) claimedThere.push(e.event_id);
+        expect(claimedThere.length).toBeGreaterThan(0);
+        expect(claimedThere.length).toBeLessThan(events.length);
+        // The claim database answers connections but its claims table is locked: a claim waits until its deadline.
+        const holder = new pg.Client({ connectionString: backend.urls![target] });
+        await holder.connect();
+        try {
+          await holder.query('BEGIN');
+          await holder.query('LOCK TABLE event_claims IN ACCESS EXCLUSIVE MODE');
+          const outcome = await quick.ingest(t, lines(events));
+          expect(outcome.retryable.map((r) => r.event_id).sort()).toEqual([...claimedThere].sort());
+          expect(outcome.accepted).toHaveLength(events.length - claimedThere.length);
+        } finally {
+          await holder.query('ROLLBACK');
+          await holder.end();
+          await quick.close();
+        }
+        const retry = await storage.ingest(t, lines(events));
+        expect(retry.accepted).toHaveLength(claimedThere.length);
+        expect(retry.duplicate).toHaveLength(events.length - claimedThere.length);
+      }, 30_000);
     }
 
     it('computes features for the touched players only, with the definitions\' values', async () => {
