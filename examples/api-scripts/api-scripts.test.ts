@@ -115,9 +115,9 @@ describe('examples/api-scripts against a real API process', () => {
     expect(latest.score).toBe(scored.scores[0]!.score);
     expect(latest.model_version).toBe('1');
     expect(['none', 'low', 'medium', 'high', 'very_high']).toContain(latest.band);
-    const page = section(stdout, 'GET /v1/players?country=BR') as { items: { country: string }[]; next_cursor: string | null };
+    const page = section(stdout, 'GET /v1/players?country=BR') as { items: { country: string; currency: string }[]; next_cursor: string | null };
     expect(page.items).toHaveLength(3);
-    expect(page.items.every((p) => p.country === 'BR')).toBe(true);
+    expect(page.items.every((p) => p.country === 'BR' && p.currency === 'BRL')).toBe(true);
   });
 
   it('quickstart.mjs (Node, @pitboss/sdk): the same flow, pagination and a typed problem', async () => {
@@ -129,7 +129,8 @@ describe('examples/api-scripts against a real API process', () => {
     expect(stdout).toContain('ingest again: accepted 0, duplicate 5, rejected 0');
     expect(stdout).toMatch(/segment: [1-9]\d* players; first: \S/);
     expect(stdout).toMatch(/score: \d{1,3} \((none|low|medium|high|very_high)\) by model 1/);
-    const total = Number(/players in BR: (\d+)/.exec(stdout)?.[1]);
+    expect(stdout).toMatch(/^player: qs-node-1 deposits 30d \d+ BRL$/m);
+    const total = Number(/players in BR with BRL accounts: (\d+)/.exec(stdout)?.[1]);
     expect(total).toBeGreaterThanOrEqual(3);
     expect(stdout).toContain('error: 404 not-found');
   });

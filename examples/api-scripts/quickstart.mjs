@@ -77,12 +77,13 @@ console.log(`score: ${score.score} (${score.band}) by model ${score.model_versio
 const latest = await client.getPlayerScore(player);
 for (const r of latest.reasons) console.log(`reason: ${r.feature} [${r.category}] ${r.text.en}`);
 
-// 5. Keyset pagination: players() follows next_cursor page after page.
+// 5. Keyset pagination: players() follows next_cursor page after page. Money features are in each
+//    player's own currency (minor units), so players are ranked by deposits within one currency.
 let n = 0;
-for await (const p of client.players({ country: 'BR', sort: 'deposit_sum_30d', order: 'desc', limit: 100 })) {
-  if (n++ < 3) console.log(`player: ${p.player_id} deposits 30d ${p.features.deposit_sum_30d}`);
+for await (const p of client.players({ country: 'BR', currency: 'BRL', sort: 'deposit_sum_30d', order: 'desc', limit: 100 })) {
+  if (n++ < 3) console.log(`player: ${p.player_id} deposits 30d ${p.features.deposit_sum_30d} ${p.currency}`);
 }
-console.log(`players in BR: ${n}`);
+console.log(`players in BR with BRL accounts: ${n}`);
 
 // 6. Errors are application/problem+json, rebuilt as PitbossApiError with a stable slug.
 try {

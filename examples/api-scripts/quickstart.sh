@@ -60,5 +60,6 @@ echo "$SCORES"
 echo "== GET /v1/players/$PLAYER/score (latest score, band, reasons with UKGC categories)"
 api "$URL/v1/players/$PLAYER/score"
 
-echo "== GET /v1/players?country=BR&sort=deposit_sum_30d&order=desc&limit=3 (keyset page; next_cursor fetches the next)"
-api "$URL/v1/players?country=BR&sort=deposit_sum_30d&order=desc&limit=3"
+# Money features are in each player's own currency (minor units): rank within one.
+echo "== GET /v1/players?country=BR&currency=BRL&sort=deposit_sum_30d&order=desc&limit=3 (keyset page; next_cursor fetches the next)"
+api "$URL/v1/players?country=BR&currency=BRL&sort=deposit_sum_30d&order=desc&limit=3"
