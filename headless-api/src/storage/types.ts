@@ -152,7 +152,7 @@ export interface StorageConfig {
   urls?: string[];
   /** Control database (tenants, keys, shard map, dead letters); default `urls[0]`. */
   controlUrl?: string;
-  /** Connections per physical database; default 10. */
+  /** Connections per physical database; default 10. With several databases, each also gets 2 for event id claims (see `ShardedStorage.ingest`). */
   poolSize?: number;
   timeouts?: StorageTimeouts;
   /** `neon` only: how to reach Postgres over WebSocket (see `drivers/neon.ts`). */
