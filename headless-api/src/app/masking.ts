@@ -222,6 +222,20 @@ export async function maskResponse(response: Response): Promise<Response> {
 }
 
 const SERIALISED = Symbol('pitboss.serialisedForRole');
+const ANSWERED = Symbol('pitboss.answeredValue');
+
+/**
+ * The value an unmasked `respondJson` response is the JSON of, for
+ * middleware after the handler that would otherwise clone and parse the
+ * body (the audit log, on every admin's read of a player); undefined for
+ * any other response. Read only: the body was serialised from it already.
+ *
+ * @example
+ * const body = answeredValue(c.res) ?? (await c.res.clone().json());
+ */
+export function answeredValue(res: Response): unknown {
+  return (res as { [ANSWERED]?: unknown })[ANSWERED];
+}
 
 /**
  * Answers `value` as JSON, masked for the caller's role as
@@ -240,6 +254,8 @@ export function respondJson<T, S extends ContentfulStatusCode>(c: Context<AppEnv
   const res = fastJsonResponse(c, JSON.stringify(mask ? maskShared(value) : value), status, mask);
   if (!res) return c.json(value as JSONValue, status) as unknown as Typed;
   (res as { [SERIALISED]?: true })[SERIALISED] = true;
+  // A masked body is not the JSON of `value`: only an unmasked one is answered by it.
+  if (!mask) (res as { [ANSWERED]?: unknown })[ANSWERED] = value;
   return res as Typed;
 }
 

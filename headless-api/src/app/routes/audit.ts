@@ -4,6 +4,7 @@ import type { Context, MiddlewareHandler, Next } from 'hono';
 import type { AuditEntry, AuditFilter, AuditRecord } from '../../storage/index.js';
 import { requirePermission } from '../auth.js';
 import { ApiError } from '../errors.js';
+import { answeredValue } from '../masking.js';
 import { can, PERMISSION_EXTENSION } from '../permissions.js';
 import { problemContent } from '../schemas.js';
 import type { AppEnv } from '../types.js';
@@ -30,9 +31,16 @@ const KEY_PATH = /^\/v1\/keys\/([^/]+)$/;
 type Described = Pick<AuditEntry, 'action' | 'target' | 'details'>;
 
 async function jsonOf(res: Response): Promise<Record<string, unknown> | null> {
+  // What `respondJson` serialised the body from, without cloning and parsing the body (an admin's
+  // player read spent ~60 µs of its ~650 there); other responses are read from their bytes.
+  const answered = answeredValue(res);
+  if (answered !== undefined) return answered !== null && typeof answered === 'object' ? (answered as Record<string, unknown>) : null;
   if (!res.headers.get('content-type')?.includes('json')) return null;
   return (await res.clone().json()) as Record<string, unknown>;
 }
+
+/** The keys JSON keeps of an object: a key whose value is undefined is not in the answer. */
+const answeredKeys = (value: object): string[] => Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined);
 
 function decoded(segment: string): string {
   try {
@@ -62,7 +70,7 @@ async function describe(c: Context<AppEnv>): Promise<Described | null> {
   if (status >= 300) return null;
   if (method === 'GET' && target && can(c.get('principal').role, 'personal:read')) {
     const body = await jsonOf(c.res);
-    return body?.personal ? { action: 'personal.read', target, details: { fields: Object.keys(body.personal as object).sort() } } : null;
+    return body?.personal ? { action: 'personal.read', target, details: { fields: answeredKeys(body.personal as object).sort() } } : null;
   }
   if (method === 'PUT' && target) return { action: 'player.upsert', target, details: {} };
   if (method === 'GET' && path === '/v1/dead-letters' && can(c.get('principal').role, 'personal:read')) {
