@@ -156,17 +156,19 @@ export function storageSuite(backend: Backend, part: SuitePart = 'all'): void {
           const id = (i: number) => round(`np-${i % 40}`, `ne-${i}`, 100 + i, 0, HOUR);
           // Six batches of 1,000 (every database's share of the claims goes by COPY), each sharing half its ids with the next.
           const batches = Array.from({ length: 6 }, (_, k) => Array.from({ length: 1000 }, (_, i) => id(k * 500 + i)));
-          // One line reuses an id of another player: refused in its batch while the rest commit.
-          batches[3]![10] = round('np-other', 'ne-1600', 1, 0, HOUR);
+          // One line reuses the id of another player's stored event: refused in its batch while the rest commit.
+          // (Its own id, ne-1510, is also in batch 2.)
+          expect((await narrow.ingest(t, lines([round('np-other', 'ne-x', 1, 0, HOUR)]))).accepted).toEqual([1]);
+          batches[3]![10] = round('np-0', 'ne-x', 1, 0, HOUR);
           const outcomes = await Promise.all(batches.map((b) => narrow.ingest(t, lines(b))));
           expect(outcomes.flatMap((o) => o.retryable)).toEqual([]);
-          expect(outcomes[3]!.conflicting).toEqual([{ line: 11, event_id: 'ne-1600' }]);
+          expect(outcomes.flatMap((o) => o.conflicting)).toEqual([{ line: 11, event_id: 'ne-x' }]);
           const accepted = sum(outcomes.map((o) => o.accepted.length));
           const unique = 6 * 500 + 500;
           expect(accepted).toBe(unique);
           expect(sum(outcomes.map((o) => o.duplicate.length))).toBe(6000 - 1 - unique);
-          expect(sum(await countAcross(storage, 'SELECT count(*) AS n FROM events WHERE tenant_id = $1', [t]))).toBe(unique);
-          expect(sum(await countAcross(storage, 'SELECT count(*) AS n FROM event_claims WHERE tenant_id = $1', [t]))).toBe(unique);
+          expect(sum(await countAcross(storage, 'SELECT count(*) AS n FROM events WHERE tenant_id = $1', [t]))).toBe(unique + 1);
+          expect(sum(await countAcross(storage, 'SELECT count(*) AS n FROM event_claims WHERE tenant_id = $1', [t]))).toBe(unique + 1);
         } finally {
           await narrow.close();
         }
