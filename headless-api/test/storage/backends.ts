@@ -47,6 +47,25 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * A storage over one fresh database `name` on the Postgres server, and a cleanup that closes the storage
+ * and drops the database.
+ *
+ * @example
+ * const { storage, cleanup } = await freshPostgresStorage(`pb_fx_${process.pid}`, { featureRefresh: 'inline' });
+ */
+export async function freshPostgresStorage(name: string, config: Partial<Omit<StorageConfig, 'driver' | 'urls'>> = {}): Promise<{ storage: ShardedStorage; cleanup(): Promise<void> }> {
+  await admin((c) => c.query(`CREATE DATABASE ${name}`));
+  const storage = await createStorage({ ...config, driver: 'pg', urls: [databaseUrl(name)] });
+  return {
+    storage,
+    cleanup: async () => {
+      await storage.close();
+      await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}
+
 export function pgliteBackend(): Backend {
   const dir = mkdtempSync(join(tmpdir(), 'pb-st-pglite-'));
   let storage: ShardedStorage | undefined;

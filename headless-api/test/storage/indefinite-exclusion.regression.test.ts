@@ -1,13 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { parseEvent } from '@pitboss/core';
 import type { Event } from '@pitboss/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStorage } from '../../src/storage/index.js';
 import type { ShardedStorage } from '../../src/storage/index.js';
-import { ADMIN_URL } from './backends.js';
+import { freshPostgresStorage } from './backends.js';
 
 /**
  * Regression: an indefinite self-exclusion (`until: null`) is stored as
@@ -36,24 +35,7 @@ const backends: [string, () => Promise<{ storage: ShardedStorage; cleanup: () =>
     const storage = await createStorage({ driver: 'pglite', dataDir: dir });
     return { storage, cleanup: () => rm(dir, { recursive: true, force: true }) };
   }],
-  ['postgres', async () => {
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${NAME}`);
-    await admin.end();
-    const url = new URL(ADMIN_URL);
-    url.pathname = `/${NAME}`;
-    const storage = await createStorage({ driver: 'pg', urls: [url.toString()] });
-    return {
-      storage,
-      cleanup: async () => {
-        const a = new pg.Client({ connectionString: ADMIN_URL });
-        await a.connect();
-        await a.query(`DROP DATABASE IF EXISTS ${NAME} WITH (FORCE)`);
-        await a.end();
-      },
-    };
-  }],
+  ['postgres', () => freshPostgresStorage(NAME)],
 ];
 
 describe.each(backends)('an indefinite self-exclusion on %s (regression)', (_name, open) => {

@@ -2,13 +2,12 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { EVENT_TYPES, FIELDS, FEATURES, compileSegment, lastSeenColumn, parseEvent, registrySegmentFields } from '@pitboss/core';
 import type { Event } from '@pitboss/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStorage } from '../../src/storage/index.js';
 import type { ShardedStorage } from '../../src/storage/index.js';
-import { ADMIN_URL } from './backends.js';
+import { freshPostgresStorage } from './backends.js';
 
 /**
  * The players' last-seen columns (shard migration 0011, `last_<type>_at`)
@@ -71,25 +70,7 @@ const backends: [string, () => Promise<{ storage: ShardedStorage; cleanup: () =>
     const storage = await createStorage({ driver: 'pglite', dataDir: dir });
     return { storage, cleanup: async () => { await storage.close(); await rm(dir, { recursive: true, force: true }); } };
   }],
-  ['Postgres (node-postgres)', async () => {
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${NAME}`);
-    await admin.end();
-    const url = new URL(ADMIN_URL);
-    url.pathname = `/${NAME}`;
-    const storage = await createStorage({ driver: 'pg', urls: [url.toString()], featureRefresh: 'inline' });
-    return {
-      storage,
-      cleanup: async () => {
-        await storage.close();
-        const a = new pg.Client({ connectionString: ADMIN_URL });
-        await a.connect();
-        await a.query(`DROP DATABASE IF EXISTS ${NAME} WITH (FORCE)`);
-        await a.end();
-      },
-    };
-  }],
+  ['Postgres (node-postgres)', () => freshPostgresStorage(NAME, { featureRefresh: 'inline' })],
 ];
 
 describe.each(backends)('last-seen columns on %s', (_name, open) => {
