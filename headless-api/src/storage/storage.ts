@@ -315,7 +315,7 @@ export class ShardedStorage {
         const db = this.databases[index]!;
         let events = all;
         let stored: Set<string>;
-        const claimed = admitted && (async (): Promise<void> => {
+        const claimed = admitted ? async (): Promise<void> => {
           let lines: Set<number> | null;
           try {
             lines = await admitted;
@@ -323,12 +323,12 @@ export class ShardedStorage {
             throw new ClaimsFailed();
           }
           if (lines && events.some((e) => !lines.has(e.line))) throw new ClaimsRefused(lines);
-        });
+        } : undefined;
         // Background refreshes of this database pace themselves while ingestion writes to it.
         this.#refresher.writeStarted(db);
         try {
           try {
-            stored = await writeShardBatch(db, tenantId, events, admitted ? this.#gatedDeadline() : this.deadlines.write, claimed ?? undefined);
+            stored = await writeShardBatch(db, tenantId, events, admitted ? this.#gatedDeadline() : this.deadlines.write, claimed);
           } catch (error) {
             if (!(error instanceof ClaimsRefused)) throw error;
             // Ids claimed by another player, or whose claim database is down: written again without them.
